@@ -1,0 +1,25 @@
+import { z } from 'zod'
+import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
+
+export const FEATURE_ROW_SCHEMA_VERSION = 1
+
+/**
+ * One row of features per completed bar. `values` maps feature name to value; a feature that is
+ * not yet defined (warm-up, or a window spanning a gap) is null rather than invented.
+ */
+export const featureRowSchema = z
+  .object({
+    schema: z.literal(FEATURE_ROW_SCHEMA_VERSION),
+    symbol,
+    interval,
+    barStart: epochMs,
+    barEnd: epochMs,
+    close: positivePrice,
+    featureVersion: z.number().int().positive(),
+    /** Bars missing between the previous bar and this one (0 when contiguous). */
+    gapBars: z.number().int().nonnegative(),
+    values: z.record(z.string().min(1).max(64), finite.nullable()),
+  })
+  .strict()
+
+export type FeatureRow = z.infer<typeof featureRowSchema>

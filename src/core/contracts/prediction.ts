@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
+
+export const PREDICTION_SCHEMA_VERSION = 1
+
+const band = z
+  .object({ lower: positivePrice, upper: positivePrice })
+  .strict()
+  .refine((b) => b.upper >= b.lower, { path: ['upper'], message: 'must not be below lower' })
+
+/** What the served model said about the next bar, before its outcome was known. */
+export const predictionSchema = z
+  .object({
+    schema: z.literal(PREDICTION_SCHEMA_VERSION),
+    symbol,
+    interval,
+    /** The bar whose close this predicts. */
+    forBarStart: epochMs,
+    /** The last bar the prediction used: data as of. */
+    basedOnBarStart: epochMs,
+    horizon: z.number().int().positive(),
+    lastClose: positivePrice,
+    predictedReturn: finite,
+    point: positivePrice,
+    intervals: z.object({ p80: band, p95: band }).strict(),
+    model: z.object({ id: z.string().min(1).max(64), version: z.number().int().nonnegative() }).strict(),
+    /** Event time of the bar the prediction was made at, so replays are deterministic. */
+    madeAt: epochMs,
+  })
+  .strict()
+
+export type Prediction = z.infer<typeof predictionSchema>

@@ -1,0 +1,25 @@
+import { Option, type Command } from 'commander'
+import { loadConfig, type Config } from './load-config.ts'
+import { SETTINGS, type SettingName } from './settings.ts'
+
+/** Adds one flag per setting, described with its environment variable. */
+export function addSettingOptions(command: Command, names: readonly SettingName[]): Command {
+  for (const name of names) {
+    const setting = SETTINGS[name]
+    command.addOption(new Option(`--${setting.flag} <value>`, `${setting.describe} [env ${setting.env}]`))
+  }
+  return command
+}
+
+/**
+ * Validates the settings of a command once, at start-up. A bad value stops the process with exit
+ * code 2 and a message naming the setting and what was expected.
+ */
+export function resolveSettings<N extends SettingName>(command: Command, names: readonly N[]): Config<N> {
+  const result = loadConfig(names, { flags: command.opts(), env: process.env })
+  if (!result.ok) {
+    process.stderr.write(`quotecast ${command.name()}: ${result.error}\n`)
+    process.exit(2)
+  }
+  return result.value
+}
