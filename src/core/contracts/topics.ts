@@ -6,6 +6,8 @@ export const TOPICS = {
   predictions: 'predictions',
   models: 'models',
   deadLetters: 'dead-letters',
+  /** The processor's per-symbol state, its changelog for restore on restart or rebalance. */
+  processorState: 'processor-state',
 } as const
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]
@@ -21,6 +23,7 @@ const WEEK_MS = String(7 * 24 * 3600 * 1000)
 /** Topic layout for a given partition count. Every topic shares it so that symbols co-partition. */
 export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
   const retained = { 'cleanup.policy': 'delete', 'retention.ms': '-1' }
+  const compacted = { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' }
   return [
     {
       name: prefix + TOPICS.quotes,
@@ -30,11 +33,8 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
     { name: prefix + TOPICS.bars, partitions, configs: retained },
     { name: prefix + TOPICS.features, partitions, configs: retained },
     { name: prefix + TOPICS.predictions, partitions, configs: retained },
-    {
-      name: prefix + TOPICS.models,
-      partitions,
-      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': '3600000' },
-    },
+    { name: prefix + TOPICS.models, partitions, configs: compacted },
+    { name: prefix + TOPICS.processorState, partitions, configs: compacted },
     {
       name: prefix + TOPICS.deadLetters,
       partitions,

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino'
+import type { Bus, BusConsumer, BusRecord, OutgoingRecord, TopicPartition } from '../bus/bus.ts'
+import { produceAndCommit } from '../bus/bus.ts'
+
+/** A stateful stage whose state is owned per partition and restored when partitions are assigned. */
+export interface PartitionedStage {
+  /** Restore the state of newly assigned partitions (e.g. from a compacted changelog topic). */
+  restore(partitions: readonly TopicPartition[]): Promise<void>
+  /** Forget the state of partitions given away, or of all when the consumer restarts. */
+  forget(partitions: readonly TopicPartition[] | 'all'): void
+  /** Apply a batch of records and return everything to publish: outputs, dead letters and changelog. */
+  process(records: readonly BusRecord[]): readonly OutgoingRecord[]
+}
+
+export interface LoopOptions {
+  readonly bus: Bus
+  readonly groupId: string
+  readonly topic: string
+  readonly stage: PartitionedStage
+  readonly signal: AbortSignal
+  readonly logger: Logger
+  /** Consume, produce and commit in one transaction (default) or produce then commit. */
+  readonly isExactlyOnce?: boolean
+  readonly maxRecords?: number
+  readonly onBatch?: (consumed: number, produced: number) => void
+  /** Called after every poll, the first of which has joined the group and restored state. */
+  readonly onReady?: () => void
+  /** Injected so tests do not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Consumes a topic as a member of a group until `signal` aborts: each batch's outputs and the
+ * consumed positions are committed in one transaction, so a crash anywhere neither loses nor
+ * repeats output. On any failure the in-memory state is dropped, the consumer is recreated and
+ * state is restored from what was committed — the same path as a restart.
+ */
+export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
+  const sleep = options.sleep ?? defaultSleep
+  let backoffMs = 250
+  while (!options.signal.aborted) {
+    let consumer: BusConsumer | undefined
+    try {
+      consumer = await options.bus.consumer({
+        groupId: options.groupId,
+        topics: [options.topic],
+        fromBeginning: true,
+        onAssigned: (partitions) => options.stage.restore(partitions),
+        onRevoked: (partitions) => {
+          options.stage.forget(partitions)
+          return Promise.resolve()
+        },
+      })
+      while (!options.signal.aborted) {
+        const records = await consumer.poll({ maxRecords: options.maxRecords ?? 1000, maxWaitMs: 500 })
+        // The first poll has joined the group and restored the assigned partitions' state.
+        options.onReady?.()
+        if (records.length === 0) continue
+        const outputs = options.stage.process(records)
+        if (options.isExactlyOnce === false) {
+          if (outputs.length > 0) await options.bus.produce(outputs)
+          await consumer.commit(records)
+        } else {
+          await produceAndCommit(consumer, outputs, records)
+        }
+        options.onBatch?.(records.length, outputs.length)
+        backoffMs = 250
+      }
+    } catch (error) {
+      if (options.signal.aborted) break
+      options.logger.warn({ err: error, retryInMs: backoffMs }, 'consumer failed: restoring state from the last commit')
+      options.stage.forget('all')
+      await consumer?.close().catch(() => undefined)
+      consumer = undefined
+      await sleep(backoffMs)
+      backoffMs = Math.min(backoffMs * 2, 10_000)
+    } finally {
+      await consumer?.close().catch(() => undefined)
+    }
+  }
+}
