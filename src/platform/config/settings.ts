@@ -146,11 +146,23 @@ export const SETTINGS = {
     describe: 'Alpha Vantage API key',
     isSecret: true,
   },
+  allowedLatenessMs: {
+    env: 'QUOTECAST_ALLOWED_LATENESS_MS',
+    flag: 'allowed-lateness-ms',
+    schema: z.coerce.number().int().nonnegative().default(0),
+    describe: 'how long after a bar ends late quotes are still merged into it (at most one interval)',
+  },
   exactlyOnce: {
     env: 'QUOTECAST_EXACTLY_ONCE',
     flag: 'exactly-once',
     schema: bool.default(true),
     describe: 'consume, produce and commit offsets in one Kafka transaction',
+  },
+  historyBars: {
+    env: 'QUOTECAST_HISTORY_BARS',
+    flag: 'history-bars',
+    schema: positiveInt.max(1_000_000).default(2000),
+    describe: 'prediction service: bars and predictions kept in memory per symbol',
   },
 } as const satisfies Record<string, Setting>
 

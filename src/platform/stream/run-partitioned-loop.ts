@@ -40,7 +40,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
   let backoffMs = 250
-  while (!options.signal.aborted) {
+  const isStopped = (): boolean => options.signal.aborted
+  while (!isStopped()) {
     let consumer: BusConsumer | undefined
     try {
       consumer = await options.bus.consumer({
@@ -53,7 +54,7 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
           return Promise.resolve()
         },
       })
-      while (!options.signal.aborted) {
+      while (!isStopped()) {
         const records = await consumer.poll({ maxRecords: options.maxRecords ?? 1000, maxWaitMs: 500 })
         // The first poll has joined the group and restored the assigned partitions' state.
         options.onReady?.()
@@ -69,8 +70,11 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         backoffMs = 250
       }
     } catch (error) {
-      if (options.signal.aborted) break
-      options.logger.warn({ err: error, retryInMs: backoffMs }, 'consumer failed: restoring state from the last commit')
+      if (isStopped()) break
+      options.logger.warn(
+        { err: error, retryInMs: backoffMs },
+        'consumer failed: restoring state from the last commit',
+      )
       options.stage.forget('all')
       await consumer?.close().catch(() => undefined)
       consumer = undefined

@@ -1,0 +1,34 @@
+import type { Command } from 'commander'
+import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
+import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
+import { runProcessor } from './run-processor.ts'
+
+const NAMES = [...SERVICE_SETTINGS, 'interval', 'allowedLatenessMs', 'exactlyOnce'] as const
+
+export function registerProcessCommand(program: Command): void {
+  const command = program
+    .command('process')
+    .description('quotes → bars → features, exactly once (a member of the processor consumer group)')
+    .action(async () => {
+      const config = resolveSettings(command, NAMES)
+      const barConfig = resolveBarConfig({
+        interval: config.interval,
+        allowedLatenessMs: config.allowedLatenessMs,
+      })
+      if (!barConfig.ok) {
+        process.stderr.write(`quotecast process: invalid configuration: ${barConfig.error}\n`)
+        process.exit(2)
+      }
+      await runService('processor', config, (context) =>
+        runProcessor({
+          ...context,
+          topicPrefix: config.topicPrefix,
+          barConfig: barConfig.value,
+          isExactlyOnce: config.exactlyOnce,
+          onReady: () => context.health.setReady(true),
+        }),
+      )
+    })
+  addSettingOptions(command, NAMES)
+}

@@ -1,0 +1,29 @@
+import { Counter, Registry } from 'prom-client'
+
+export interface ProcessorMetrics {
+  readonly processed: Counter
+  readonly deadLettered: Counter<'reason'>
+  readonly bars: Counter
+}
+
+/** Counts of the processor's work, by outcome: processed quotes, dead letters by kind, bars out. */
+export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
+  return {
+    processed: new Counter({
+      name: 'quotecast_processor_quotes_total',
+      help: 'Quotes consumed',
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'quotecast_processor_dead_letters_total',
+      help: 'Quotes sent to dead-letters, by reason: invalid, late, duplicate',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    bars: new Counter({
+      name: 'quotecast_processor_bars_total',
+      help: 'Completed bars published',
+      registers: [registry],
+    }),
+  }
+}

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { TOPICS } from '../../core/contracts/topics.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
+import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
+import { createProcessorMetrics } from './processor-metrics.ts'
+import { createProcessorStage } from './processor-stage.ts'
+
+export interface ProcessorOptions {
+  readonly bus: Bus
+  readonly topicPrefix: string
+  readonly barConfig: BarConfig
+  readonly registry: Registry
+  readonly logger: Logger
+  readonly signal: AbortSignal
+  readonly isExactlyOnce?: boolean
+  readonly groupId?: string
+  readonly onReady?: () => void
+}
+
+/** Runs the processor as a member of its consumer group until `signal` aborts. */
+export async function runProcessor(options: ProcessorOptions): Promise<void> {
+  const metrics = createProcessorMetrics(options.registry)
+  const stage = createProcessorStage({
+    bus: options.bus,
+    topicPrefix: options.topicPrefix,
+    barConfig: options.barConfig,
+    metrics,
+    now: Date.now,
+  })
+  options.logger.info(
+    { interval: options.barConfig.interval, exactlyOnce: options.isExactlyOnce ?? true },
+    'processor starting',
+  )
+  await runPartitionedLoop({
+    bus: options.bus,
+    groupId: options.groupId ?? `${options.topicPrefix}quotecast-processor`,
+    topic: options.topicPrefix + TOPICS.quotes,
+    stage,
+    signal: options.signal,
+    logger: options.logger,
+    ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
+    ...(options.onReady ? { onReady: options.onReady } : {}),
+  })
+  options.logger.info('processor stopped')
+}

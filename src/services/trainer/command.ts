@@ -1,0 +1,26 @@
+import type { Command } from 'commander'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
+import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
+import { runTrainer } from './run-trainer.ts'
+
+const NAMES = [...SERVICE_SETTINGS, 'exactlyOnce'] as const
+
+export function registerTrainCommand(program: Command): void {
+  const command = program
+    .command('train')
+    .description(
+      'features → online models → predictions and model snapshots, exactly once (trainer consumer group)',
+    )
+    .action(async () => {
+      const config = resolveSettings(command, NAMES)
+      await runService('trainer', config, (context) =>
+        runTrainer({
+          ...context,
+          topicPrefix: config.topicPrefix,
+          isExactlyOnce: config.exactlyOnce,
+          onReady: () => context.health.setReady(true),
+        }),
+      )
+    })
+  addSettingOptions(command, NAMES)
+}

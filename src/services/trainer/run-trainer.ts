@@ -1,0 +1,43 @@
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { TOPICS } from '../../core/contracts/topics.ts'
+import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
+import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
+import { createTrainerMetrics } from './trainer-metrics.ts'
+import { createTrainerStage } from './trainer-stage.ts'
+
+export interface TrainerServiceOptions {
+  readonly bus: Bus
+  readonly topicPrefix: string
+  readonly registry: Registry
+  readonly logger: Logger
+  readonly signal: AbortSignal
+  readonly isExactlyOnce?: boolean
+  readonly groupId?: string
+  readonly onReady?: () => void
+}
+
+/** Runs the trainer as a member of its consumer group until `signal` aborts. */
+export async function runTrainer(options: TrainerServiceOptions): Promise<void> {
+  const trainer = createSymbolTrainer()
+  const stage = createTrainerStage({
+    bus: options.bus,
+    topicPrefix: options.topicPrefix,
+    trainer,
+    metrics: createTrainerMetrics(options.registry),
+    now: Date.now,
+  })
+  options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
+  await runPartitionedLoop({
+    bus: options.bus,
+    groupId: options.groupId ?? `${options.topicPrefix}quotecast-trainer`,
+    topic: options.topicPrefix + TOPICS.features,
+    stage,
+    signal: options.signal,
+    logger: options.logger,
+    ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
+    ...(options.onReady ? { onReady: options.onReady } : {}),
+  })
+  options.logger.info('trainer stopped')
+}

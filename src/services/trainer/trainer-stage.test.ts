@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { Registry } from 'prom-client'
+import { encodeMessage } from '../../core/contracts/decode-message.ts'
+import { topicSpecs } from '../../core/contracts/topics.ts'
+import { createFeatureState } from '../../core/features/feature-state.ts'
+import { nextFeatures } from '../../core/features/next-features.ts'
+import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { MemoryBus } from '../../platform/bus/memory-bus.ts'
+import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
+import { drainStage } from '../../../test/support/drain-stage.ts'
+import { createTrainerMetrics } from './trainer-metrics.ts'
+import { createTrainerStage } from './trainer-stage.ts'
+
+async function featureRowsOf(name: 'aapl' | 'sp500') {
+  const { bars } = await bundledSeries(name)
+  let state = createFeatureState()
+  return bars.map((bar) => {
+    const next = nextFeatures(state, bar)
+    state = next.state
+    return next.row
+  })
+}
+
+async function runTrainerOver(
+  rows: Awaited<ReturnType<typeof featureRowsOf>>,
+  options: { maxRecords: number; restartAfter?: number[] },
+) {
+  const bus = new MemoryBus()
+  await bus.ensureTopics(topicSpecs(3))
+  await bus.produce(rows.map((row) => ({ topic: 'features', key: row.symbol, value: encodeMessage(row) })))
+  const stage = createTrainerStage({
+    bus,
+    topicPrefix: '',
+    trainer: createSymbolTrainer(),
+    metrics: createTrainerMetrics(new Registry()),
+    now: () => 0,
+  })
+  await drainStage(bus, stage, { groupId: 'trainer', topic: 'features', ...options })
+  const text = (topic: string) =>
+    bus
+      .readToEnd(topic)
+      .then((records) => records.map((r) => new TextDecoder().decode(r.value ?? new Uint8Array())))
+  return { predictions: await text('predictions'), models: await text('models') }
+}
+
+test('the trainer publishes exactly the predictions of the pure training step, and the last snapshot', async () => {
+  const rows = await featureRowsOf('aapl')
+  const trainer = createSymbolTrainer()
+  let state = trainer.init('AAPL', '1d')
+  const expected: string[] = []
+  for (const row of rows) {
+    const step = trainer.step(state, row)
+    state = step.state
+    if (step.prediction) expected.push(JSON.stringify(step.prediction))
+  }
+  const out = await runTrainerOver(rows, { maxRecords: 128 })
+  assert.ok(expected.length > rows.length - 40, `predictions for nearly every bar (${expected.length})`)
+  assert.deepEqual(out.predictions, expected)
+  assert.equal(out.models.at(-1), JSON.stringify(trainer.toSnapshot(state)))
+})
+
+test('a trainer restarted from its snapshots after each crash point publishes the uninterrupted output', async () => {
+  const rows = (await featureRowsOf('aapl')).slice(0, 500)
+  const uninterrupted = await runTrainerOver(rows, { maxRecords: 60 })
+  const restarted = await runTrainerOver(rows, { maxRecords: 60, restartAfter: [0, 2, 3, 6] })
+  assert.deepEqual(restarted.predictions, uninterrupted.predictions)
+  assert.equal(restarted.models.at(-1), uninterrupted.models.at(-1))
+})
