@@ -16,10 +16,16 @@ export function addSettingOptions(command: Command, names: readonly SettingName[
  * code 2 and a message naming the setting and what was expected.
  */
 export function resolveSettings<N extends SettingName>(command: Command, names: readonly N[]): Config<N> {
-  const result = loadConfig(names, { flags: command.opts(), env: process.env })
+  const options = command.opts()
+  // Commander names a flag's value after the flag (--port → port), the config after the setting.
+  const flags = Object.fromEntries(names.map((name) => [name, options[camelCase(SETTINGS[name].flag)]]))
+  const result = loadConfig(names, { flags, env: process.env })
   if (!result.ok) {
     process.stderr.write(`quotecast ${command.name()}: ${result.error}\n`)
     process.exit(2)
   }
   return result.value
 }
+
+const camelCase = (flag: string): string =>
+  flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())

@@ -16,6 +16,19 @@ const port = z.coerce.number().int().min(0).max(65535)
 const positiveInt = z.coerce.number().int().positive()
 const bool = z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1')
 
+/** A calendar date, YYYY-MM-DD, as epoch ms of its 00:00 UTC. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((text) => {
+    const ms = Date.parse(`${text}T00:00:00Z`)
+    return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(text)
+  }, 'must be a real calendar date')
+  .transform((text) => Date.parse(`${text}T00:00:00Z`))
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''))
+
 /**
  * Every setting quotecast reads, with the environment variable and the command-line flag that set it.
  * A flag wins over the environment, which wins over the default. Nothing else reads the environment.
@@ -136,8 +149,15 @@ export const SETTINGS = {
   replaySpeed: {
     env: 'QUOTECAST_REPLAY_SPEED',
     flag: 'replay-speed',
-    schema: z.coerce.number().positive().max(1e9).default(20),
+    schema: z.coerce.number().positive().max(1e9).default(4),
     describe: 'replay provider: bars per second',
+  },
+  liveBars: {
+    env: 'QUOTECAST_LIVE_BARS',
+    flag: 'live-bars',
+    schema: z.coerce.number().int().nonnegative().default(500),
+    describe:
+      'quotecast run: bars per symbol replayed live at --replay-speed; the history before them is published at once',
   },
   alphaVantageKey: {
     env: 'ALPHAVANTAGE_API_KEY',
@@ -163,6 +183,110 @@ export const SETTINGS = {
     flag: 'history-bars',
     schema: positiveInt.max(1_000_000).default(2000),
     describe: 'prediction service: bars and predictions kept in memory per symbol',
+  },
+  requestTimeoutMs: {
+    env: 'QUOTECAST_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    schema: positiveInt.max(600_000).default(10_000),
+    describe: 'fetcher: deadline of one HTTP request to a provider',
+  },
+  retries: {
+    env: 'QUOTECAST_RETRIES',
+    flag: 'retries',
+    schema: z.coerce.number().int().min(0).max(10).default(3),
+    describe:
+      'fetcher: retries of a transient provider failure (5xx, timeout, connection error, short rate limit)',
+  },
+  maxRetryWaitMs: {
+    env: 'QUOTECAST_MAX_RETRY_WAIT_MS',
+    flag: 'max-retry-wait-ms',
+    schema: z.coerce.number().int().nonnegative().max(3_600_000).default(60_000),
+    describe: 'fetcher: the longest Retry-After (or request-budget wait) honoured; a longer one fails over',
+  },
+  requestBudget: {
+    env: 'QUOTECAST_REQUEST_BUDGET',
+    flag: 'request-budget',
+    schema: z
+      .string()
+      .transform((text, context) => {
+        const budget: { all: number; byProvider: Record<string, number> } = {
+          all: 60,
+          byProvider: { alphavantage: 5 },
+        }
+        for (const part of text.split(',').map((entry) => entry.trim())) {
+          const match = /^(?:(replay|yahoo|stooq|alphavantage|pse)=)?(\d{1,7})$/.exec(part)
+          if (match === null || Number(match[2]) < 1) {
+            context.addIssue({ code: 'custom', message: `"${part}" is not N or PROVIDER=N with N ≥ 1` })
+            return z.NEVER
+          }
+          if (match[1] === undefined) budget.all = Number(match[2])
+          else budget.byProvider[match[1]] = Number(match[2])
+        }
+        return budget
+      })
+      .default({ all: 60, byProvider: { alphavantage: 5 } }),
+    describe:
+      'fetcher: requests per provider per budget window: N for every provider and/or PROVIDER=N (default 60,alphavantage=5)',
+  },
+  requestBudgetWindowSec: {
+    env: 'QUOTECAST_REQUEST_BUDGET_WINDOW_SEC',
+    flag: 'request-budget-window-sec',
+    schema: positiveInt.max(7 * 86_400).default(60),
+    describe: 'fetcher: the sliding window of the request budget, in seconds',
+  },
+  watchIntervalSec: {
+    env: 'QUOTECAST_WATCH_INTERVAL_SEC',
+    flag: 'watch-interval-sec',
+    schema: positiveInt.max(86_400).default(60),
+    describe: 'fetch --watch: seconds between fetches while the exchange is open',
+  },
+  maxQuoteAgeSec: {
+    env: 'QUOTECAST_MAX_QUOTE_AGE_SEC',
+    flag: 'max-quote-age-sec',
+    schema: positiveInt.default(4 * 86_400),
+    describe: 'fetcher: a live quote older than this is stale and not published (replays are exempt)',
+  },
+  replayFrom: {
+    env: 'QUOTECAST_REPLAY_FROM',
+    flag: 'replay-from',
+    schema: isoDate.optional(),
+    describe: 'replay provider: start each series at this date, YYYY-MM-DD (default: its first bar)',
+  },
+  from: {
+    env: 'QUOTECAST_BACKFILL_FROM',
+    flag: 'from',
+    schema: isoDate.optional(),
+    describe: 'backfill: first date, YYYY-MM-DD (required)',
+  },
+  to: {
+    env: 'QUOTECAST_BACKFILL_TO',
+    flag: 'to',
+    schema: isoDate.optional(),
+    describe: 'backfill: last date, YYYY-MM-DD, inclusive (default: today)',
+  },
+  yahooBaseUrl: {
+    env: 'QUOTECAST_YAHOO_BASE_URL',
+    flag: 'yahoo-base-url',
+    schema: httpUrl.default('https://query1.finance.yahoo.com'),
+    describe: 'yahoo provider: base URL of the chart API (tests point it at a fixture server)',
+  },
+  stooqBaseUrl: {
+    env: 'QUOTECAST_STOOQ_BASE_URL',
+    flag: 'stooq-base-url',
+    schema: httpUrl.default('https://stooq.com'),
+    describe: 'stooq provider: base URL of the CSV downloads',
+  },
+  alphavantageBaseUrl: {
+    env: 'QUOTECAST_ALPHAVANTAGE_BASE_URL',
+    flag: 'alphavantage-base-url',
+    schema: httpUrl.default('https://www.alphavantage.co'),
+    describe: 'alphavantage provider: base URL of the query API',
+  },
+  pseBaseUrl: {
+    env: 'QUOTECAST_PSE_BASE_URL',
+    flag: 'pse-base-url',
+    schema: httpUrl.default('https://phisix-api.appspot.com'),
+    describe: 'pse provider: base URL of the phisix API',
   },
 } as const satisfies Record<string, Setting>
 

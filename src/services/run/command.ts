@@ -1,0 +1,79 @@
+import type { Command } from 'commander'
+import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { BUS_SETTINGS, createBus } from '../../platform/bus/create-bus.ts'
+import { secretValues } from '../../platform/config/load-config.ts'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
+import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
+import { createLogger } from '../../platform/logger/create-logger.ts'
+import { runSystem } from './run-system.ts'
+
+const NAMES = [
+  ...BUS_SETTINGS,
+  'topicPrefix',
+  'partitions',
+  'symbols',
+  'replaySpeed',
+  'liveBars',
+  'interval',
+  'httpPort',
+  'httpHost',
+  'corsOrigin',
+  'rateLimit',
+  'exactlyOnce',
+  'logLevel',
+  'logFormat',
+] as const
+
+export function registerRunCommand(program: Command): void {
+  const command = program
+    .command('run')
+    .description(
+      'the whole system in one process: replay fetcher → processor → trainer → prediction service and dashboard',
+    )
+    .action(async () => {
+      const config = resolveSettings(command, NAMES)
+      const barConfig = resolveBarConfig({ interval: config.interval })
+      if (!barConfig.ok) {
+        process.stderr.write(`quotecast run: invalid configuration: ${barConfig.error}\n`)
+        process.exit(2)
+      }
+      const logger = createLogger({
+        name: 'quotecast',
+        level: config.logLevel,
+        format: config.logFormat,
+        secrets: secretValues(config),
+      })
+      const bus = createBus(config, 'quotecast-run')
+      logger.info(
+        { bus: config.kafka === undefined ? 'in-process' : config.kafka.join(',') },
+        'starting the whole system',
+      )
+      try {
+        await runUntilStopped(logger, (signal) =>
+          runSystem({
+            bus,
+            logger,
+            signal,
+            topicPrefix: config.topicPrefix,
+            partitions: config.partitions,
+            barConfig: barConfig.value,
+            ...(config.symbols === undefined ? {} : { symbols: config.symbols }),
+            speed: config.replaySpeed,
+            liveBars: config.liveBars,
+            port: config.httpPort,
+            host: config.httpHost,
+            corsOrigin: config.corsOrigin,
+            rateLimitPerMinute: config.rateLimit,
+            isExactlyOnce: config.exactlyOnce,
+            onListening: (url) =>
+              process.stdout.write(
+                `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,
+              ),
+          }),
+        )
+      } finally {
+        await bus.close()
+      }
+    })
+  addSettingOptions(command, NAMES)
+}

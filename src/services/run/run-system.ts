@@ -1,0 +1,100 @@
+import { Registry } from 'prom-client'
+import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { topicSpecs } from '../../core/contracts/topics.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
+import type { Logger } from '../../platform/logger/create-logger.ts'
+import { loadReplaySeries } from '../fetcher/providers/load-replay-series.ts'
+import { startReplayFeed } from '../fetcher/start-replay-feed.ts'
+import { startPredictionService } from '../predictor/start-prediction-service.ts'
+import { runProcessor } from '../processor/run-processor.ts'
+import { runTrainer } from '../trainer/run-trainer.ts'
+import { splitSeries } from './split-series.ts'
+
+export interface RunSystemOptions {
+  readonly bus: Bus
+  readonly logger: Logger
+  readonly signal: AbortSignal
+  readonly topicPrefix: string
+  readonly partitions: number
+  readonly barConfig: BarConfig
+  readonly symbols?: readonly string[]
+  /** Bars per second of the live part of the replay. */
+  readonly speed: number
+  /** Bars per symbol replayed live; everything before them is published at once as history. */
+  readonly liveBars: number
+  readonly port: number
+  readonly host: string
+  readonly corsOrigin: string
+  readonly rateLimitPerMinute: number
+  readonly isExactlyOnce: boolean
+  readonly onListening?: (url: string) => void
+}
+
+/**
+ * The whole system in one process: replay fetcher → processor → trainer → prediction service.
+ * On the in-process bus by default; on a real broker when given a KafkaBus.
+ */
+export async function runSystem(options: RunSystemOptions): Promise<void> {
+  const { bus, logger, signal, topicPrefix } = options
+  await bus.ensureTopics(topicSpecs(options.partitions, topicPrefix))
+  const registry = new Registry()
+  const stages = [
+    runProcessor({
+      bus,
+      topicPrefix,
+      barConfig: options.barConfig,
+      registry,
+      logger: logger.child({ component: 'processor' }),
+      signal,
+      isExactlyOnce: options.isExactlyOnce,
+    }),
+    runTrainer({
+      bus,
+      topicPrefix,
+      registry,
+      logger: logger.child({ component: 'trainer' }),
+      signal,
+      isExactlyOnce: options.isExactlyOnce,
+    }),
+  ]
+  const service = await startPredictionService({
+    bus,
+    logger: logger.child({ component: 'predictor' }),
+    signal,
+    port: options.port,
+    host: options.host,
+    topicPrefix,
+    partitions: options.partitions,
+    corsOrigin: options.corsOrigin,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+  })
+  options.onListening?.(service.url)
+
+  const all = await loadReplaySeries()
+  const chosen = new Map([...all].filter(([symbol]) => options.symbols?.includes(symbol) ?? true))
+  const unknown = (options.symbols ?? []).filter((symbol) => !all.has(symbol))
+  if (unknown.length > 0)
+    logger.warn({ unknown, bundled: [...all.keys()] }, 'no bundled series for these symbols: skipped')
+  const { history, live } = splitSeries(chosen, options.liveBars)
+  const feedLogger = logger.child({ component: 'fetcher' })
+  const backfilled = await startReplayFeed({
+    bus,
+    topicPrefix,
+    speed: 1e9,
+    series: history,
+    signal,
+    logger: feedLogger,
+  })
+  feedLogger.info({ quotes: backfilled.published }, 'history published: the trainer is training on it')
+  const replayed = await startReplayFeed({
+    bus,
+    topicPrefix,
+    speed: options.speed,
+    series: live,
+    signal,
+    logger: feedLogger,
+  })
+  if (replayed.isFinished)
+    feedLogger.info({ quotes: replayed.published }, 'replay finished: the dashboard stays up (Ctrl-C stops)')
+  await Promise.all([...stages, service.stopped])
+}
