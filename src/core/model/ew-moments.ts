@@ -1,0 +1,47 @@
+import { z } from 'zod'
+
+export const ewMomentsSchema = z
+  .object({
+    /** Total weight Σρ^k of the observations seen; 0 before the first. */
+    weight: z.number().nonnegative(),
+    count: z.number().int().nonnegative(),
+    mean: z.array(z.number()),
+    /** Weighted sum of squared deviations; the variance is `sumSq / weight`. */
+    sumSq: z.array(z.number()),
+  })
+  .strict()
+
+/** Exponentially weighted mean and variance of a vector, exact from the first observation on. */
+export type EwMoments = z.infer<typeof ewMomentsSchema>
+
+export function initialEwMoments(dimension: number): EwMoments {
+  return {
+    weight: 0,
+    count: 0,
+    mean: new Array<number>(dimension).fill(0),
+    sumSq: new Array<number>(dimension).fill(0),
+  }
+}
+
+/**
+ * Adds one observation with weight 1 after decaying the previous weights by `decay` (West's
+ * weighted incremental update): the mean and variance equal the batch weighted ones exactly.
+ */
+export function updateEwMoments(moments: EwMoments, x: readonly number[], decay: number): EwMoments {
+  const weight = decay * moments.weight + 1
+  const mean = moments.mean.map((m, i) => {
+    const value = x[i] ?? 0
+    return m + (value - m) / weight
+  })
+  const sumSq = moments.sumSq.map((s, i) => {
+    const value = x[i] ?? 0
+    return decay * s + (value - (moments.mean[i] ?? 0)) * (value - (mean[i] ?? 0))
+  })
+  return { weight, count: moments.count + 1, mean, sumSq }
+}
+
+/** Standard deviation of component `i`, 0 before any observation. */
+export function ewStandardDeviation(moments: EwMoments, i: number): number {
+  if (moments.weight === 0) return 0
+  return Math.sqrt(Math.max(0, (moments.sumSq[i] ?? 0) / moments.weight))
+}

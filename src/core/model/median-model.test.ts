@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createMedianModel } from './median-model.ts'
+import { seededRandom } from './seeded-random.ts'
+
+test('tracks the median, not the mean, of a skewed return distribution', () => {
+  const model = createMedianModel({ id: 'median', step: 0.01, scaleDecay: 0.99, warmupBars: 20 })
+  const random = seededRandom(3)
+  let state = model.init()
+  assert.equal(model.predict(state, {}), null)
+  // Exponential(1) − 1 scaled: mean 0, median ln 2 − 1 ≈ −0.307, times 0.01.
+  for (let t = 0; t < 20000; t++)
+    state = model.update(state, {}, 0.01 * (-Math.log(1 - random.uniform()) - 1))
+  const forecast = model.predict(state, {})
+  assert.ok(forecast !== null && Math.abs(forecast - 0.01 * (Math.LN2 - 1)) < 0.0006, `forecast ${forecast}`)
+})

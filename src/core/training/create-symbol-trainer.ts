@@ -1,0 +1,33 @@
+import type { FeatureRow } from '../contracts/feature-row.ts'
+import type { ModelSnapshot } from '../contracts/model-snapshot.ts'
+import type { Interval } from '../contracts/primitives.ts'
+import type { Result } from '../contracts/result.ts'
+import { trainStep, type TrainStepResult } from './train-step.ts'
+import { resolveTrainerOptions, type TrainerOptions, type TrainerOverrides } from './trainer-options.ts'
+import { fromSnapshot, toSnapshot } from './trainer-snapshot.ts'
+import { createTrainerState, type TrainerState } from './trainer-state.ts'
+
+export interface SymbolTrainer {
+  readonly options: TrainerOptions
+  /** The state of a symbol before its first row. */
+  init(symbol: string, interval: Interval): TrainerState
+  /** Scores, learns and forecasts from one feature row; pure. */
+  step(state: TrainerState, row: FeatureRow): TrainStepResult
+  toSnapshot(state: TrainerState): ModelSnapshot
+  fromSnapshot(snapshot: ModelSnapshot): Result<TrainerState>
+}
+
+/**
+ * The per-symbol training step with its options resolved once: what the trainer service and
+ * `quotecast evaluate` both run. Every function is pure; state is plain data.
+ */
+export function createSymbolTrainer(overrides: TrainerOverrides = {}): SymbolTrainer {
+  const options = resolveTrainerOptions(overrides)
+  return {
+    options,
+    init: (symbol, interval) => createTrainerState(options, symbol, interval),
+    step: (state, row) => trainStep(options, state, row),
+    toSnapshot,
+    fromSnapshot: (snapshot) => fromSnapshot(options, snapshot),
+  }
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { summariseScores } from '../metrics/summarise-scores.ts'
+import { seededRandom } from '../model/seeded-random.ts'
+import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { evaluateSeries } from './evaluate-series.ts'
+import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+
+const random = seededRandom(21)
+const closes = [50]
+for (let t = 0; t < 400; t++) closes.push(closes.at(-1)! * Math.exp(0.015 * random.normal()))
+const rows = syntheticFeatureRows(closes)
+const trainer = createSymbolTrainer()
+
+test('without a window, the scores are the trainer state’s own running scores', () => {
+  const result = evaluateSeries(trainer, rows)
+  result.state.models.forEach((slot, i) => {
+    const { model, kind, servedShare, ...scores } = result.models[i]!
+    assert.equal(model, slot.id)
+    assert.equal(kind, slot.kind)
+    assert.equal(servedShare, slot.id === 'naive' ? 1 : 0)
+    assert.deepEqual(scores, summariseScores(slot.scores))
+  })
+  assert.deepEqual(result.servedStream, summariseScores(result.state.servedScores))
+  assert.equal(result.predictions.length, rows.length - 20)
+})
+
+test('a window scores only its bars and they add up to the whole series', () => {
+  const split = rows[200]!.barStart
+  const whole = evaluateSeries(trainer, rows)
+  const early = evaluateSeries(trainer, rows, { toMs: split })
+  const late = evaluateSeries(trainer, rows, { fromMs: split })
+  assert.equal(early.servedStream.n + late.servedStream.n, whole.servedStream.n)
+  assert.equal(late.firstScoredBarStart, split)
+  assert.ok(early.lastScoredBarStart! < split)
+  const hits = (r: typeof whole): number => r.servedStream.coverage80! * r.servedStream.n
+  assert.ok(Math.abs(hits(early) + hits(late) - hits(whole)) < 1e-9)
+})

@@ -1,0 +1,89 @@
+import type { FeatureRow } from '../contracts/feature-row.ts'
+import type { ModelScores } from '../contracts/model-snapshot.ts'
+import type { Prediction } from '../contracts/prediction.ts'
+import { addScore, emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
+import { summariseScores } from '../metrics/summarise-scores.ts'
+import type { SymbolTrainer } from './create-symbol-trainer.ts'
+import type { TrainerState } from './trainer-state.ts'
+
+export interface EvaluationWindow {
+  /** Score bars starting at or after this instant (epoch ms); the models still learn from every bar. */
+  readonly fromMs?: number
+  /** Score bars starting before this instant. */
+  readonly toMs?: number
+}
+
+export interface ModelEvaluation extends ModelScores {
+  readonly model: string
+  readonly kind: string
+  /** Fraction of the scored bars on which this model's forecast was the one published. */
+  readonly servedShare: number
+}
+
+export interface SeriesEvaluation {
+  readonly symbol: string
+  readonly rows: number
+  readonly firstScoredBarStart: number | null
+  readonly lastScoredBarStart: number | null
+  readonly models: readonly ModelEvaluation[]
+  /** Scores of the published forecasts, whichever model each came from. */
+  readonly servedStream: ModelScores
+  /** The model the trainer would serve for the bar after the last row. */
+  readonly served: string
+  readonly predictions: readonly Prediction[]
+  readonly state: TrainerState
+}
+
+/**
+ * Runs the training step prequentially over one symbol's rows (oldest first) and scores every
+ * model, and the published stream, over the bars inside `window`. Models learn from every row, so
+ * a window's scores are those of a trainer that had been live since the first row.
+ */
+export function evaluateSeries(
+  trainer: SymbolTrainer,
+  rows: readonly FeatureRow[],
+  window: EvaluationWindow = {},
+): SeriesEvaluation {
+  const first = rows[0]
+  if (first === undefined) throw new Error('evaluateSeries needs at least one row')
+  let state = trainer.init(first.symbol, first.interval)
+  const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums]))
+  const servedCounts = new Map<string, number>()
+  let servedSums = emptyScoreSums
+  let firstScored: number | null = null
+  let lastScored: number | null = null
+  const predictions: Prediction[] = []
+  for (const row of rows) {
+    const result = trainer.step(state, row)
+    state = result.state
+    if (result.prediction !== null) predictions.push(result.prediction)
+    const scored = result.scored
+    if (scored === null) continue
+    if (scored.barStart < (window.fromMs ?? -Infinity) || scored.barStart >= (window.toMs ?? Infinity))
+      continue
+    firstScored ??= scored.barStart
+    lastScored = scored.barStart
+    for (const forecast of scored.forecasts) {
+      sums.set(forecast.id, addScore(sums.get(forecast.id) ?? emptyScoreSums, forecast))
+      if (forecast.id === scored.served) servedSums = addScore(servedSums, forecast)
+    }
+    servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
+  }
+  const servedStream = summariseScores(servedSums)
+  return {
+    symbol: first.symbol,
+    rows: rows.length,
+    firstScoredBarStart: firstScored,
+    lastScoredBarStart: lastScored,
+    models: state.models.map((slot) => ({
+      model: slot.id,
+      kind: slot.kind,
+      ...summariseScores(sums.get(slot.id) ?? emptyScoreSums),
+      servedShare: servedStream.n > 0 ? (servedCounts.get(slot.id) ?? 0) / servedStream.n : 0,
+    })),
+    servedStream,
+    served: state.served,
+    predictions,
+    state,
+  }
+}

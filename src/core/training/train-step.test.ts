@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { predictionSchema } from '../contracts/prediction.ts'
+import { naiveModel } from '../model/naive-model.ts'
+import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import type { TrainerState } from './trainer-state.ts'
+
+const trainer = createSymbolTrainer({ models: [naiveModel], warmupBars: 2 })
+const rows = syntheticFeatureRows([100, 101, 100, 101.5, 103])
+const Z80 = 1.2815515655446004
+const Z95 = 1.959963984540054
+
+const runRows = (count: number): TrainerState =>
+  rows.slice(0, count).reduce((state, row) => trainer.step(state, row).state, trainer.init('TEST', '1d'))
+
+test('predicts once volatility is warm, then scores that forecast against the next return', () => {
+  let state = trainer.init('TEST', '1d')
+  const outputs = rows.slice(0, 4).map((row) => {
+    const result = trainer.step(state, row)
+    state = result.state
+    return result
+  })
+  assert.deepEqual(
+    outputs.map((o) => [o.prediction !== null, o.scored !== null]),
+    [
+      [false, false],
+      [false, false],
+      [true, false],
+      [true, true],
+    ],
+  )
+  // σ² after two returns with decay 0.85: (0.85 r1² + r2²) / 1.85.
+  const r1 = Math.log(101 / 100)
+  const r2 = Math.log(100 / 101)
+  const sigma = Math.sqrt((0.85 * r1 * r1 + r2 * r2) / 1.85)
+  const prediction = outputs[2]!.prediction!
+  assert.equal(prediction.point, 100)
+  assert.equal(prediction.model.id, 'naive')
+  assert.equal(prediction.model.version, 3)
+  assert.ok(Math.abs(prediction.intervals.p80.lower - 100 * Math.exp(-Z80 * sigma)) < 1e-9)
+  assert.ok(Math.abs(prediction.intervals.p95.upper - 100 * Math.exp(Z95 * sigma)) < 1e-9)
+  assert.equal(prediction.forBarStart, rows[2]!.barEnd)
+  assert.equal(prediction.basedOnBarStart, rows[2]!.barStart)
+  assert.equal(prediction.madeAt, rows[2]!.barEnd)
+  assert.ok(predictionSchema.safeParse(prediction).success)
+  const scored = outputs[3]!.scored!
+  assert.equal(scored.barStart, rows[3]!.barStart)
+  assert.equal(scored.served, 'naive')
+  assert.ok(Math.abs(scored.actual - Math.log(101.5 / 100)) < 1e-15)
+  assert.deepEqual(
+    scored.forecasts.map((f) => [f.id, f.predicted]),
+    [['naive', 0]],
+  )
+  assert.ok(Math.abs(scored.forecasts[0]!.half80 - Z80 * sigma) < 1e-15)
+  // ln 1.015 = 0.0149 is above 1.28σ = 0.0128 (σ ≈ 0.00995) and below 1.96σ = 0.0195.
+  assert.equal(state.models[0]!.scores.hits80, 0)
+  assert.equal(state.models[0]!.scores.hits95, 1)
+})
+
+test('a row at or before the last trained bar is ignored, so replays are idempotent', () => {
+  const state = runRows(4)
+  const result = trainer.step(state, rows[2]!)
+  assert.equal(result.isStale, true)
+  assert.equal(result.state, state)
+  assert.equal(result.prediction, null)
+})
+
+test('a row after a gap of more than a week of daily bars neither scores nor trains, but forecasts', () => {
+  const state = runRows(4)
+  const gapped = { ...rows[4]!, gapBars: 6 }
+  const result = trainer.step(state, gapped)
+  assert.equal(result.scored, null)
+  assert.deepEqual(result.state.volatility, state.volatility)
+  assert.deepEqual(result.state.models[0]!.scores, state.models[0]!.scores)
+  assert.equal(result.prediction?.lastClose, 103)
+  const afterHoliday = trainer.step(state, { ...rows[4]!, gapBars: 1 })
+  assert.notEqual(afterHoliday.scored, null, 'a holiday is no gap in the sessions')
+})
+
+test('is pure: the state passed in is never changed', () => {
+  const state = runRows(4)
+  const copy = structuredClone(state)
+  trainer.step(state, rows[4]!)
+  assert.deepEqual(state, copy)
+})
+
+test('a row of another symbol is a broken invariant and throws', () => {
+  const state = runRows(1)
+  assert.throws(() => trainer.step(state, { ...rows[1]!, symbol: 'OTHER' }), /OTHER/)
+})

@@ -1,0 +1,57 @@
+import type { Interval } from '../contracts/primitives.ts'
+import type { AnyModelSpec } from '../model/model-spec.ts'
+import { MODEL_REGISTRY } from '../model/model-registry.ts'
+import type { ConformalBandParams } from '../model/conformal-band.ts'
+import type { ServingRule } from './select-served-model.ts'
+
+export interface TrainerOptions {
+  /** Models run side by side; must include the baseline. */
+  readonly models: readonly AnyModelSpec[]
+  readonly serving: ServingRule
+  /** Decay of the EWMA variance that sets every interval's σ (RiskMetrics: 0.94 for daily bars). */
+  readonly volatilityDecay: number
+  readonly sigmaFloor: number
+  /** Returns seen before the first prediction is published. */
+  readonly warmupBars: number
+  readonly band: ConformalBandParams
+  /** Decay of the recent-score window the serving rule compares. */
+  readonly recentDecay: number
+  /**
+   * A row with more missing bars before it than this, per interval, does not score or train: its
+   * return spans several bars and is not what a one-bar forecast predicted. Daily rows count
+   * holidays as gaps, yet the next session is still the next bar, so daily bars allow a week.
+   */
+  readonly maxGapBars: Readonly<Record<Interval, number>>
+}
+
+export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
+  models: MODEL_REGISTRY,
+  serving: { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 },
+  volatilityDecay: 0.85,
+  sigmaFloor: 1e-8,
+  warmupBars: 20,
+  band: { quantileStep: 0.07, aciStep: 0.005, minQ: 0.05, maxQ: 50 },
+  recentDecay: 0.99,
+  maxGapBars: { '1m': 0, '5m': 0, '15m': 0, '30m': 0, '1h': 0, '1d': 5 },
+}
+
+export type TrainerOverrides = Partial<Omit<TrainerOptions, 'band' | 'serving'>> & {
+  readonly band?: Partial<ConformalBandParams>
+  readonly serving?: Partial<ServingRule>
+}
+
+/** Defaults resolved once, up front; throws on a model list that breaks the trainer's invariants. */
+export function resolveTrainerOptions(overrides: TrainerOverrides = {}): TrainerOptions {
+  const options: TrainerOptions = {
+    ...DEFAULT_TRAINER_OPTIONS,
+    ...overrides,
+    band: { ...DEFAULT_TRAINER_OPTIONS.band, ...overrides.band },
+    serving: { ...DEFAULT_TRAINER_OPTIONS.serving, ...overrides.serving },
+  }
+  const ids = options.models.map((model) => model.id)
+  if (new Set(ids).size !== ids.length) throw new Error(`model ids must be unique: ${ids.join(', ')}`)
+  if (!ids.includes(options.serving.baselineId)) {
+    throw new Error(`the baseline model "${options.serving.baselineId}" is not among the models`)
+  }
+  return options
+}

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { modelSnapshotSchema, type ModelSnapshot } from '../contracts/model-snapshot.ts'
+import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
+import { MODEL_REGISTRY } from '../model/model-registry.ts'
+import { seededRandom } from '../model/seeded-random.ts'
+import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { featureRowsOf } from './feature-rows-of.ts'
+import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import type { TrainerState } from './trainer-state.ts'
+
+const random = seededRandom(11)
+const closes = [100]
+for (let t = 0; t < 600; t++) closes.push(closes.at(-1)! * Math.exp(0.012 * random.normal()))
+const rows = syntheticFeatureRows(closes, 'AAPL')
+const trainer = createSymbolTrainer()
+
+const trainThrough = (count: number): TrainerState =>
+  rows.slice(0, count).reduce((state, row) => trainer.step(state, row).state, trainer.init('AAPL', '1d'))
+
+const throughJson = (snapshot: ModelSnapshot): ModelSnapshot => {
+  const decoded = modelSnapshotSchema.safeParse(JSON.parse(JSON.stringify(snapshot)))
+  assert.ok(decoded.success)
+  return decoded.data
+}
+
+test('state survives snapshot → JSON → validation → restore without change', () => {
+  const state = trainThrough(400)
+  const restored = trainer.fromSnapshot(throughJson(trainer.toSnapshot(state)))
+  assert.ok(restored.ok)
+  assert.deepEqual(restored.value, state)
+})
+
+test('a restored trainer continues exactly as the uninterrupted one', () => {
+  let live = trainThrough(400)
+  const restored = trainer.fromSnapshot(throughJson(trainer.toSnapshot(live)))
+  assert.ok(restored.ok)
+  let resumed = restored.value
+  for (const row of rows.slice(400)) {
+    const a = trainer.step(live, row)
+    const b = trainer.step(resumed, row)
+    assert.deepEqual(b.prediction, a.prediction)
+    live = a.state
+    resumed = b.state
+  }
+  assert.deepEqual(trainer.toSnapshot(resumed), trainer.toSnapshot(live))
+})
+
+test('the snapshot fits the contract and names every model with its scores', () => {
+  const snapshot = trainer.toSnapshot(trainThrough(300))
+  assert.ok(modelSnapshotSchema.safeParse(snapshot).success)
+  assert.equal(snapshot.version, 300)
+  assert.equal(snapshot.trainedThrough, rows[299]!.barStart)
+  assert.deepEqual(
+    snapshot.models.map((m) => m.id),
+    MODEL_REGISTRY.map((m) => m.id),
+  )
+  assert.ok(snapshot.models.every((m) => m.scores.n > 250))
+})
+
+test('a symbol’s whole trainer state stays under 4 KB of JSON after 20 years of real bars', () => {
+  const parsed = parseOhlcvCsv(readFileSync(new URL('../../../data/sp500.csv', import.meta.url), 'utf8'), {
+    symbol: '^GSPC',
+  })
+  assert.ok(parsed.ok)
+  const state = featureRowsOf(parsed.value).reduce(
+    (s, row) => trainer.step(s, row).state,
+    trainer.init('^GSPC', '1d'),
+  )
+  const bytes = JSON.stringify(trainer.toSnapshot(state).state).length
+  assert.ok(bytes < 4096, `${bytes} bytes`)
+})
+
+test('a corrupt state is an error value naming the field', () => {
+  const snapshot = trainer.toSnapshot(trainThrough(50))
+  const broken = { ...snapshot, state: { ...snapshot.state, lastClose: -1 } }
+  const restored = trainer.fromSnapshot(broken)
+  assert.ok(!restored.ok)
+  assert.match(restored.error, /lastClose/)
+  const models = snapshot.state.models as { id: string; state: unknown }[]
+  const badModel = {
+    ...snapshot,
+    state: {
+      ...snapshot.state,
+      models: models.map((m) => (m.id === 'rls' ? { ...m, state: { rls: 1 } } : m)),
+    },
+  }
+  const result = trainer.fromSnapshot(badModel)
+  assert.match(result.ok ? '' : result.error, /model rls/)
+})
+
+test('a model added since the snapshot starts afresh; one removed is dropped', () => {
+  const withoutMedian = createSymbolTrainer({ models: MODEL_REGISTRY.filter((m) => m.id !== 'median') })
+  const state = rows
+    .slice(0, 100)
+    .reduce((s, row) => withoutMedian.step(s, row).state, withoutMedian.init('AAPL', '1d'))
+  const restored = trainer.fromSnapshot(withoutMedian.toSnapshot(state))
+  assert.ok(restored.ok)
+  const median = restored.value.models.find((m) => m.id === 'median')
+  assert.equal(median?.scores.n, 0)
+  assert.deepEqual(
+    restored.value.models.find((m) => m.id === 'rls'),
+    state.models.find((m) => m.id === 'rls'),
+  )
+  const back = withoutMedian.fromSnapshot(trainer.toSnapshot(restored.value))
+  assert.ok(back.ok)
+  assert.deepEqual(
+    back.value.models.map((m) => m.id),
+    ['naive', 'rls', 'rls-r1'],
+  )
+})
+
+test('a state that has seen no row has nothing to snapshot', () => {
+  assert.throws(() => trainer.toSnapshot(trainer.init('AAPL', '1d')), /no row/)
+})

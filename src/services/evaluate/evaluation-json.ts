@@ -1,0 +1,40 @@
+import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
+import type { ModelEvaluation } from '../../core/training/evaluate-series.ts'
+import type { CsvEvaluation } from './evaluate-csv.ts'
+
+export interface EvaluationJson {
+  readonly symbol: string
+  readonly file: string
+  readonly bars: number
+  readonly firstBar: string
+  readonly lastBar: string
+  /** The scored window: bars whose forecast was scored, with the first and last of them. */
+  readonly scored: { readonly n: number; readonly from: string | null; readonly to: string | null }
+  /** The model the trainer would serve for the bar after the last one. */
+  readonly served: string
+  /** One entry per model: the contract's scores (coverages as fractions), plus its share of published bars. */
+  readonly models: readonly ModelEvaluation[]
+  /** Scores of what was published bar by bar, whichever model it came from. */
+  readonly published: ModelScores
+}
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** The one JSON object `quotecast evaluate --json` prints. */
+export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
+  return {
+    symbol: evaluation.symbol,
+    file: evaluation.file,
+    bars: evaluation.rows,
+    firstBar: day(evaluation.firstBarStart),
+    lastBar: day(evaluation.lastBarStart),
+    scored: {
+      n: evaluation.servedStream.n,
+      from: evaluation.firstScoredBarStart === null ? null : day(evaluation.firstScoredBarStart),
+      to: evaluation.lastScoredBarStart === null ? null : day(evaluation.lastScoredBarStart),
+    },
+    served: evaluation.served,
+    models: evaluation.models,
+    published: evaluation.servedStream,
+  }
+}

@@ -1,0 +1,72 @@
+import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
+import type { TrainerOptions } from '../../core/training/trainer-options.ts'
+import type { CsvEvaluation } from './evaluate-csv.ts'
+
+const DASH = '—'
+const date = (ms: number | null): string => (ms === null ? DASH : new Date(ms).toISOString().slice(0, 10))
+const percent = (x: number | null, digits: number): string =>
+  x === null ? DASH : `${(100 * x).toFixed(digits)}%`
+const fixed = (x: number | null, digits: number): string => (x === null ? DASH : x.toFixed(digits))
+
+function direction(scores: ModelScores): string {
+  if (scores.direction === null || scores.directionCi === null) return DASH
+  const [low, high] = scores.directionCi
+  return `${percent(scores.direction, 1)} [${(100 * low).toFixed(1)}, ${(100 * high).toFixed(1)}]`
+}
+
+const HEADER = [
+  'model',
+  'n',
+  'MAE',
+  'RMSE',
+  'MASE',
+  'DM',
+  'direction [95% CI]',
+  'cov80',
+  'cov95',
+  'width80',
+  'width95',
+  'served',
+]
+
+function cells(name: string, scores: ModelScores, servedShare: number | null): string[] {
+  return [
+    name,
+    String(scores.n),
+    percent(scores.mae, 3),
+    percent(scores.rmse, 3),
+    fixed(scores.mase, 4),
+    fixed(scores.dm, 2),
+    direction(scores),
+    percent(scores.coverage80, 1),
+    percent(scores.coverage95, 1),
+    percent(scores.width80, 2),
+    percent(scores.width95, 2),
+    servedShare === null ? '' : percent(servedShare, 1),
+  ]
+}
+
+/** The scores table `quotecast evaluate` prints, with one line on how to read it. */
+export function formatEvaluation(evaluation: CsvEvaluation, options: TrainerOptions): string {
+  const rows = [
+    HEADER,
+    ...evaluation.models.map((m) => cells(m.model, m, m.servedShare)),
+    cells('(published)', evaluation.servedStream, null),
+  ]
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
+  const table = rows.map((row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+  )
+  const { serving } = options
+  return [
+    `${evaluation.symbol}: ${evaluation.rows} bars ${date(evaluation.firstBarStart)} → ${date(evaluation.lastBarStart)} from ${evaluation.file}`,
+    `scored ${evaluation.servedStream.n} bars ${date(evaluation.firstScoredBarStart)} → ${date(evaluation.lastScoredBarStart)}, predict then learn, every model trained from the first bar`,
+    '',
+    ...table,
+    '',
+    'Errors are of one-bar log returns. MASE = MAE / naive MAE on the same bars. DM = Diebold–Mariano on absolute',
+    'error against naive (negative: lower error; |DM| > 1.96: significant at 5 %). Direction counts bars where both',
+    'forecast and outcome moved. Widths are ln(upper / lower). "served" is the share of bars each model was published.',
+    `Serves ${evaluation.served} next: naive unless a model beats it with DM ≤ ${serving.maxDm} over at least ${serving.minScoredBars} scored bars and is ahead recently.`,
+  ].join('\n')
+}
