@@ -1,0 +1,130 @@
+import type { Command } from 'commander'
+import { Registry } from 'prom-client'
+import { topicSpecs } from '../../core/contracts/topics.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
+import { createBus } from '../../platform/bus/create-bus.ts'
+import { secretValues, type Config } from '../../platform/config/load-config.ts'
+import { startHealthServer } from '../../platform/http/start-health-server.ts'
+import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
+import { resolveSettings } from '../../platform/config/setting-options.ts'
+import { createLogger, type Logger } from '../../platform/logger/create-logger.ts'
+import { systemClock } from './clock.ts'
+import { createProviders } from './create-providers.ts'
+import { defaultSymbols } from './default-symbols.ts'
+import { createFetcherMetrics } from './fetcher-metrics.ts'
+import { exitWithUsageError, FETCH_SETTINGS } from './fetcher-settings.ts'
+import { formatFetchReport } from './format-fetch-report.ts'
+import { quotesTopic } from './publish-quotes.ts'
+import { runFetchOnce } from './run-fetch-once.ts'
+import { startReplayFeed } from './start-replay-feed.ts'
+import { watchQuotes } from './watch-quotes.ts'
+
+type FetchConfig = Config<(typeof FETCH_SETTINGS)[number]>
+
+/** Validates what every fetcher command needs before anything starts; exits 2 naming the setting. */
+export function checkFetcherConfig(
+  command: Command,
+  config: Pick<FetchConfig, 'kafka' | 'provider' | 'alphaVantageKey'>,
+): void {
+  if (config.kafka === undefined) {
+    exitWithUsageError(
+      command,
+      `no broker configured: set --kafka HOST:PORT or KAFKA_BOOTSTRAP_SERVERS (${command.name()} publishes to Kafka; \`quotecast run\` is the in-process mode)`,
+    )
+  }
+  if (config.provider.includes('alphavantage') && config.alphaVantageKey === undefined) {
+    exitWithUsageError(
+      command,
+      'the alphavantage provider needs an API key: set --alphavantage-key or ALPHAVANTAGE_API_KEY',
+    )
+  }
+}
+
+/** Creates the quotes topic if it is missing; a broker that cannot be reached shows up when publishing. */
+export async function ensureQuotesTopic(
+  bus: Bus,
+  config: Pick<FetchConfig, 'partitions' | 'topicPrefix'>,
+  logger: Logger,
+): Promise<void> {
+  const spec = topicSpecs(config.partitions, config.topicPrefix).filter(
+    (topic) => topic.name === quotesTopic(config.topicPrefix),
+  )
+  await bus
+    .ensureTopics(spec)
+    .catch((error: unknown) => logger.error({ err: error }, 'could not ensure the quotes topic'))
+}
+
+/** `quotecast fetch [--watch]`. */
+export async function runFetchCommand(command: Command, isWatch: boolean): Promise<void> {
+  const config = resolveSettings(command, FETCH_SETTINGS)
+  checkFetcherConfig(command, config)
+  const logger = createLogger({
+    name: 'fetcher',
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: secretValues(config),
+  })
+  const symbols = config.symbols ?? defaultSymbols(config.provider)
+  const bus = createBus(config, 'quotecast-fetcher')
+  const base = { bus, topicPrefix: config.topicPrefix, symbols, maxAgeMs: config.maxQuoteAgeSec * 1000 }
+  try {
+    await ensureQuotesTopic(bus, config, logger)
+    if (!isWatch) {
+      const providers = await createProviders(config, { clock: systemClock, logger })
+      const report = await runFetchOnce({ ...base, providers, nowMs: () => systemClock.now() })
+      process.stdout.write(formatFetchReport(report))
+      process.exitCode = report.isComplete ? 0 : 1
+      return
+    }
+    const registry = new Registry()
+    const metrics = createFetcherMetrics(registry)
+    const health = await startHealthServer({ port: config.healthPort, registry })
+    try {
+      await runUntilStopped(logger, async (signal) => {
+        health.setReady(true)
+        if (config.provider.length === 1 && config.provider[0] === 'replay') {
+          const fromMs = config.replayFrom
+          const done = await startReplayFeed({
+            ...base,
+            speed: config.replaySpeed,
+            signal,
+            logger,
+            ...(fromMs === undefined ? {} : { fromMs }),
+          })
+          logger.info({ published: done.published, isFinished: done.isFinished }, 'replay stopped')
+          return
+        }
+        const providers = await createProviders(config, { clock: systemClock, logger, signal })
+        await watchQuotes({
+          ...base,
+          providers,
+          clock: systemClock,
+          signal,
+          intervalMs: config.watchIntervalSec * 1000,
+          onReport: (report, exchange, nextAtMs) => {
+            metrics.record(report, systemClock.now())
+            const counts = Object.groupBy(report.symbols, (entry) => entry.status)
+            const failed = (counts.failed ?? []).map((entry) => ({
+              symbol: entry.symbol,
+              attempts: entry.attempts,
+            }))
+            logger.info(
+              {
+                exchange,
+                published: counts.published?.length ?? 0,
+                unchanged: counts.unchanged?.length ?? 0,
+                failed,
+                next: new Date(nextAtMs).toISOString(),
+              },
+              'fetched',
+            )
+          },
+        })
+      })
+    } finally {
+      await health.close()
+    }
+  } finally {
+    await bus.close()
+  }
+}
