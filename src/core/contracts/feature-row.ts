@@ -5,7 +5,8 @@ export const FEATURE_ROW_SCHEMA_VERSION = 1
 
 /**
  * One row of features per completed bar. `values` maps feature name to value; a feature that is
- * not yet defined (warm-up, or a window spanning a gap) is null rather than invented.
+ * not yet defined (warm-up) is null rather than invented. Windows count bars: a gap shows in
+ * `gapBars`, not as invented bars.
  */
 export const featureRowSchema = z
   .object({

@@ -1,0 +1,75 @@
+import { BAR_SCHEMA_VERSION, type Bar } from '../contracts/bar.ts'
+import { INTERVAL_MS } from '../contracts/primitives.ts'
+import type { BarBuilderState } from './bar-builder-state.ts'
+import type { BarConfig } from './resolve-bar-config.ts'
+
+const DAY_MS = INTERVAL_MS['1d']
+const NO_BARS: readonly Bar[] = Object.freeze([])
+
+export interface CloseDueBarsResult {
+  readonly state: BarBuilderState
+  /** Bars completed by this call, oldest first; empty (and shared) when none. */
+  readonly completed: readonly Bar[]
+}
+
+/**
+ * Closes every open bar that ended at or before the instant `watermarkMs`. `applyQuote` does this
+ * itself with the event-time watermark (furthest event time minus the allowed lateness); the
+ * processor calls it with a clock or at a session close, so that the last bar of a session does
+ * not wait for the next session's first quote. A daily bar ends at the exchange's local midnight.
+ *
+ * A bar built from snapshots gets the growth of the cumulative day volume since the previous
+ * closed bar of the same exchange day; a bar with bar quotes in it gets the sum of their volumes.
+ */
+export function closeDueBars(
+  state: BarBuilderState,
+  watermarkMs: number,
+  config: BarConfig,
+): CloseDueBarsResult {
+  return closeDueBarsOnAxis(
+    state,
+    config.interval === '1d' ? watermarkMs + config.utcOffsetMs : watermarkMs,
+    config,
+  )
+}
+
+/** {@link closeDueBars} with the watermark on the bars' own time axis (see place-quote.ts). */
+export function closeDueBarsOnAxis(
+  state: BarBuilderState,
+  watermarkMs: number,
+  config: BarConfig,
+): CloseDueBarsResult {
+  const first = state.open[0]
+  if (first === undefined || first.end > watermarkMs) return { state, completed: NO_BARS }
+  const completed: Bar[] = []
+  let carry = state.volumeCarry
+  let closedThroughMs = state.closedThroughMs
+  let remaining = 0
+  for (const bar of state.open) {
+    if (bar.end > watermarkMs) break
+    remaining++
+    let volume = bar.barVolume
+    if (bar.cumVolume !== null) {
+      const day = Math.floor((config.interval === '1d' ? bar.start : bar.start + config.utcOffsetMs) / DAY_MS)
+      const counted = carry !== null && carry.day === day ? carry.cumVolume : 0
+      if (!bar.hasBarQuote) volume = Math.max(0, bar.cumVolume - counted)
+      carry = { day, cumVolume: Math.max(counted, bar.cumVolume) }
+    }
+    completed.push({
+      schema: BAR_SCHEMA_VERSION,
+      symbol: state.symbol,
+      interval: config.interval,
+      start: bar.start,
+      end: bar.end,
+      open: bar.open,
+      high: bar.high,
+      low: bar.low,
+      close: bar.close,
+      volume,
+      count: bar.count,
+    })
+    closedThroughMs = bar.end
+  }
+  const open = state.open.slice(remaining)
+  return { state: { ...state, open, closedThroughMs, volumeCarry: carry }, completed }
+}

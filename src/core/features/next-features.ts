@@ -1,0 +1,153 @@
+import type { Bar } from '../contracts/bar.ts'
+import { FEATURE_ROW_SCHEMA_VERSION, type FeatureRow } from '../contracts/feature-row.ts'
+import { INTERVAL_MS } from '../contracts/primitives.ts'
+import { countGapBars } from './count-gap-bars.ts'
+import { FEATURE_VERSION, type FeatureName } from './feature-names.ts'
+import { FEATURE_WINDOW as W, type FeatureState } from './feature-state.ts'
+import { slideWindowSums, windowScaledDeviation, windowSum, windowSumOfSquares } from './window-sums.ts'
+
+const SHORT = 5
+const RSI_PERIOD = 14
+const RSI_FACTOR = 1 / RSI_PERIOD
+const MACD_LONG = 26
+const MACD_SIGNAL = 9
+const LAMBDA = 0.94
+const K12 = 2 / 13
+const K20 = 2 / 21
+const K26 = 2 / 27
+const K9 = 2 / 10
+const [CLOSES, RET5, RET20, VOLUMES] = [0, 4, 8, 12] as const
+
+/** The return k bars back (1 = this bar's), with m returns seen so far. */
+const lag = (returns: readonly number[], m: number, k: number): number | null =>
+  m >= k ? (returns[(m - k) % W] ?? 0) : null
+const sampleStd = (sums: readonly number[], at: number, size: number): number =>
+  Math.sqrt(windowScaledDeviation(sums, at, size) / (size * (size - 1)))
+const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null)
+
+/**
+ * Computes the feature row of a completed bar and the state after it, in O(1): every window
+ * slides by one (ring buffers and double-double running sums), every average is a recursion.
+ * Features lacking history are null (see README.md for each one's warm-up). Bars must come in
+ * start order; a bar not after the previous one is a broken invariant and throws.
+ * Pure: `state` is not modified.
+ */
+export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureState; row: FeatureRow } {
+  if (state.lastStart !== null && bar.start <= state.lastStart) {
+    const [at, last] = [bar.start, state.lastStart].map((ms) => new Date(ms).toISOString())
+    throw new Error(`nextFeatures: the ${bar.symbol} bar at ${at} does not follow the bar at ${last}`)
+  }
+  const n = state.count + 1
+  const close = bar.close
+  const slot = (n - 1) % W
+  const closes = state.closes.slice()
+  const returns = state.returns.slice()
+  const volumes = state.volumes.slice()
+  const sums = state.sums.slice()
+  const previousClose = n > 1 ? (closes[(n - 2) % W] ?? 0) : 0
+  slideWindowSums(sums, CLOSES, close, closes[slot] ?? 0)
+  closes[slot] = close
+  slideWindowSums(sums, VOLUMES, bar.volume, volumes[slot] ?? 0)
+  volumes[slot] = bar.volume
+
+  // Returns: the j-th return (0-based) lives at j % W; m returns so far.
+  const m = n - 1
+  let { rsiGain, rsiLoss, ewmaVar } = state
+  if (m > 0) {
+    const r = Math.log(close / previousClose)
+    const j = m - 1
+    slideWindowSums(sums, RET20, r, returns[j % W] ?? 0)
+    slideWindowSums(sums, RET5, r, j >= SHORT ? (returns[(j - SHORT) % W] ?? 0) : 0)
+    returns[j % W] = r
+    if (m === W) ewmaVar = windowSumOfSquares(sums, RET20) / W
+    else if (ewmaVar !== null) ewmaVar = LAMBDA * ewmaVar + (1 - LAMBDA) * r * r
+    const gain = close > previousClose ? close - previousClose : 0
+    const loss = close > previousClose ? 0 : previousClose - close
+    if (m <= RSI_PERIOD) {
+      rsiGain += gain
+      rsiLoss += loss
+      if (m === RSI_PERIOD) {
+        rsiGain /= RSI_PERIOD
+        rsiLoss /= RSI_PERIOD
+      }
+    } else {
+      rsiGain = (gain - rsiGain) * RSI_FACTOR + rsiGain
+      rsiLoss = (loss - rsiLoss) * RSI_FACTOR + rsiLoss
+    }
+  }
+
+  const ema12 = close * K12 + (state.ema12 ?? close) * (1 - K12)
+  const ema20 = close * K20 + (state.ema20 ?? close) * (1 - K20)
+  const ema26 = close * K26 + (state.ema26 ?? close) * (1 - K26)
+  const macd = n >= MACD_LONG ? ema12 - ema26 : null
+  const macdSignal = macd === null ? null : macd * K9 + (state.macdSignal ?? macd) * (1 - K9)
+  const hasSignal = n >= MACD_LONG + MACD_SIGNAL - 1
+
+  let sma20: number | null = null
+  let pctB: number | null = null
+  let volumeZ: number | null = null
+  if (n >= W) {
+    sma20 = windowSum(sums, CLOSES) / W
+    const sigma = Math.sqrt(windowScaledDeviation(sums, CLOSES, W)) / W
+    const lower = sma20 - sigma * 2
+    const upper = sma20 + sigma * 2
+    pctB = sigma > 0 ? (close - lower) / (upper - lower) : null
+    const volumeDeviation = windowScaledDeviation(sums, VOLUMES, W)
+    volumeZ =
+      volumeDeviation > 0
+        ? (bar.volume - windowSum(sums, VOLUMES) / W) / Math.sqrt(volumeDeviation / (W * (W - 1)))
+        : null
+  }
+
+  const values: Record<FeatureName, number | null> = {
+    r1: lag(returns, m, 1),
+    r2: lag(returns, m, 2),
+    r3: lag(returns, m, 3),
+    r4: lag(returns, m, 4),
+    r5: lag(returns, m, 5),
+    retMean5: m >= SHORT ? windowSum(sums, RET5) / SHORT : null,
+    retStd5: m >= SHORT ? sampleStd(sums, RET5, SHORT) : null,
+    retMean20: m >= W ? windowSum(sums, RET20) / W : null,
+    retStd20: m >= W ? sampleStd(sums, RET20, W) : null,
+    ewmaVol: ewmaVar === null ? null : Math.sqrt(ewmaVar),
+    closeToSma20: sma20 === null ? null : finiteOrNull(close / sma20 - 1),
+    closeToEma20: n >= W ? finiteOrNull(close / ema20 - 1) : null,
+    rsi14: m >= RSI_PERIOD ? (rsiLoss === 0 ? 100 : 100 - 100 / (rsiGain / rsiLoss + 1)) : null,
+    macd,
+    macdSignal: hasSignal ? macdSignal : null,
+    macdHist: hasSignal && macd !== null && macdSignal !== null ? macd - macdSignal : null,
+    bollingerPctB: finiteOrNull(pctB),
+    volumeZ20: finiteOrNull(volumeZ),
+    close,
+  }
+  const gapBars =
+    state.lastStart === null ? 0 : countGapBars(state.lastStart, bar.start, INTERVAL_MS[bar.interval])
+  const next: FeatureState = {
+    ...state,
+    count: n,
+    lastStart: bar.start,
+    closes,
+    returns,
+    volumes,
+    sums,
+    ema12,
+    ema20,
+    ema26,
+    macdSignal,
+    rsiGain,
+    rsiLoss,
+    ewmaVar,
+  }
+  const row: FeatureRow = {
+    schema: FEATURE_ROW_SCHEMA_VERSION,
+    symbol: bar.symbol,
+    interval: bar.interval,
+    barStart: bar.start,
+    barEnd: bar.end,
+    close,
+    featureVersion: FEATURE_VERSION,
+    gapBars,
+    values,
+  }
+  return { state: next, row }
+}
