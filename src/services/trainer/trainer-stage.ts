@@ -8,6 +8,16 @@ import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platf
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
 import type { TrainerMetrics } from './trainer-metrics.ts'
+import type { ModelSnapshot } from '../../core/contracts/model-snapshot.ts'
+
+function recordScores(metrics: TrainerMetrics, snapshot: ModelSnapshot): void {
+  for (const model of snapshot.models) {
+    if (model.scores.mase !== null) metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, model.scores.mase)
+    if (model.id !== snapshot.served) continue
+    if (model.scores.coverage80 !== null) metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, model.scores.coverage80)
+    if (model.scores.coverage95 !== null) metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, model.scores.coverage95)
+  }
+}
 
 export interface TrainerStageOptions {
   readonly bus: Bus

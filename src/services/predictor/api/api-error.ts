@@ -1,0 +1,36 @@
+/** Every way an API request can fail, with the HTTP status each one answers with. */
+export const API_ERROR_STATUS = {
+  bad_request: 400,
+  not_found: 404,
+  unknown_symbol: 404,
+  no_prediction: 404,
+  no_model: 404,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  not_ready: 503,
+} as const
+
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS
+
+/** The one error class of the HTTP layer: a closed list of codes, the parameter at fault, the cause kept. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly code: ApiErrorCode
+  readonly statusCode: number
+  /** The request parameter at fault, e.g. `symbol`, `limit`, `body.values.ret_1`. */
+  readonly parameter: string | undefined
+
+  constructor(code: ApiErrorCode, message: string, options: { parameter?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.statusCode = API_ERROR_STATUS[code]
+    this.parameter = options.parameter
+  }
+
+  static unknownSymbol(symbol: string, parameter = 'symbol'): ApiError {
+    return new ApiError('unknown_symbol', `unknown symbol "${symbol}"`, { parameter })
+  }
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod'
+import { modelScoresSchema } from '../../../core/contracts/model-snapshot.ts'
+import { predictionSchema } from '../../../core/contracts/prediction.ts'
+import { epochMs, interval, symbol } from '../../../core/contracts/primitives.ts'
+import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.ts'
+
+/** Request and response shapes of the HTTP API: validation, serialisation and the OpenAPI document. */
+
+/** Named shapes, listed once under components.schemas of the OpenAPI document (not in zod's global registry). */
+export const apiSchemaRegistry = z.registry<{ id: string }>()
+const named = <T extends z.ZodType>(id: string, schema: T): T => {
+  apiSchemaRegistry.add(schema, { id })
+  return schema
+}
+
+export const errorResponse = named(
+  'Error',
+  z
+    .object({
+      statusCode: z.number().int().min(400).max(599),
+      error: z.enum(Object.keys(API_ERROR_STATUS) as [ApiErrorCode, ...ApiErrorCode[]]),
+      message: z.string(),
+      parameter: z.string().optional().describe('the request parameter at fault'),
+    })
+    .strict(),
+)
+
+/** Routes without query parameters reject any, so a typo (`?limt=5`) is an error rather than ignored. */
+export const noQuery = z.object({}).strict()
+
+export const symbolParams = z
+  .object({
+    symbol: symbol.meta({ description: 'ticker; URL-encode ^ as %5E (e.g. %5EGSPC)', example: 'AAPL' }),
+  })
+  .strict()
+
+const INSTANT = /^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?)$/
+const instant = z
+  .string()
+  .regex(INSTANT, 'must be epoch milliseconds or an ISO 8601 date such as 2024-01-31')
+  .transform((text) =>
+    /^\d+$/.test(text) ? Number(text) : Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text),
+  )
+  .pipe(epochMs)
+
+export const historyQuery = z
+  .object({
+    from: instant.optional().describe('first bar start, inclusive: epoch ms or ISO 8601'),
+    to: instant.optional().describe('last bar start, inclusive: epoch ms or ISO 8601'),
+    limit: z.coerce
+      .number({ error: 'must be an integer from 1 to 5000' })
+      .int('must be an integer from 1 to 5000')
+      .min(1, 'must be an integer from 1 to 5000')
+      .max(5000, 'must be an integer from 1 to 5000')
+      .default(500)
+      .describe('at most this many bars, the newest'),
+  })
+  .strict()
+  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
+    path: ['to'],
+    message: 'must not be before from',
+  })
+
+export const streamQuery = z
+  .object({ symbol: symbol.optional().describe('only events of this symbol') })
+  .strict()
+
+export const predictionBody = named('Prediction', predictionSchema.omit({ schema: true }))
+
+export const predictionResponse = named(
+  'LatestPrediction',
+  predictionBody.extend({
+    dataAsOf: epochMs.nullable().describe('start of the newest bar the service has for the symbol'),
+  }),
+)
+
+export const symbolSummary = named(
+  'SymbolSummary',
+  z
+    .object({
+      symbol,
+      interval,
+      lastBar: z.object({ start: epochMs, end: epochMs, close: z.number() }).strict().nullable(),
+      latestPrediction: predictionBody.nullable(),
+      model: z
+        .object({ served: z.string(), version: z.number().int(), trainedThrough: epochMs })
+        .strict()
+        .nullable(),
+      dataAsOf: epochMs.nullable().describe('start of the newest bar'),
+      receivedAt: epochMs.describe('when the newest record for the symbol reached Kafka (record timestamp)'),
+      bars: z.number().int().nonnegative(),
+      predictions: z.number().int().nonnegative(),
+    })
+    .strict(),
+)
+
+export const symbolsResponse = z.object({ symbols: z.array(symbolSummary) }).strict()
+
+const band = z.object({ lower: z.number(), upper: z.number() }).strict()
+
+export const historyPoint = named(
+  'HistoryPoint',
+  z
+    .object({
+      start: epochMs,
+      end: epochMs,
+      open: z.number(),
+      high: z.number(),
+      low: z.number(),
+      close: z.number(),
+      volume: z.number(),
+      count: z.number().int(),
+      prediction: z
+        .object({
+          point: z.number(),
+          predictedReturn: z.number(),
+          p80: band,
+          p95: band,
+          model: predictionSchema.shape.model,
+          madeAt: epochMs,
+        })
+        .strict()
+        .nullable(),
+      error: z
+        .object({
+          value: z.number().describe('actual close − predicted point'),
+          logReturn: z.number().describe('ln(actual close / predicted point)'),
+          isInside80: z.boolean(),
+          isInside95: z.boolean(),
+        })
+        .strict()
+        .nullable(),
+    })
+    .strict(),
+)
+
+export const historyResponse = z
+  .object({ symbol, interval, count: z.number().int().nonnegative(), points: z.array(historyPoint) })
+  .strict()
+
+export const scoresResponse = named(
+  'Scores',
+  z
+    .object({
+      symbol,
+      interval,
+      version: z.number().int().nonnegative(),
+      trainedThrough: epochMs,
+      served: z.string(),
+      baseline: z.string().nullable().describe('id of the naive model the others are compared with'),
+      models: z.array(
+        z
+          .object({
+            id: z.string(),
+            kind: z.string(),
+            isServed: z.boolean(),
+            isBaseline: z.boolean(),
+            scores: modelScoresSchema,
+          })
+          .strict(),
+      ),
+    })
+    .strict(),
+)
+
+export const healthResponse = z.object({ status: z.enum(['ok', 'ready', 'starting']) }).strict()

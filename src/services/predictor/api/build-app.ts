@@ -1,0 +1,126 @@
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import Fastify, { LogController } from 'fastify'
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import type { PredictorMetrics } from '../metrics/create-predictor-metrics.ts'
+import type { PredictWithModel } from '../predict/create-model-predictor.ts'
+import type { PredictorViews } from '../views/create-views.ts'
+import { ApiError } from './api-error.ts'
+import { registerDashboard } from './register-dashboard.ts'
+import { registerDocs } from './register-docs.ts'
+import { registerErrorHandling, sendError, toApiError } from './handle-errors.ts'
+import { healthRoutes } from './routes/health-routes.ts'
+import { historyRoute } from './routes/history-route.ts'
+import { predictRoute } from './routes/predict-route.ts'
+import { streamRoute } from './routes/stream-route.ts'
+import { symbolRoutes } from './routes/symbol-routes.ts'
+
+export interface AppOptions {
+  readonly views: PredictorViews
+  readonly metrics: PredictorMetrics
+  readonly predict: PredictWithModel
+  /** False until the views are restored: the API answers 503 and /readyz says starting. */
+  readonly isReady?: () => boolean
+  /** `*`, one origin, or a comma-separated list. */
+  readonly corsOrigin?: string
+  readonly rateLimitPerMinute?: number
+  readonly logger?: FastifyBaseLogger
+  readonly streamHeartbeatMs?: number
+  /** The dashboard's folder; by default the repository's web/. */
+  readonly webRoot?: string
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+const require = createRequire(import.meta.url)
+
+/**
+ * The prediction service's HTTP app: the /api/v1 routes (validated by their zod schemas, rate
+ * limited, 503 until the views are restored), health and metrics, OpenAPI at /docs and the
+ * dashboard. Built without listening, so tests drive it with `app.inject`.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const isReady = options.isReady ?? (() => true)
+  const app = Fastify({
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
+    frameworkErrors: (error, request, reply) => {
+      void sendError(request, reply, toApiError(error))
+    },
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  registerErrorHandling(app)
+  app.removeContentTypeParser('text/plain')
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    options.metrics.observeRequest(
+      { method: request.method, route, status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    )
+    done()
+  })
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'connect-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    strictTransportSecurity: false,
+  })
+  const origin = options.corsOrigin ?? '*'
+  await app.register(cors, {
+    origin: origin === '*' ? '*' : origin.split(',').map((part) => part.trim()),
+    methods: ['GET', 'POST'],
+  })
+  await registerDocs(app)
+  await app.register(healthRoutes, { isReady, registry: options.metrics.registry })
+
+  const deps = { views: options.views, isReady, predict: options.predict }
+  await app.register(
+    async (api) => {
+      await api.register(rateLimit, {
+        max: options.rateLimitPerMinute ?? 600,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_request, context) =>
+          new ApiError(
+            'rate_limited',
+            `rate limit of ${context.max} requests per ${context.after} exceeded: retry later`,
+          ),
+      })
+      api.addHook('onRequest', (_request, _reply, done) => {
+        done(
+          isReady() ? undefined : new ApiError('not_ready', 'the service is restoring its views from Kafka'),
+        )
+      })
+      await api.register(symbolRoutes, deps)
+      await api.register(historyRoute, deps)
+      await api.register(predictRoute, deps)
+      await api.register(streamRoute, {
+        ...deps,
+        heartbeatMs: options.streamHeartbeatMs ?? 15_000,
+        onClientsChanged: (count) => options.metrics.setStreamClients(count),
+      })
+    },
+    { prefix: '/api/v1' },
+  )
+
+  await registerDashboard(app, {
+    webRoot: options.webRoot ?? `${REPO_ROOT}web`,
+    chartsDir: dirname(require.resolve('lightweight-charts/package.json')),
+  })
+  return app
+}

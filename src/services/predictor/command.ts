@@ -1,0 +1,61 @@
+import type { Command } from 'commander'
+import { secretValues } from '../../platform/config/load-config.ts'
+import { BUS_SETTINGS, createBus } from '../../platform/bus/create-bus.ts'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
+import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
+import { createLogger } from '../../platform/logger/create-logger.ts'
+import { startPredictionService } from './start-prediction-service.ts'
+
+const NAMES = [
+  ...BUS_SETTINGS,
+  'topicPrefix',
+  'partitions',
+  'httpPort',
+  'httpHost',
+  'corsOrigin',
+  'rateLimit',
+  'historyBars',
+  'logLevel',
+  'logFormat',
+] as const
+
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command('serve')
+    .description(
+      'prediction service: HTTP API, live stream, OpenAPI docs and the dashboard, from the Kafka topics',
+    )
+    .action(async () => {
+      const config = resolveSettings(command, NAMES)
+      const logger = createLogger({
+        name: 'predictor',
+        level: config.logLevel,
+        format: config.logFormat,
+        secrets: secretValues(config),
+      })
+      if (config.kafka === undefined)
+        logger.warn('no broker configured (--kafka): serving an empty in-process bus')
+      const bus = createBus(config, 'quotecast-predictor')
+      await runUntilStopped(logger, async (signal) => {
+        try {
+          const service = await startPredictionService({
+            bus,
+            logger,
+            signal,
+            port: config.httpPort,
+            host: config.httpHost,
+            topicPrefix: config.topicPrefix,
+            partitions: config.partitions,
+            corsOrigin: config.corsOrigin,
+            rateLimitPerMinute: config.rateLimit,
+            maxBarsPerSymbol: config.historyBars,
+          })
+          logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
+          await service.stopped
+        } finally {
+          await bus.close()
+        }
+      })
+    })
+  addSettingOptions(command, NAMES)
+}

@@ -1,0 +1,77 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { PredictorViews } from '../views/create-views.ts'
+import type { ConsumptionObserver } from '../views/materialise-views.ts'
+
+export interface PredictorMetrics extends ConsumptionObserver {
+  readonly registry: Registry
+  observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void
+  setStreamClients(count: number): void
+}
+
+/**
+ * The prediction service's Prometheus metrics in their own registry (so several apps can live in
+ * one process): HTTP requests and latencies by route pattern, consumption and lag by topic, the
+ * views' sizes (read when scraped) and open SSE streams.
+ */
+export function createPredictorMetrics(options: {
+  views: PredictorViews
+  isDefaultMetrics?: boolean
+}): PredictorMetrics {
+  const registry = new Registry()
+  if (options.isDefaultMetrics === true)
+    collectDefaultMetrics({ register: registry, prefix: 'quotecast_predictor_' })
+  const labelNames = ['method', 'route', 'status'] as const
+  const requests = new Counter({
+    name: 'quotecast_http_requests_total',
+    help: 'HTTP requests served',
+    labelNames,
+    registers: [registry],
+  })
+  const latency = new Histogram({
+    name: 'quotecast_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  })
+  const consumed = new Counter({
+    name: 'quotecast_predictor_records_total',
+    help: 'records consumed from Kafka by topic and outcome (applied or invalid)',
+    labelNames: ['topic', 'outcome'],
+    registers: [registry],
+  })
+  const lag = new Gauge({
+    name: 'quotecast_predictor_consumer_lag_seconds',
+    help: 'age of the newest record of the last poll by topic (0 when caught up)',
+    labelNames: ['topic'],
+    registers: [registry],
+  })
+  const streamClients = new Gauge({
+    name: 'quotecast_predictor_stream_clients',
+    help: 'open SSE streams',
+    registers: [registry],
+  })
+  const viewSize: Gauge = new Gauge({
+    name: 'quotecast_predictor_view_size',
+    help: 'items held in the materialised views',
+    labelNames: ['view'],
+    registers: [registry],
+    collect: () => {
+      const sizes = options.views.sizes()
+      for (const view of ['symbols', 'bars', 'predictions', 'models'] as const)
+        viewSize.set({ view }, sizes[view])
+    },
+  })
+  return {
+    registry,
+    observeRequest(labels, seconds) {
+      const values = { ...labels, status: String(labels.status) }
+      requests.inc(values)
+      latency.observe(values, seconds)
+    },
+    setStreamClients: (count) => streamClients.set(count),
+    recordApplied: (topic, count) => consumed.inc({ topic, outcome: 'applied' }, count),
+    recordInvalid: (topic) => consumed.inc({ topic, outcome: 'invalid' }),
+    setLagSeconds: (topic, seconds) => lag.set({ topic }, seconds),
+  }
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod'
+import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
+import type { scoresResponse } from '../api/api-schemas.ts'
+
+export type ScoresView = z.infer<typeof scoresResponse>
+
+const isNaive = (model: { id: string; kind: string }): boolean =>
+  model.kind === 'naive' || model.id === 'naive'
+
+/** The prequential scores of every model of a snapshot, which one is served and which is the naive baseline. */
+export function scoresOf(snapshot: ModelSnapshot): ScoresView {
+  const baseline = snapshot.models.find(isNaive)
+  return {
+    symbol: snapshot.symbol,
+    interval: snapshot.interval,
+    version: snapshot.version,
+    trainedThrough: snapshot.trainedThrough,
+    served: snapshot.served,
+    baseline: baseline?.id ?? null,
+    models: snapshot.models.map((model) => ({
+      id: model.id,
+      kind: model.kind,
+      isServed: model.id === snapshot.served,
+      isBaseline: model === baseline,
+      scores: model.scores,
+    })),
+  }
+}

@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { TOPICS, topicSpecs } from '../../core/contracts/topics.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
+import { buildApp } from './api/build-app.ts'
+import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
+import { createModelPredictor } from './predict/create-model-predictor.ts'
+import { createViews, type PredictorViews } from './views/create-views.ts'
+import { materialiseViews } from './views/materialise-views.ts'
+
+export interface PredictionServiceOptions {
+  readonly bus: Bus
+  readonly logger: Logger
+  readonly port: number
+  /** Default 0.0.0.0. */
+  readonly host?: string
+  readonly topicPrefix?: string
+  /** Partitions of the topics the service creates when they are missing. Default 6. */
+  readonly partitions?: number
+  /** Aborting it stops the service, as `close()` does. */
+  readonly signal?: AbortSignal
+  readonly corsOrigin?: string
+  readonly rateLimitPerMinute?: number
+  /** Bars (and predictions) kept per symbol. Default 2,000. */
+  readonly maxBarsPerSymbol?: number
+  readonly now?: () => number
+}
+
+export interface PredictionService {
+  /** Where the dashboard and the API answer, e.g. http://localhost:8080. */
+  readonly url: string
+  readonly app: FastifyInstance
+  readonly views: PredictorViews
+  /** Resolves once the views are restored from the topics (the service is then ready). */
+  readonly restored: Promise<void>
+  /** Settles when consuming stops: resolves after `close()`, rejects when reading the topics failed. */
+  readonly stopped: Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Starts the prediction service: listens at once (/readyz answers 503 until the views are
+ * restored), then materialises the bars, predictions and models topics and keeps them current.
+ * Used by `quotecast serve` and, in-process on the MemoryBus, by `quotecast run`.
+ */
+export async function startPredictionService(options: PredictionServiceOptions): Promise<PredictionService> {
+  const prefix = options.topicPrefix ?? ''
+  const topics = {
+    bar: prefix + TOPICS.bars,
+    prediction: prefix + TOPICS.predictions,
+    model: prefix + TOPICS.models,
+  }
+  const wanted = new Set(Object.values(topics))
+  await options.bus.ensureTopics(
+    topicSpecs(options.partitions ?? 6, prefix).filter((spec) => wanted.has(spec.name)),
+  )
+
+  const views = createViews({ maxBarsPerSymbol: options.maxBarsPerSymbol ?? 2000 })
+  const metrics = createPredictorMetrics({ views, isDefaultMetrics: true })
+  let isReady = false
+  const app = await buildApp({
+    views,
+    metrics,
+    predict: createModelPredictor(),
+    isReady: () => isReady,
+    logger: options.logger.child({ component: 'http' }),
+    ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
+    ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+  })
+  await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' })
+  const { port } = app.server.address() as AddressInfo
+  const host =
+    options.host === undefined || options.host === '0.0.0.0' || options.host === '::'
+      ? 'localhost'
+      : options.host
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+
+  const controller = new AbortController()
+  const onAbort = (): void => void close()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const restoring = Promise.withResolvers<undefined>()
+  const stopped = materialiseViews({
+    bus: options.bus,
+    topics,
+    views,
+    logger: options.logger,
+    signal: controller.signal,
+    now: options.now ?? Date.now,
+    observer: metrics,
+    onRestored: () => {
+      isReady = true
+      options.logger.info({ url, ...views.sizes() }, 'prediction service ready')
+      restoring.resolve(undefined)
+    },
+  })
+  stopped.catch((error: unknown) => {
+    options.logger.error({ err: error }, 'reading the topics failed')
+    restoring.reject(error instanceof Error ? error : new Error(String(error)))
+  })
+  restoring.promise.catch(() => undefined)
+
+  let closing: Promise<void> | undefined
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      options.signal?.removeEventListener('abort', onAbort)
+      controller.abort()
+      await app.close()
+      await stopped.catch(() => undefined)
+    })()
+    return closing
+  }
+  return { url, app, views, restored: restoring.promise, stopped, close }
+}
