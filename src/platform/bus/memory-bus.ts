@@ -47,7 +47,8 @@ export class MemoryBus implements Bus, MemoryBroker {
   }
 
   consumer(options: ConsumerOptions): Promise<BusConsumer> {
-    for (const topic of options.topics) this.#partitionsOrThrow(topic)
+    const unknown = options.topics.find((topic) => !this.#topics.has(topic))
+    if (unknown !== undefined) return Promise.reject(unknownTopic(unknown))
     const memberId = `member-${String(this.#nextMemberId++).padStart(6, '0')}`
     let group: MemoryGroup | undefined
     if (options.groupId !== undefined) {
@@ -61,13 +62,16 @@ export class MemoryBus implements Bus, MemoryBroker {
   }
 
   readToEnd(topic: string, partitions?: readonly number[]): Promise<readonly BusRecord[]> {
-    const all = this.#partitionsOrThrow(topic)
+    const all = this.#topics.get(topic)
+    if (all === undefined) return Promise.reject(unknownTopic(topic))
     const chosen = partitions ?? all.map((_, index) => index)
     return Promise.resolve(chosen.flatMap((index) => all[index]?.read(0n, Number.MAX_SAFE_INTEGER) ?? []))
   }
 
   partitionOf(topic: string, key: string): Promise<number> {
-    return Promise.resolve(partitionForKey(key, this.#partitionsOrThrow(topic).length))
+    const partitions = this.#topics.get(topic)
+    if (partitions === undefined) return Promise.reject(unknownTopic(topic))
+    return Promise.resolve(partitionForKey(key, partitions.length))
   }
 
   async close(): Promise<void> {
@@ -119,3 +123,6 @@ export class MemoryBus implements Bus, MemoryBroker {
     return partitions
   }
 }
+
+const unknownTopic = (topic: string): Error =>
+  new Error(`unknown topic "${topic}": create it first (quotecast topics)`)

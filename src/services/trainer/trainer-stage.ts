@@ -12,10 +12,13 @@ import type { ModelSnapshot } from '../../core/contracts/model-snapshot.ts'
 
 function recordScores(metrics: TrainerMetrics, snapshot: ModelSnapshot): void {
   for (const model of snapshot.models) {
-    if (model.scores.mase !== null) metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, model.scores.mase)
+    if (model.scores.mase !== null)
+      metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, model.scores.mase)
     if (model.id !== snapshot.served) continue
-    if (model.scores.coverage80 !== null) metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, model.scores.coverage80)
-    if (model.scores.coverage95 !== null) metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, model.scores.coverage95)
+    if (model.scores.coverage80 !== null)
+      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, model.scores.coverage80)
+    if (model.scores.coverage95 !== null)
+      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, model.scores.coverage95)
   }
 }
 
@@ -100,12 +103,10 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
       }
       for (const symbol of changed) {
         const entry = states.get(symbol)
-        if (entry)
-          outputs.push({
-            topic: topic(TOPICS.models),
-            key: symbol,
-            value: encodeMessage(options.trainer.toSnapshot(entry.state)),
-          })
+        if (!entry) continue
+        const snapshot = options.trainer.toSnapshot(entry.state)
+        outputs.push({ topic: topic(TOPICS.models), key: symbol, value: encodeMessage(snapshot) })
+        recordScores(options.metrics, snapshot)
       }
       return outputs
     },

@@ -18,22 +18,25 @@ export interface MemoryBroker {
   leave(consumer: MemoryConsumer): void
 }
 
+type Position = { topic: string; partition: number; position: bigint }
+
 const positionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
 
 /** Positions after the last consumed record of each partition. */
-export function positionsAfter(
-  consumed: readonly BusRecord[],
-): Map<string, { topic: string; partition: number; position: bigint }> {
-  const positions = new Map<string, { topic: string; partition: number; position: bigint }>()
+export function positionsAfter(consumed: readonly BusRecord[]): Map<string, Position> {
+  const positions = new Map<string, Position>()
   for (const record of consumed) {
     const key = positionKey(record.topic, record.partition)
     const position = record.offset + 1n
     const current = positions.get(key)
-    if (current === undefined || current.position < position)
+    if (current === undefined || current.position < position) {
       positions.set(key, { topic: record.topic, partition: record.partition, position })
+    }
   }
   return positions
 }
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
 
 export class MemoryConsumer implements BusConsumer {
   readonly memberId: string
@@ -41,6 +44,8 @@ export class MemoryConsumer implements BusConsumer {
   readonly #options: ConsumerOptions
   readonly #group: MemoryGroup | undefined
   readonly #positions = new Map<string, bigint>()
+  /** Where a partition without a committed position starts when not from the beginning: its end at creation. */
+  readonly #endsAtCreation = new Map<string, bigint>()
   readonly #closed = new AbortController()
   #assignment: TopicPartition[] = []
   #generation = -1
@@ -56,6 +61,11 @@ export class MemoryConsumer implements BusConsumer {
     this.#options = options
     this.memberId = memberId
     this.#group = group
+    for (const topic of options.topics) {
+      broker.partitionsOf(topic).forEach((partition, index) => {
+        this.#endsAtCreation.set(positionKey(topic, index), partition.endOffset)
+      })
+    }
   }
 
   assignment(): readonly TopicPartition[] {
@@ -76,9 +86,13 @@ export class MemoryConsumer implements BusConsumer {
     }
   }
 
-  async commit(consumed: readonly BusRecord[]): Promise<void> {
-    if (this.#group === undefined) return
-    this.#assertOwned(consumed)
+  commit(consumed: readonly BusRecord[]): Promise<void> {
+    if (this.#group === undefined) return Promise.resolve()
+    try {
+      this.#assertOwned(consumed)
+    } catch (error) {
+      return Promise.reject(asError(error))
+    }
     this.#group.commit(positionsAfter(consumed))
     return Promise.resolve()
   }
@@ -88,10 +102,6 @@ export class MemoryConsumer implements BusConsumer {
     if (group === undefined) return Promise.reject(new Error('transactions need a consumer group'))
     const pending: OutgoingRecord[] = []
     let isDone = false
-    const finish = (): void => {
-      if (isDone) throw new Error('transaction already completed')
-      isDone = true
-    }
     return Promise.resolve({
       send: (records) => {
         if (isDone) return Promise.reject(new Error('transaction already completed'))
@@ -99,42 +109,65 @@ export class MemoryConsumer implements BusConsumer {
         return Promise.resolve()
       },
       commit: (consumed) => {
-        finish()
-        this.#assertOwned(consumed)
-        // Records and positions become visible together, or not at all.
-        this.#broker.appendCommitted(pending)
+        if (isDone) return Promise.reject(new Error('transaction already completed'))
+        isDone = true
+        try {
+          this.#assertOwned(consumed)
+          // Records and positions become visible together, or not at all.
+          this.#broker.appendCommitted(pending)
+        } catch (error) {
+          this.#rewindToCommitted()
+          return Promise.reject(asError(error))
+        }
         group.commit(positionsAfter(consumed))
         return Promise.resolve()
       },
       abort: () => {
-        finish()
+        if (isDone) return Promise.resolve()
+        isDone = true
         pending.length = 0
+        // As on Kafka: the records of an aborted transaction are consumed again from the last commit.
+        this.#rewindToCommitted()
         return Promise.resolve()
       },
     })
   }
 
-  async close(): Promise<void> {
-    if (this.#closed.signal.aborted) return
-    this.#closed.abort()
-    this.#broker.leave(this)
+  close(): Promise<void> {
+    if (!this.#closed.signal.aborted) {
+      this.#closed.abort()
+      this.#broker.leave(this)
+    }
     return Promise.resolve()
   }
 
-  /** A member whose partitions moved to another since its last poll must not commit them (fencing). */
+  /** A member may commit only partitions it owns now (Kafka's fencing of a rebalanced member). */
   #assertOwned(consumed: readonly BusRecord[]): void {
-    if (this.#group !== undefined && this.#group.generation !== this.#generation) {
-      const owned = new Set(
-        this.#group
-          .assignmentOf(this.memberId, this.#partitionCounts())
-          .map((tp) => positionKey(tp.topic, tp.partition)),
+    if (this.#group === undefined) return
+    const current =
+      this.#group.generation === this.#generation
+        ? this.#assignment
+        : this.#group.assignmentOf(this.memberId, this.#partitionCounts())
+    const owned = new Set(current.map((tp) => positionKey(tp.topic, tp.partition)))
+    const lost = consumed.find((record) => !owned.has(positionKey(record.topic, record.partition)))
+    if (lost) {
+      throw new Error(
+        `commit rejected: partition ${lost.topic}-${lost.partition} was reassigned by a rebalance`,
       )
-      const lost = consumed.find((record) => !owned.has(positionKey(record.topic, record.partition)))
-      if (lost)
-        throw new Error(
-          `commit rejected: partition ${lost.topic}-${lost.partition} was reassigned by a rebalance`,
-        )
     }
+  }
+
+  #startOf(tp: TopicPartition): bigint {
+    const committed = this.#group?.committed(tp.topic, tp.partition)
+    if (committed !== undefined) return committed
+    return (this.#options.fromBeginning ?? true)
+      ? 0n
+      : (this.#endsAtCreation.get(positionKey(tp.topic, tp.partition)) ?? 0n)
+  }
+
+  #rewindToCommitted(): void {
+    for (const tp of this.#assignment)
+      this.#positions.set(positionKey(tp.topic, tp.partition), this.#startOf(tp))
   }
 
   #partitionCounts(): Map<string, number> {
@@ -155,12 +188,7 @@ export class MemoryConsumer implements BusConsumer {
     const added = next.filter((tp) => !currentKeys.has(positionKey(tp.topic, tp.partition)))
     if (revoked.length > 0) await this.#options.onRevoked?.(revoked)
     for (const tp of revoked) this.#positions.delete(positionKey(tp.topic, tp.partition))
-    for (const tp of added) {
-      const partition = this.#broker.partitionsOf(tp.topic)[tp.partition]
-      const committed = this.#group?.committed(tp.topic, tp.partition)
-      const start = committed ?? ((this.#options.fromBeginning ?? true) ? 0n : (partition?.endOffset ?? 0n))
-      this.#positions.set(positionKey(tp.topic, tp.partition), start)
-    }
+    for (const tp of added) this.#positions.set(positionKey(tp.topic, tp.partition), this.#startOf(tp))
     this.#assignment = next
     this.#generation = generation
     if (added.length > 0) await this.#options.onAssigned?.(added)

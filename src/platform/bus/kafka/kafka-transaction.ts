@@ -1,0 +1,128 @@
+import { Producer, compatibilityPartitioner, type Consumer, type Message } from '@platformatic/kafka'
+import { QuotecastError } from '../../errors.ts'
+import type { BusRecord, BusTransaction, OutgoingRecord } from '../bus.ts'
+import { positionsAfter, type PositionAfter } from './positions.ts'
+import { baseClientOptions, type ResolvedKafkaBusOptions } from './options.ts'
+import { busCall, toBusError } from './to-bus-error.ts'
+import { chunkBySize, toMessages } from './to-messages.ts'
+
+type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>
+
+/** What a transaction needs from the consumer it belongs to. */
+export interface TransactionOwner {
+  readonly client: Consumer
+  /** The generation and member id of the consumer's last poll: the broker fences older ones. */
+  groupMetadata(): { readonly generationId: number; readonly memberId: string }
+  assertOwned(positions: readonly PositionAfter[]): void
+  /** Puts every owned partition back to its committed offset, so that the aborted work is redone. */
+  rewind(): void
+  /** Drops a producer whose transaction state is unknown; the next one fences it. */
+  discardProducer(): Promise<void>
+}
+
+/** The client adds an offset from a consumed message: this is one standing for a whole partition. */
+function offsetMessage(owner: TransactionOwner, coordinatorId: number, position: PositionAfter): Message {
+  const { generationId, memberId } = owner.groupMetadata()
+  return {
+    topic: position.topic,
+    partition: position.partition,
+    offset: position.offset - 1n,
+    metadata: { consumer: { groupId: owner.client.groupId, generationId, memberId, coordinatorId } },
+  } as unknown as Message
+}
+
+/** A Kafka transaction that commits the consumed offsets with the produced records (KIP-98, KIP-447). */
+export class KafkaBusTransaction implements BusTransaction {
+  readonly #transaction: Transaction
+  readonly #owner: TransactionOwner
+  #isDone = false
+
+  constructor(transaction: Transaction, owner: TransactionOwner) {
+    this.#transaction = transaction
+    this.#owner = owner
+  }
+
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    this.#assertOpen()
+    if (records.length === 0) return
+    await busCall('producing in a transaction', async () => {
+      for (const chunk of chunkBySize(records)) await this.#transaction.send({ messages: toMessages(chunk) })
+    })
+  }
+
+  async commit(consumed: readonly BusRecord[]): Promise<void> {
+    this.#assertOpen()
+    try {
+      const positions = positionsAfter(consumed)
+      if (positions.length > 0) {
+        this.#owner.assertOwned(positions)
+        const client = this.#owner.client
+        await this.#transaction.addConsumer(client)
+        const coordinatorId = client.coordinatorId ?? (await client.findGroupCoordinator())
+        for (const position of positions) {
+          await this.#transaction.addOffset(offsetMessage(this.#owner, coordinatorId, position))
+        }
+      }
+      await this.#transaction.commit()
+      this.#isDone = true
+    } catch (error) {
+      await this.abort().catch(() => undefined)
+      throw toBusError(error, 'committing a transaction')
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.#isDone) return
+    this.#isDone = true
+    try {
+      await this.#transaction.abort()
+    } catch (error) {
+      await this.#transaction.cancel().catch(() => undefined)
+      await this.#owner.discardProducer()
+      throw toBusError(error, 'aborting a transaction')
+    } finally {
+      this.#owner.rewind()
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#isDone) throw new QuotecastError('BUS_USAGE', 'the transaction is already committed or aborted')
+  }
+}
+
+/**
+ * The transactional producer of one consumer, created on first use. Its transactional id is unique
+ * per consumer instance: fencing comes from the group generation in the offsets (KIP-447).
+ */
+export class TransactionalProducer {
+  readonly #bus: ResolvedKafkaBusOptions
+  readonly #transactionalId: string
+  #producer: Producer | undefined
+
+  constructor(bus: ResolvedKafkaBusOptions, transactionalId: string) {
+    this.#bus = bus
+    this.#transactionalId = transactionalId
+  }
+
+  async begin(owner: Omit<TransactionOwner, 'discardProducer'>): Promise<KafkaBusTransaction> {
+    this.#producer ??= new Producer({
+      ...baseClientOptions(this.#bus, 'transactions'),
+      idempotent: true,
+      transactionalId: this.#transactionalId,
+      partitioner: compatibilityPartitioner,
+    })
+    const producer = this.#producer
+    const transaction = await busCall('beginning a transaction', () => producer.beginTransaction())
+    return new KafkaBusTransaction(transaction, {
+      ...owner,
+      discardProducer: async () => {
+        if (this.#producer === producer) this.#producer = undefined
+        await producer.close(true).catch(() => undefined)
+      },
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.#producer?.close(true)
+  }
+}
