@@ -26,7 +26,7 @@ const NAMES = [
 
 export function registerRunCommand(program: Command): void {
   const command = program
-    .command('run')
+    .command('run', { isDefault: true })
     .description(
       'the whole system in one process: replay fetcher → processor → trainer → prediction service and dashboard',
     )
