@@ -172,6 +172,12 @@ export const SETTINGS = {
     schema: z.coerce.number().int().nonnegative().default(0),
     describe: 'how long after a bar ends late quotes are still merged into it (at most one interval)',
   },
+  closeOnClock: {
+    env: 'QUOTECAST_CLOSE_ON_CLOCK',
+    flag: 'close-on-clock',
+    schema: bool.default(false),
+    describe: 'also close bars when the wall clock passes their end (live snapshots; not for replays)',
+  },
   exactlyOnce: {
     env: 'QUOTECAST_EXACTLY_ONCE',
     flag: 'exactly-once',

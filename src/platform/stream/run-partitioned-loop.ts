@@ -10,6 +10,8 @@ export interface PartitionedStage {
   forget(partitions: readonly TopicPartition[] | 'all'): void
   /** Apply a batch of records and return everything to publish: outputs, dead letters and changelog. */
   process(records: readonly BusRecord[]): readonly OutgoingRecord[]
+  /** Optional work on the wall clock, called when a poll found nothing (e.g. closing due bars). */
+  tick?(nowMs: number): readonly OutgoingRecord[]
 }
 
 export interface LoopOptions {
@@ -58,8 +60,9 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         const records = await consumer.poll({ maxRecords: options.maxRecords ?? 1000, maxWaitMs: 500 })
         // The first poll has joined the group and restored the assigned partitions' state.
         options.onReady?.()
-        if (records.length === 0) continue
-        const outputs = options.stage.process(records)
+        const outputs =
+          records.length > 0 ? options.stage.process(records) : (options.stage.tick?.(Date.now()) ?? [])
+        if (records.length === 0 && outputs.length === 0) continue
         if (options.isExactlyOnce === false) {
           if (outputs.length > 0) await options.bus.produce(outputs)
           await consumer.commit(records)

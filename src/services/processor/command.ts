@@ -4,7 +4,7 @@ import { addSettingOptions, resolveSettings } from '../../platform/config/settin
 import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
 import { runProcessor } from './run-processor.ts'
 
-const NAMES = [...SERVICE_SETTINGS, 'interval', 'allowedLatenessMs', 'exactlyOnce'] as const
+const NAMES = [...SERVICE_SETTINGS, 'interval', 'allowedLatenessMs', 'closeOnClock', 'exactlyOnce'] as const
 
 export function registerProcessCommand(program: Command): void {
   const command = program
@@ -26,6 +26,7 @@ export function registerProcessCommand(program: Command): void {
           topicPrefix: config.topicPrefix,
           barConfig: barConfig.value,
           isExactlyOnce: config.exactlyOnce,
+          isClosingOnClock: config.closeOnClock,
           onReady: () => context.health.setReady(true),
         }),
       )

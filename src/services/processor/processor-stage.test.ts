@@ -101,3 +101,83 @@ test('malformed, duplicate and late quotes become one dead letter each and chang
   assert.match(reasons[3] ?? '', /key "MSFT" is not the quote's symbol AAPL/)
   assert.match(reasons[4] ?? '', /^(late|duplicate): /)
 })
+
+test('a quote fetched in the future is a dead letter and does not close the real bars', async () => {
+  const { quotes } = await bundledSeries('aapl')
+  const bus = new MemoryBus()
+  await bus.ensureTopics(topicSpecs(1))
+  const nowMs = (quotes[20]?.fetchedAt ?? 0) + 60_000
+  const future = { ...quotes[10]!, id: 'forged', asOf: Date.UTC(2150, 0, 1), fetchedAt: Date.UTC(2150, 0, 1) }
+  const values = [...quotes.slice(0, 10), future, ...quotes.slice(10, 20)]
+  await bus.produce(
+    values.map((quote) => ({ topic: 'quotes', key: quote.symbol, value: encodeMessage(quote) })),
+  )
+  const stage = createProcessorStage({
+    bus,
+    topicPrefix: '',
+    barConfig,
+    metrics: createProcessorMetrics(new Registry()),
+    now: () => nowMs,
+    maxFetchedAheadMs: barConfig.maxClockSkewMs,
+  })
+  await drainStage(bus, stage, { groupId: 'processor', topic: 'quotes', maxRecords: 7 })
+  assert.equal((await bus.readToEnd('features')).length, 20)
+  const letters = (await bus.readToEnd('dead-letters')).map((record) =>
+    decodeMessage(deadLetterSchema, record.value),
+  )
+  assert.deepEqual(
+    letters.map((letter) => (letter.ok ? letter.value.reason : letter.error)),
+    ["fetchedAt 2150-01-01T00:00:00.000Z is in the future (more than 300000 ms after the processor's clock)"],
+  )
+})
+
+test('with closing on the clock, an open bar of live snapshots closes once the clock passes its end', async () => {
+  const bus = new MemoryBus()
+  await bus.ensureTopics(topicSpecs(1))
+  const config = resolveBarConfig({ interval: '1m' })
+  assert.ok(config.ok)
+  const minute = Date.UTC(2024, 0, 5, 15, 0)
+  const snapshot = (id: string, asOf: number, price: number) => ({
+    schema: 1 as const,
+    id,
+    symbol: 'AAPL',
+    exchange: 'NASDAQ',
+    currency: 'USD',
+    kind: 'snapshot' as const,
+    price,
+    asOf,
+    fetchedAt: asOf,
+    source: 'test',
+  })
+  const stage = createProcessorStage({
+    bus,
+    topicPrefix: '',
+    barConfig: config.value,
+    metrics: createProcessorMetrics(new Registry()),
+    now: () => minute + 30_000,
+    isClosingOnClock: true,
+  })
+  const quotes = [snapshot('a', minute + 1_000, 100), snapshot('b', minute + 20_000, 101)]
+  await bus.produce(quotes.map((quote) => ({ topic: 'quotes', key: 'AAPL', value: encodeMessage(quote) })))
+  await drainStage(bus, stage, { groupId: 'processor', topic: 'quotes', maxRecords: 10 })
+  assert.ok(stage.tick, 'closing on the clock gives the stage a tick')
+  assert.deepEqual(stage.tick(minute + 59_999), [], 'the bar is still open before its end')
+  const closed = stage.tick(minute + 60_000)
+  const bars = closed.filter((record) => record.topic === 'bars')
+  assert.equal(bars.length, 1)
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(bars[0]?.value ?? new Uint8Array())), {
+    schema: 1,
+    symbol: 'AAPL',
+    interval: '1m',
+    start: minute,
+    end: minute + 60_000,
+    open: 100,
+    high: 101,
+    low: 100,
+    close: 101,
+    volume: 0,
+    count: 2,
+  })
+  assert.equal(closed.filter((record) => record.topic === 'features').length, 1)
+  assert.equal(closed.filter((record) => record.topic === 'processor-state').length, 1)
+})

@@ -1,5 +1,7 @@
 import { applyQuote } from '../../core/bars/apply-quote.ts'
+import { closeDueBars } from '../../core/bars/close-due-bars.ts'
 import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import type { Bar } from '../../core/contracts/bar.ts'
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { quoteSchema } from '../../core/contracts/quote.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
@@ -16,7 +18,20 @@ export interface ProcessorStageOptions {
   readonly barConfig: BarConfig
   readonly metrics: ProcessorMetrics
   readonly now: () => number
+  /**
+   * A quote fetched later than `now()` plus this is from the future (a forged quote or a broken
+   * clock): dead-lettered, since its bar would close every real bar before it. Unset: no check.
+   */
+  readonly maxFetchedAheadMs?: number
+  /**
+   * Close bars on the wall clock as well as on event time, so that the last bar of a session is
+   * published at its end rather than at the next session's first quote. For live snapshots only:
+   * a replay of old snapshots would see its open bars closed under it.
+   */
+  readonly isClosingOnClock?: boolean
 }
+
+type Entry = { partition: number; state: ProcessorState }
 
 /**
  * Quotes → bars → features for the symbols of the assigned partitions. Each batch returns the
@@ -25,7 +40,71 @@ export interface ProcessorStageOptions {
  */
 export function createProcessorStage(options: ProcessorStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
-  const states = new Map<string, { partition: number; state: ProcessorState }>()
+  const states = new Map<string, Entry>()
+
+  const deadLetter = (record: BusRecord, kind: string, reason: string): OutgoingRecord => {
+    options.metrics.deadLettered.inc({ reason: kind })
+    return toDeadLetter(record, reason, 'processor', options.now(), options.topicPrefix)
+  }
+
+  /** Publishes completed bars with their feature rows; returns the feature state after them. */
+  const emitBars = (state: ProcessorState, completed: readonly Bar[], outputs: OutgoingRecord[]) => {
+    let features = state.features
+    for (const bar of completed) {
+      const next = nextFeatures(features, bar)
+      features = next.state
+      outputs.push({ topic: topic(TOPICS.bars), key: bar.symbol, value: encodeMessage(bar) })
+      outputs.push({ topic: topic(TOPICS.features), key: bar.symbol, value: encodeMessage(next.row) })
+      options.metrics.bars.inc()
+    }
+    return features
+  }
+
+  const emitChangelog = (changed: ReadonlySet<string>, outputs: OutgoingRecord[]): void => {
+    for (const symbol of changed) {
+      const entry = states.get(symbol)
+      if (entry)
+        outputs.push({ topic: topic(TOPICS.processorState), key: symbol, value: encodeMessage(entry.state) })
+    }
+  }
+
+  /** Applies one record; returns a dead letter when the record cannot be used. */
+  const apply = (record: BusRecord, outputs: OutgoingRecord[]): OutgoingRecord | undefined => {
+    options.metrics.processed.inc()
+    const decoded = decodeMessage(quoteSchema, record.value)
+    if (!decoded.ok) return deadLetter(record, 'invalid', decoded.error)
+    const quote = decoded.value
+    if (record.key !== quote.symbol) {
+      return deadLetter(
+        record,
+        'invalid',
+        `key ${JSON.stringify(record.key)} is not the quote's symbol ${quote.symbol}`,
+      )
+    }
+    const aheadMs = options.maxFetchedAheadMs
+    if (aheadMs !== undefined && quote.fetchedAt > options.now() + aheadMs) {
+      const at = new Date(quote.fetchedAt).toISOString()
+      return deadLetter(
+        record,
+        'invalid',
+        `fetchedAt ${at} is in the future (more than ${aheadMs} ms after the processor's clock)`,
+      )
+    }
+    const entry = states.get(quote.symbol) ?? {
+      partition: record.partition,
+      state: createProcessorState(quote.symbol),
+    }
+    const applied = applyQuote(entry.state.bars, quote, options.barConfig)
+    if (applied.rejected !== null) {
+      return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
+    }
+    const features = emitBars(entry.state, applied.completed, outputs)
+    states.set(quote.symbol, {
+      partition: record.partition,
+      state: { ...entry.state, bars: applied.state, features },
+    })
+    return undefined
+  }
 
   return {
     async restore(partitions: readonly TopicPartition[]) {
@@ -53,55 +132,31 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       const outputs: OutgoingRecord[] = []
       const changed = new Set<string>()
       for (const record of records) {
-        options.metrics.processed.inc()
-        const decoded = decodeMessage(quoteSchema, record.value)
-        if (!decoded.ok) {
-          options.metrics.deadLettered.inc({ reason: 'invalid' })
-          outputs.push(toDeadLetter(record, decoded.error, 'processor', options.now(), options.topicPrefix))
-          continue
-        }
-        const quote = decoded.value
-        if (record.key !== quote.symbol) {
-          options.metrics.deadLettered.inc({ reason: 'invalid' })
-          const reason = `key ${JSON.stringify(record.key)} is not the quote's symbol ${quote.symbol}`
-          outputs.push(toDeadLetter(record, reason, 'processor', options.now(), options.topicPrefix))
-          continue
-        }
-        const entry = states.get(quote.symbol) ?? {
-          partition: record.partition,
-          state: createProcessorState(quote.symbol),
-        }
-        const applied = applyQuote(entry.state.bars, quote, options.barConfig)
-        if (applied.rejected !== null) {
-          options.metrics.deadLettered.inc({ reason: applied.rejected.kind })
-          const reason = `${applied.rejected.kind}: ${applied.rejected.reason}`
-          outputs.push(toDeadLetter(record, reason, 'processor', options.now(), options.topicPrefix))
-          continue
-        }
-        let features = entry.state.features
-        for (const bar of applied.completed) {
-          const next = nextFeatures(features, bar)
-          features = next.state
-          outputs.push({ topic: topic(TOPICS.bars), key: bar.symbol, value: encodeMessage(bar) })
-          outputs.push({ topic: topic(TOPICS.features), key: bar.symbol, value: encodeMessage(next.row) })
-          options.metrics.bars.inc()
-        }
-        states.set(quote.symbol, {
-          partition: record.partition,
-          state: { ...entry.state, bars: applied.state, features },
-        })
-        changed.add(quote.symbol)
+        const letter = apply(record, outputs)
+        if (letter === undefined && record.key !== null) changed.add(record.key)
+        else if (letter !== undefined) outputs.push(letter)
       }
-      for (const symbol of changed) {
-        const entry = states.get(symbol)
-        if (entry)
-          outputs.push({
-            topic: topic(TOPICS.processorState),
-            key: symbol,
-            value: encodeMessage(entry.state),
-          })
-      }
+      emitChangelog(changed, outputs)
       return outputs
     },
+
+    ...(options.isClosingOnClock === true
+      ? {
+          tick(nowMs: number): OutgoingRecord[] {
+            const outputs: OutgoingRecord[] = []
+            const changed = new Set<string>()
+            const watermarkMs = nowMs - options.barConfig.allowedLatenessMs
+            for (const [symbol, entry] of states) {
+              const closed = closeDueBars(entry.state.bars, watermarkMs, options.barConfig)
+              if (closed.completed.length === 0) continue
+              const features = emitBars(entry.state, closed.completed, outputs)
+              states.set(symbol, { ...entry, state: { ...entry.state, bars: closed.state, features } })
+              changed.add(symbol)
+            }
+            emitChangelog(changed, outputs)
+            return outputs
+          },
+        }
+      : {}),
   }
 }

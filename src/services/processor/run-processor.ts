@@ -15,6 +15,7 @@ export interface ProcessorOptions {
   readonly logger: Logger
   readonly signal: AbortSignal
   readonly isExactlyOnce?: boolean
+  readonly isClosingOnClock?: boolean
   readonly groupId?: string
   readonly onReady?: () => void
 }
@@ -28,6 +29,8 @@ export async function runProcessor(options: ProcessorOptions): Promise<void> {
     barConfig: options.barConfig,
     metrics,
     now: Date.now,
+    maxFetchedAheadMs: options.barConfig.maxClockSkewMs,
+    isClosingOnClock: options.isClosingOnClock ?? false,
   })
   options.logger.info(
     { interval: options.barConfig.interval, exactlyOnce: options.isExactlyOnce ?? true },
