@@ -11,7 +11,7 @@ export interface PartitionedStage {
   /** Apply a batch of records and return everything to publish: outputs, dead letters and changelog. */
   process(records: readonly BusRecord[]): readonly OutgoingRecord[]
   /** Optional work on the wall clock, called when a poll found nothing (e.g. closing due bars). */
-  tick?(nowMs: number): readonly OutgoingRecord[]
+  readonly tick?: (nowMs: number) => readonly OutgoingRecord[]
 }
 
 export interface LoopOptions {
