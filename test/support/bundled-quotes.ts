@@ -1,5 +1,6 @@
 import type { Bar } from '../../src/core/contracts/bar.ts'
 import type { Quote } from '../../src/core/contracts/quote.ts'
+import { barToQuote } from '../../src/core/providers/bar-to-quote.ts'
 import { BUNDLED_CSV, loadCsv } from '../../src/platform/market-data/load-csv.ts'
 
 /** A bundled real daily series as its bars and as the backfill quotes that carry them. */
@@ -13,21 +14,10 @@ export async function bundledSeries(
 
 /** The quote a backfill publishes for a historical bar, with a stable identity. */
 export function barQuote(bar: Bar): Quote {
-  return {
-    schema: 1,
-    id: `test:${bar.symbol}:${bar.interval}:${bar.start}`,
-    symbol: bar.symbol,
+  return barToQuote(bar, {
     exchange: 'TEST',
     currency: 'USD',
-    kind: 'bar',
-    interval: bar.interval,
-    price: bar.close,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    volume: bar.volume,
-    asOf: bar.start,
     fetchedAt: bar.end + 3_600_000,
     source: 'test',
-  }
+  })
 }
