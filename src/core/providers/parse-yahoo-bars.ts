@@ -24,7 +24,7 @@ export function parseYahooBars(
   reply: HttpReply,
   context: YahooBarsContext,
 ): Result<HistoryBatch, ProviderFailure> {
-  const chart = readYahooChart(reply, context.fetchedAt)
+  const chart = readYahooChart(reply, context.fetchedAt, context.symbol)
   if (!chart.ok) return chart
   const { meta, timestamp = [], indicators } = chart.value
   const { exchange, currency } = yahooExchange(meta)

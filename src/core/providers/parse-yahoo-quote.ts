@@ -20,7 +20,7 @@ export function parseYahooQuote(
   reply: HttpReply,
   context: YahooQuoteContext,
 ): Result<Quote, ProviderFailure> {
-  const chart = readYahooChart(reply, context.fetchedAt)
+  const chart = readYahooChart(reply, context.fetchedAt, context.symbol)
   if (!chart.ok) return chart
   const { meta, indicators } = chart.value
   const price = meta.regularMarketPrice

@@ -130,3 +130,17 @@ test('parseYahooBars rejects null rows by time and reads an empty range as no ba
   })
   assert.deepEqual(empty, { ok: true, value: { quotes: [], rejected: [] } })
 })
+
+test('a chart of another instrument is invalid, for quotes and for bars', () => {
+  const quote = parseYahooQuote(fixtureReply(200, 'yahoo/chart-aapl-quote.json'), {
+    symbol: 'MSFT',
+    fetchedAt,
+  })
+  assert.deepEqual(quote, { ok: false, error: { kind: 'invalid', message: 'chart is for AAPL, not MSFT' } })
+  const bars = parseYahooBars(fixtureReply(200, 'yahoo/chart-aapl-history.json'), {
+    symbol: 'MSFT',
+    interval: '1d',
+    fetchedAt,
+  })
+  assert.deepEqual(bars, { ok: false, error: { kind: 'invalid', message: 'chart is for AAPL, not MSFT' } })
+})

@@ -41,9 +41,14 @@ export type YahooChart = z.infer<typeof resultSchema>
 /**
  * The one result of a Yahoo Finance v8 chart response (`/v8/finance/chart/{symbol}`), or why there is
  * none: the `chart.error` object Yahoo sends with 4xx ("Not Found: No data found, symbol may be
- * delisted"), a rate limit, an HTML error page from the edge, or a body that is not the chart shape.
+ * delisted"), a rate limit, an HTML error page from the edge, a body that is not the chart shape, or
+ * the chart of another instrument than `symbol`.
  */
-export function readYahooChart(reply: HttpReply, nowMs: number): Result<YahooChart, ProviderFailure> {
+export function readYahooChart(
+  reply: HttpReply,
+  nowMs: number,
+  symbol?: string,
+): Result<YahooChart, ProviderFailure> {
   const byStatus = classifyHttpStatus(reply, nowMs)
   const json = parseJsonBody(reply)
   if (!json.ok) return err(byStatus ?? json.error)
@@ -61,5 +66,9 @@ export function readYahooChart(reply: HttpReply, nowMs: number): Result<YahooCha
   if (byStatus) return err(byStatus)
   const first = result?.[0]
   if (first === undefined) return err(providerFailure('not-found', 'chart has no result'))
+  // Another instrument's chart (a redirect, a cache mix-up) must not become this symbol's quote.
+  if (symbol !== undefined && first.meta.symbol.toUpperCase() !== symbol.toUpperCase()) {
+    return err(providerFailure('invalid', `chart is for ${first.meta.symbol.slice(0, 32)}, not ${symbol}`))
+  }
   return ok(first)
 }

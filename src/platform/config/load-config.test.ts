@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig, secretValues } from './load-config.ts'
+import { loadConfig, redactSecrets, secretValues } from './load-config.ts'
 
 test('defaults apply, the environment overrides them, and a flag overrides the environment', () => {
   const result = loadConfig(['partitions', 'interval', 'symbols'], {
@@ -36,5 +36,13 @@ test('secretValues lists configured secrets so logs can redact them', () => {
   assert.deepEqual(
     secretValues({ kafkaPassword: 's3cret-pw', symbols: ['AAPL'], alphaVantageKey: undefined }),
     ['s3cret-pw'],
+  )
+})
+
+test('redactSecrets hides each secret, also URL-encoded, and leaves short values alone', () => {
+  const text = 'GET /query?apikey=k%2By%2F9%3D&x=1 failed; key k+y/9= rejected; pw abc'
+  assert.equal(
+    redactSecrets(text, ['k+y/9=', 'abc']),
+    'GET /query?apikey=[REDACTED]&x=1 failed; key [REDACTED] rejected; pw abc',
   )
 })

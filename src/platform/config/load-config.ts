@@ -45,3 +45,14 @@ export function secretValues(config: Readonly<Record<string, unknown>>): string[
     .filter(([name, setting]) => setting.isSecret === true && typeof config[name] === 'string')
     .map(([name]) => config[name] as string)
 }
+
+/**
+ * `text` with every secret (as is and URL-encoded) replaced by [REDACTED]: for what a command prints
+ * outside its logger, such as a provider's error echoing a request URL with its API key.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  const forms = secrets
+    .filter((secret) => secret.length >= 4)
+    .flatMap((secret) => [secret, encodeURIComponent(secret)])
+  return forms.reduce((redacted, secret) => redacted.split(secret).join('[REDACTED]'), text)
+}

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
 import { createBus } from '../../platform/bus/create-bus.ts'
-import { secretValues } from '../../platform/config/load-config.ts'
+import { redactSecrets, secretValues } from '../../platform/config/load-config.ts'
 import { resolveSettings } from '../../platform/config/setting-options.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
 import { systemClock } from './clock.ts'
@@ -65,7 +65,7 @@ export async function runBackfillCommand(command: Command): Promise<void> {
       onPublished: (_symbol, count) => progress?.increment(count),
     })
     progress?.stop()
-    process.stdout.write(formatBackfillReport(report))
+    process.stdout.write(redactSecrets(formatBackfillReport(report), secretValues(config)))
     process.exitCode = report.isComplete ? 0 : 1
   } finally {
     progress?.stop()

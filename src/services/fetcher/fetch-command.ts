@@ -3,7 +3,7 @@ import { Registry } from 'prom-client'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { createBus } from '../../platform/bus/create-bus.ts'
-import { secretValues, type Config } from '../../platform/config/load-config.ts'
+import { redactSecrets, secretValues, type Config } from '../../platform/config/load-config.ts'
 import { startHealthServer } from '../../platform/http/start-health-server.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { resolveSettings } from '../../platform/config/setting-options.ts'
@@ -72,7 +72,7 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     if (!isWatch) {
       const providers = await createProviders(config, { clock: systemClock, logger })
       const report = await runFetchOnce({ ...base, providers, nowMs: () => systemClock.now() })
-      process.stdout.write(formatFetchReport(report))
+      process.stdout.write(redactSecrets(formatFetchReport(report), secretValues(config)))
       process.exitCode = report.isComplete ? 0 : 1
       return
     }
