@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util'
+
+/** In the issue's order, which is the table's; run.ts runs the two on the broker first. */
+export const SECTIONS = ['pipeline', 'hot-path', 'api', 'scale', 'latency'] as const
+export type SectionName = (typeof SECTIONS)[number]
+
+/** Every size the benchmark uses, resolved once from `--quick` (default: the full run). */
+export interface BenchOptions {
+  readonly isQuick: boolean
+  readonly sections: readonly SectionName[]
+  /** Where the results are written. */
+  readonly resultsPath: string
+  /** Free text for RESULTS.md, e.g. what else the machine was doing. */
+  readonly note: string | undefined
+  /** `--cpu-prof DIR`: the service processes write V8 CPU profiles there. */
+  readonly cpuProfileDir: string | undefined
+  readonly pipeline: {
+    readonly quotes: number
+    readonly symbols: number
+    readonly partitions: number
+    /** Records each Kafka perf tool sends or reads (the first fifth are the producer's warm-up). */
+    readonly perfRecords: number
+    /** Rounds of reference-then-quotecast; medians are reported. */
+    readonly rounds: number
+  }
+  readonly latency: {
+    readonly symbols: number
+    readonly warmBars: number
+    readonly quotesPerSecond: number
+    readonly seconds: number
+  }
+  readonly hotPath: {
+    readonly modelRounds: number
+    readonly riverRounds: number
+    /** Alternating River then quotecast timings; medians are reported. */
+    readonly timingRounds: number
+  }
+  readonly api: { readonly seconds: number }
+  readonly scale: {
+    readonly symbolCounts: readonly number[]
+    /** Quotes per symbol before measuring, so every state is at its steady-state size. */
+    readonly warmBars: number
+    readonly measuredMessages: number
+    readonly batchSize: number
+  }
+}
+
+export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string', default: new URL('RESULTS.md', import.meta.url).pathname },
+      note: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+    },
+    strict: true,
+  })
+  const only = values.only?.split(',').map((name) => name.trim())
+  const unknown = only?.filter((name) => !(SECTIONS as readonly string[]).includes(name)) ?? []
+  if (unknown.length > 0)
+    throw new Error(`--only: unknown sections ${unknown.join(', ')} (known: ${SECTIONS.join(', ')})`)
+  const isQuick = values.quick
+  return {
+    isQuick,
+    sections: SECTIONS.filter((name) => only === undefined || only.includes(name)),
+    resultsPath: values.out,
+    note: values.note,
+    cpuProfileDir: values['cpu-prof'],
+    pipeline: isQuick
+      ? { quotes: 40_000, symbols: 40, partitions: 6, perfRecords: 200_000, rounds: 2 }
+      : { quotes: 200_000, symbols: 100, partitions: 6, perfRecords: 1_000_000, rounds: 3 },
+    latency: isQuick
+      ? { symbols: 10, warmBars: 60, quotesPerSecond: 20, seconds: 30 }
+      : { symbols: 20, warmBars: 60, quotesPerSecond: 50, seconds: 120 },
+    hotPath: isQuick
+      ? { modelRounds: 10, riverRounds: 2, timingRounds: 2 }
+      : { modelRounds: 40, riverRounds: 5, timingRounds: 3 },
+    api: { seconds: isQuick ? 5 : 15 },
+    scale: {
+      symbolCounts: [10, 1000, 10_000],
+      warmBars: 70,
+      measuredMessages: isQuick ? 100_000 : 300_000,
+      batchSize: 1000,
+    },
+  }
+}

@@ -1,0 +1,106 @@
+import type { BenchOptions } from '../bench-options.ts'
+import {
+  formatBytes,
+  formatRatio,
+  verdictOf,
+  type BenchRow,
+  type SectionResult,
+} from '../support/bench-row.ts'
+import { runChild } from '../support/run-child.ts'
+import type { ScaleFigures, ScaleJob } from './scale-worker.ts'
+
+const WORKER = new URL('scale-worker.ts', import.meta.url).pathname
+const FLAT_GOAL = 1.2
+const STATE_GOAL_BYTES = 4096
+
+async function runWorker(job: ScaleJob): Promise<ScaleFigures> {
+  const { stdout } = await runChild(process.execPath, ['--expose-gc', WORKER, JSON.stringify(job)], {
+    timeoutMs: 900_000,
+  })
+  return JSON.parse(stdout) as ScaleFigures
+}
+
+const micros = (value: number): string => `${value.toFixed(2)} µs`
+
+/**
+ * Section 4: per-message cost, state per symbol and RSS of each stage with 10, 1,000 and 10,000
+ * symbols, each in a fresh process, calling the stage as its service loop does (batches of
+ * `batchSize`), without the bus: the cost the stage adds, and how it grows with symbols.
+ */
+export async function measureScale(options: BenchOptions['scale']): Promise<SectionResult> {
+  const rows: BenchRow[] = []
+  const notes: string[] = []
+  const figures: Record<string, ScaleFigures[]> = {}
+  for (const stage of ['processor', 'trainer'] as const) {
+    const results: ScaleFigures[] = []
+    for (const symbols of options.symbolCounts) {
+      results.push(
+        await runWorker({
+          stage,
+          symbols,
+          warmBars: options.warmBars,
+          measuredMessages: options.measuredMessages,
+          batchSize: options.batchSize,
+        }),
+      )
+    }
+    // The same 10 symbols in batches of 10: a changelog record per message, as with many symbols.
+    const fewestSmallBatches = await runWorker({
+      stage,
+      symbols: options.symbolCounts[0] ?? 10,
+      warmBars: options.warmBars,
+      measuredMessages: options.measuredMessages,
+      batchSize: options.symbolCounts[0] ?? 10,
+    })
+    figures[stage] = [...results, fewestSmallBatches]
+    const fewest = results[0]!
+    const most = results.at(-1)!
+    const growth = most.microsPerMessage / fewest.microsPerMessage
+    const counts = results.map((r) => r.symbols.toLocaleString('en-US')).join(' / ')
+    const heap = most.heapBytesPerSymbol
+    const json = Math.max(...results.map((r) => r.stateBytesMax))
+    rows.push(
+      {
+        section: '4 scale',
+        measure: `${stage} stage: cost per message at ${counts} symbols`,
+        quotecast: results.map((r) => micros(r.microsPerMessage)).join(' / '),
+        reference: `${micros(fewest.microsPerMessage)} at ${fewest.symbols} symbols`,
+        ratio: formatRatio(growth),
+        goal: `≤ ${FLAT_GOAL}×`,
+        verdict: verdictOf(growth <= FLAT_GOAL),
+      },
+      {
+        section: '4 scale',
+        measure: `${stage}: same, each batch one message per symbol at ${fewest.symbols}`,
+        quotecast: `${micros(most.microsPerMessage)} at ${most.symbols.toLocaleString('en-US')}`,
+        reference: `${micros(fewestSmallBatches.microsPerMessage)} at ${fewest.symbols}, batches of ${fewestSmallBatches.batchSize}`,
+        ratio: formatRatio(most.microsPerMessage / fewestSmallBatches.microsPerMessage),
+        goal: '—',
+        verdict: 'info',
+      },
+      {
+        section: '4 scale',
+        measure: `${stage}: state per symbol (JSON max; heap at ${most.symbols.toLocaleString('en-US')})`,
+        quotecast: `${formatBytes(json)}; ${formatBytes(heap)}`,
+        reference: '—',
+        ratio: '—',
+        goal: '< 4 KiB',
+        verdict: verdictOf(json < STATE_GOAL_BYTES && heap < STATE_GOAL_BYTES),
+      },
+    )
+    notes.push(
+      `${stage}: ${results
+        .map(
+          (r) =>
+            `${r.symbols.toLocaleString('en-US')} symbols: ${micros(r.microsPerMessage)}/message, ${r.changelogPerMessage.toFixed(3)} changelog records/message, state JSON mean ${formatBytes(r.stateBytesMean)} max ${formatBytes(r.stateBytesMax)}, heap ${formatBytes(r.heapBytesPerSymbol)}/symbol, RSS ${(r.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+        )
+        .join('; ')}.`,
+    )
+  }
+  notes.unshift(
+    `Each case in a fresh \`node --expose-gc\` process: synthetic symbols from the bundled real series (seeded), every symbol first warmed up with ${options.warmBars} bars (the dedup ring of 64 ids full, the models past their warm-up), then ${options.measuredMessages.toLocaleString('en-US')} messages timed, round-robin over the symbols (every symbol's next bar in turn, as a backfill or a live feed of all of them delivers them), in batches of ${options.batchSize} as the service loop polls them. Timed: the stage's process() only (decode, validate, update, encode outputs and the changelog record of each symbol the batch changed). Input: quotes for the processor, the feature rows it would publish for the trainer.`,
+    `The second row of each stage isolates the symbol count from the changelog: with ${options.batchSize}-message batches, 10 symbols write a changelog record every 100 messages, 1,000 or more symbols one per message; at 10 symbols in batches of 10 every message writes one too.`,
+    'State per symbol: the JSON size of its changelog value (processor-state; for the trainer, the model snapshot on the models topic), and the heap growth after GC from no symbols to all warmed up, divided by the symbols (the figure at 10 symbols is mostly noise).',
+  )
+  return { rows, notes, figures }
+}

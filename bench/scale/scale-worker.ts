@@ -1,0 +1,155 @@
+// One scale measurement in a fresh process (run with --expose-gc by measure-scale.ts): a stage of
+// the processor or the trainer, called directly as its service loop calls it, with N symbols.
+// Prints one JSON line: cost per message, state bytes per symbol, heap per symbol, RSS.
+import { performance } from 'node:perf_hooks'
+import { Registry } from 'prom-client'
+import { resolveBarConfig } from '../../src/core/bars/resolve-bar-config.ts'
+import { encodeMessage } from '../../src/core/contracts/decode-message.ts'
+import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
+import { TOPICS } from '../../src/core/contracts/topics.ts'
+import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { featureRowsOf } from '../../src/core/training/feature-rows-of.ts'
+import type { BusRecord } from '../../src/platform/bus/bus.ts'
+import { MemoryBus } from '../../src/platform/bus/memory-bus.ts'
+import type { PartitionedStage } from '../../src/platform/stream/run-partitioned-loop.ts'
+import { createProcessorMetrics } from '../../src/services/processor/processor-metrics.ts'
+import { createProcessorStage } from '../../src/services/processor/processor-stage.ts'
+import { createTrainerMetrics } from '../../src/services/trainer/trainer-metrics.ts'
+import { createTrainerStage } from '../../src/services/trainer/trainer-stage.ts'
+import {
+  loadBundledBars,
+  quoteOfBar,
+  syntheticBar,
+  syntheticSymbols,
+  type SyntheticSymbol,
+} from '../support/synthetic-symbols.ts'
+
+export interface ScaleJob {
+  readonly stage: 'processor' | 'trainer'
+  readonly symbols: number
+  readonly warmBars: number
+  readonly measuredMessages: number
+  readonly batchSize: number
+}
+
+export interface ScaleFigures extends ScaleJob {
+  readonly microsPerMessage: number
+  /** Changelog records (processor-state or models) written per message in the measured phase. */
+  readonly changelogPerMessage: number
+  /** JSON size of each symbol's latest changelog value: processor-state or model snapshot. */
+  readonly stateBytesMean: number
+  readonly stateBytesMax: number
+  /** Growth of the heap (after GC) from no state to every symbol warmed up, per symbol. */
+  readonly heapBytesPerSymbol: number
+  readonly rssBytes: number
+}
+
+const gc = (): void => {
+  if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc')
+  globalThis.gc()
+  globalThis.gc()
+}
+
+function createStage(kind: ScaleJob['stage']): PartitionedStage {
+  const bus = new MemoryBus()
+  const now = (): number => 0
+  if (kind === 'trainer') {
+    const metrics = createTrainerMetrics(new Registry())
+    return createTrainerStage({ bus, topicPrefix: '', trainer: createSymbolTrainer(), metrics, now })
+  }
+  const barConfig = resolveBarConfig({ interval: '1d' })
+  if (!barConfig.ok) throw new Error(barConfig.error)
+  const metrics = createProcessorMetrics(new Registry())
+  return createProcessorStage({ bus, topicPrefix: '', barConfig: barConfig.value, metrics, now })
+}
+
+/** The input message of symbol `spec`'s `k`-th bar: its quote, or the feature row the processor would publish. */
+function messageMaker(kind: ScaleJob['stage'], specs: readonly SyntheticSymbol[]) {
+  if (kind === 'processor')
+    return (spec: SyntheticSymbol, k: number) => encodeMessage(quoteOfBar(syntheticBar(spec, k)))
+  const rowsByBase = new Map(
+    [...new Set(specs.map((spec) => spec.base))].map((base) => [base, featureRowsOf(base)]),
+  )
+  return (spec: SyntheticSymbol, k: number) => {
+    const rows = rowsByBase.get(spec.base)!
+    const index = spec.offset + k
+    const row = rows[index % rows.length]!
+    const shift = Math.floor(index / rows.length) * spec.cycleMs
+    const shifted: FeatureRow = {
+      ...row,
+      symbol: spec.symbol,
+      barStart: row.barStart + shift,
+      barEnd: row.barEnd + shift,
+    }
+    return encodeMessage(shifted)
+  }
+}
+
+export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
+  const specs = syntheticSymbols(await loadBundledBars(), job.symbols, { seed: 13 })
+  const makeMessage = messageMaker(job.stage, specs)
+  const topic = job.stage === 'processor' ? TOPICS.quotes : TOPICS.features
+  const changelog = job.stage === 'processor' ? TOPICS.processorState : TOPICS.models
+  const stage = createStage(job.stage)
+  let offset = 0n
+  let k = 0
+  let next = 0
+  /** The next `size` messages, round-robin over the symbols: every symbol's next bar in turn. */
+  const nextBatch = (size: number): BusRecord[] => {
+    const batch: BusRecord[] = []
+    for (let i = 0; i < size; i++) {
+      const spec = specs[next]!
+      batch.push({
+        topic,
+        partition: 0,
+        offset: offset++,
+        key: spec.symbol,
+        value: makeMessage(spec, k),
+        timestamp: 0,
+        headers: {},
+      })
+      if (++next === specs.length) {
+        next = 0
+        k++
+      }
+    }
+    return batch
+  }
+
+  gc()
+  const heapBefore = process.memoryUsage().heapUsed
+  for (let left = job.warmBars * job.symbols; left > 0; left -= job.batchSize)
+    stage.process(nextBatch(Math.min(left, job.batchSize)))
+  gc()
+  const heapAfter = process.memoryUsage().heapUsed
+
+  const stateBytes = new Map<string, number>()
+  let changelogRecords = 0
+  let elapsedMs = 0
+  for (let left = job.measuredMessages; left > 0; left -= job.batchSize) {
+    const batch = nextBatch(Math.min(left, job.batchSize))
+    const started = performance.now()
+    const outputs = stage.process(batch)
+    elapsedMs += performance.now() - started
+    for (const output of outputs) {
+      if (output.topic !== changelog) continue
+      changelogRecords++
+      stateBytes.set(output.key, output.value?.byteLength ?? 0)
+    }
+  }
+  const sizes = [...stateBytes.values()]
+  return {
+    ...job,
+    microsPerMessage: (elapsedMs * 1000) / job.measuredMessages,
+    changelogPerMessage: changelogRecords / job.measuredMessages,
+    stateBytesMean: sizes.reduce((sum, size) => sum + size, 0) / sizes.length,
+    stateBytesMax: Math.max(...sizes),
+    heapBytesPerSymbol: (heapAfter - heapBefore) / job.symbols,
+    rssBytes: process.memoryUsage().rss,
+  }
+}
+
+if (import.meta.main) {
+  const job = JSON.parse(process.argv[2] ?? '{}') as ScaleJob
+  console.log(JSON.stringify(await runScaleJob(job)))
+}

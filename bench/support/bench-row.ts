@@ -1,0 +1,45 @@
+/** One line of the results table: quotecast against a reference measured in the same run. */
+export interface BenchRow {
+  /** The issue's section: 1 pipeline, 2 hot path, 3 API, 4 scale, 5 latency. */
+  readonly section: string
+  readonly measure: string
+  readonly quotecast: string
+  readonly reference: string
+  /** quotecast ÷ reference (or the figure the goal is about), e.g. `0.63×`; `—` when none. */
+  readonly ratio: string
+  readonly goal: string
+  readonly verdict: 'met' | 'missed' | 'info'
+}
+
+/** What a section measured: its rows, the notes that say how, and the raw figures. */
+export interface SectionResult {
+  readonly rows: readonly BenchRow[]
+  readonly notes: readonly string[]
+  readonly figures: Readonly<Record<string, unknown>>
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/** 12,345 /s; NaN as `n/a`. */
+export const formatRate = (perSecond: number, unit = '/s'): string =>
+  Number.isFinite(perSecond) ? `${grouped.format(perSecond)}${unit}` : 'n/a'
+
+export const formatRatio = (ratio: number): string =>
+  Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×` : 'n/a'
+
+export const formatMs = (ms: number): string =>
+  Number.isFinite(ms) ? `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms` : 'n/a'
+
+export const formatBytes = (bytes: number): string =>
+  Number.isFinite(bytes)
+    ? bytes >= 10_240
+      ? `${(bytes / 1024).toFixed(0)} KiB`
+      : `${grouped.format(bytes)} B`
+    : 'n/a'
+
+export const formatPercent = (fraction: number): string =>
+  Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : 'n/a'
+
+/** `met` when `isMet`, `missed` otherwise, `info` when the figure could not be measured. */
+export const verdictOf = (isMet: boolean, isMeasured = true): BenchRow['verdict'] =>
+  !isMeasured ? 'info' : isMet ? 'met' : 'missed'
