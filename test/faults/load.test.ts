@@ -1,0 +1,171 @@
+// Issue 8: the pipeline held at a fixed input rate with consumer lag and memory sampled, and the
+// API under sustained load meanwhile. Quick profile 60 s; QUOTECAST_FAULTS_PROFILE=long for 10 min.
+import assert from 'node:assert/strict'
+import { after, describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import autocannon from 'autocannon'
+import { TOPICS } from '../../src/core/contracts/topics.ts'
+import { kafkaBootstrap } from '../helpers/kafka.ts'
+import { bundledSeries } from '../support/bundled-quotes.ts'
+import { assertSameBySymbol, valuesByKey } from '../support/compare-outputs.ts'
+import { expectedOutputs } from '../support/expected-outputs.ts'
+import { producePaced } from '../support/paced-producer.ts'
+import { processRss } from '../support/process-rss.ts'
+import { byEventTime, relabelledSeries, symbolsCoveringPartitions } from '../support/relabelled-series.ts'
+import type { ServiceProcess } from '../support/services.ts'
+import { TestPipeline } from '../support/test-pipeline.ts'
+import { FAULT_PROFILE } from './profile.ts'
+
+const PARTITIONS = 3
+const SAMPLE_MS = 5000
+const MB = 1024 * 1024
+
+interface Sample {
+  readonly atSec: number
+  readonly produced: number
+  readonly processorLag: number
+  readonly trainerLag: number
+  readonly rssMb: Readonly<Record<string, number>>
+}
+
+let p: TestPipeline | undefined
+after(async () => {
+  await p?.close()
+})
+
+const median = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+
+describe('the pipeline under load', () => {
+  test(
+    `${FAULT_PROFILE.loadRate} quotes/s for ${FAULT_PROFILE.loadSeconds} s: bounded lag, steady memory, API without errors`,
+    { timeout: (FAULT_PROFILE.loadSeconds + 300) * 1000 },
+    async (t) => {
+      const total = FAULT_PROFILE.loadRate * FAULT_PROFILE.loadSeconds
+      const { bars } = await bundledSeries('sp500')
+      const copies = Math.ceil(total / (bars.length - 100))
+      const series = symbolsCoveringPartitions('LOAD.', copies, PARTITIONS).map((symbol) =>
+        relabelledSeries(bars.slice(0, Math.ceil(total / copies)), symbol),
+      )
+      const quotes = byEventTime(...series.map((entry) => entry.quotes)).slice(0, total)
+      const expected = expectedOutputs(
+        series.map((entry) =>
+          entry.bars.slice(0, quotes.filter((quote) => quote.symbol === entry.bars[0]?.symbol).length),
+        ),
+      )
+      const pipeline = await TestPipeline.create('faults-load', {
+        bootstrap: kafkaBootstrap(),
+        partitions: PARTITIONS,
+      })
+      p = pipeline
+      const services: Record<string, ServiceProcess> = {
+        processor: pipeline.start('process'),
+        trainer: pipeline.start('train'),
+        predictor: pipeline.start('serve', {
+          args: ['--partitions', String(PARTITIONS), '--rate-limit', '100000000'],
+        }),
+      }
+      const [, , apiUrl] = await Promise.all(Object.values(services).map((service) => service.waitReady()))
+      const lagOf = async (group: string, topic: string): Promise<number> =>
+        Number(await pipeline.probe.lag(group, topic, await pipeline.probe.endOffsets(topic, PARTITIONS)))
+
+      const startedAt = Date.now()
+      const producer = producePaced(pipeline, quotes, { perSecond: FAULT_PROFILE.loadRate })
+      const samples: Sample[] = []
+      const state = { isProducing: true }
+      producer.done.finally(() => (state.isProducing = false)).catch(() => undefined)
+      const sampling = (async () => {
+        while (state.isProducing) {
+          await sleep(SAMPLE_MS)
+          const [processorLag, trainerLag] = await Promise.all([
+            lagOf(pipeline.group('processor'), pipeline.topic(TOPICS.quotes)),
+            lagOf(pipeline.group('trainer'), pipeline.topic(TOPICS.features)),
+          ])
+          const rssMb = Object.fromEntries(
+            Object.entries(services).map(([name, service]) => [name, (processRss(service.pid) ?? 0) / MB]),
+          )
+          samples.push({
+            atSec: (Date.now() - startedAt) / 1000,
+            produced: producer.produced(),
+            processorLag,
+            trainerLag,
+            rssMb,
+          })
+        }
+      })()
+      await sleep((FAULT_PROFILE.loadSeconds * 1000) / 3)
+      const api = await autocannon({
+        url: apiUrl!,
+        duration: Math.min(30, Math.round(FAULT_PROFILE.loadSeconds / 3)),
+        connections: 4,
+        requests: [
+          { path: '/api/v1/symbols' },
+          { path: `/api/v1/predictions/${encodeURIComponent(series[0]!.bars[0]!.symbol)}` },
+        ],
+      })
+      await producer.done
+      await sampling
+      const producedSec = (Date.now() - startedAt) / 1000
+      await pipeline.probe.waitForCaughtUp(pipeline.group('processor'), pipeline.topic(TOPICS.quotes), {
+        timeoutMs: 60_000,
+      })
+      await pipeline.probe.waitForCaughtUp(pipeline.group('trainer'), pipeline.topic(TOPICS.features), {
+        timeoutMs: 60_000,
+      })
+      const drainSec = (Date.now() - startedAt) / 1000 - producedSec
+
+      t.diagnostic(
+        `${quotes.length} quotes of ${series.length} symbols in ${producedSec.toFixed(1)} s (${(quotes.length / producedSec).toFixed(0)}/s); all consumed ${drainSec.toFixed(1)} s after the last`,
+      )
+      t.diagnostic(
+        `samples (s, produced, processor lag, trainer lag, RSS MB processor/trainer/predictor):\n${samples
+          .map(
+            (sample) =>
+              `${sample.atSec.toFixed(0)} ${sample.produced} ${sample.processorLag} ${sample.trainerLag} ${Object.values(
+                sample.rssMb,
+              )
+                .map((mb) => mb.toFixed(0))
+                .join('/')}`,
+          )
+          .join('\n')}`,
+      )
+      t.diagnostic(
+        `API: ${api.requests.total} requests, ${api.requests.average} req/s, p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.non2xx} non-2xx, ${api.errors} errors, ${api.timeouts} timeouts`,
+      )
+
+      assert.equal(api.errors + api.timeouts + api.non2xx, 0, 'the API answered every request with a 2xx')
+      assert.ok(api.requests.total > 1000, 'the API was under load')
+      const steady = samples.slice(Math.floor(samples.length / 4))
+      const lagLimit = FAULT_PROFILE.loadRate * 10
+      assert.ok(
+        Math.max(...steady.map((sample) => sample.processorLag)) <= lagLimit,
+        `processor lag stays under ${lagLimit} records (10 s of input)`,
+      )
+      assert.ok(
+        Math.max(...steady.map((sample) => sample.trainerLag)) <= lagLimit,
+        `trainer lag stays under ${lagLimit} records`,
+      )
+      for (const name of ['processor', 'trainer']) {
+        const rss = samples.map((sample) => sample.rssMb[name] ?? 0)
+        const early = median(rss.slice(Math.floor(rss.length / 4), Math.floor(rss.length / 2)))
+        const late = median(rss.slice(Math.floor((rss.length * 3) / 4)))
+        assert.ok(
+          late <= early * 1.25 + 16,
+          `${name} memory is steady: ${early.toFixed(0)} MB → ${late.toFixed(0)} MB`,
+        )
+      }
+      assertSameBySymbol(
+        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.features))),
+        expected.features,
+        'features',
+      )
+      assertSameBySymbol(
+        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.predictions))),
+        expected.predictions,
+        'predictions',
+      )
+      for (const service of Object.values(services))
+        assert.ok(service.isRunning, `${service.name} kept running`)
+    },
+  )
+})

@@ -1,0 +1,60 @@
+import type { Bar } from '../../src/core/contracts/bar.ts'
+import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
+import { createFeatureState } from '../../src/core/features/feature-state.ts'
+import { nextFeatures } from '../../src/core/features/next-features.ts'
+import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { evaluateSeries } from '../../src/core/training/evaluate-series.ts'
+
+/** Messages as the JSON text they are on the wire, per symbol, in order. */
+export type BySymbol = ReadonlyMap<string, readonly string[]>
+
+export interface ExpectedOutputs {
+  readonly bars: BySymbol
+  readonly features: BySymbol
+  readonly predictions: BySymbol
+  /** The latest model snapshot per symbol, as the compacted `models` topic keeps it. */
+  readonly snapshots: ReadonlyMap<string, string>
+}
+
+/** One symbol's feature rows by the core's incremental computation, bar after bar. */
+export function featureRowsOfBars(bars: readonly Bar[]): FeatureRow[] {
+  let state = createFeatureState()
+  return bars.map((bar) => {
+    const next = nextFeatures(state, bar)
+    state = next.state
+    return next.row
+  })
+}
+
+/**
+ * What the pipeline must publish for these series, computed directly by the pure core: the
+ * processor's features by `nextFeatures`, the trainer's predictions and last snapshot by the
+ * training step `quotecast evaluate` runs (`createSymbolTrainer` + `evaluateSeries`).
+ */
+export function expectedOutputs(series: readonly (readonly Bar[])[]): ExpectedOutputs {
+  const trainer = createSymbolTrainer()
+  const bars = new Map<string, string[]>()
+  const features = new Map<string, string[]>()
+  const predictions = new Map<string, string[]>()
+  const snapshots = new Map<string, string>()
+  for (const symbolBars of series) {
+    const symbol = symbolBars[0]?.symbol
+    if (symbol === undefined) continue
+    const rows = featureRowsOfBars(symbolBars)
+    const evaluation = evaluateSeries(trainer, rows)
+    bars.set(
+      symbol,
+      symbolBars.map((bar) => JSON.stringify(bar)),
+    )
+    features.set(
+      symbol,
+      rows.map((row) => JSON.stringify(row)),
+    )
+    predictions.set(
+      symbol,
+      evaluation.predictions.map((prediction) => JSON.stringify(prediction)),
+    )
+    snapshots.set(symbol, JSON.stringify(trainer.toSnapshot(evaluation.state)))
+  }
+  return { bars, features, predictions, snapshots }
+}
