@@ -2,6 +2,7 @@ import type { Bar } from '../../src/core/contracts/bar.ts'
 import type { Quote } from '../../src/core/contracts/quote.ts'
 import { seededRandom } from '../../src/core/model/seeded-random.ts'
 import { BUNDLED_CSV, loadCsv } from '../../src/platform/market-data/load-csv.ts'
+import { barToQuote } from '../../src/core/providers/bar-to-quote.ts'
 
 const DAY_MS = 86_400_000
 const WEEK_MS = 7 * DAY_MS
@@ -81,21 +82,10 @@ export function syntheticBar(spec: SyntheticSymbol, k: number): Bar {
 
 /** The daily bar quote a backfill would publish for `bar`. */
 export function quoteOfBar(bar: Bar): Quote {
-  return {
-    schema: 1,
-    id: `bench:${bar.symbol}:${bar.interval}:${bar.start}`,
-    symbol: bar.symbol,
+  return barToQuote(bar, {
     exchange: 'BENCH',
     currency: 'USD',
-    kind: 'bar',
-    interval: bar.interval,
-    price: bar.close,
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    volume: bar.volume,
-    asOf: bar.start,
     fetchedAt: bar.end + 3_600_000,
     source: 'bench',
-  }
+  })
 }
