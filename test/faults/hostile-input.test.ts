@@ -49,8 +49,10 @@ describe('hostile input at volume', () => {
         seed: FAULT_PROFILE.seed,
       })
       const stream = saltStream(byEventTime(aapl.quotes, sp500.quotes), recipes, () => random.uniform())
-      const lastRow = JSON.parse(expected.features.get('AAPL')?.at(-1) ?? '{}') as FeatureRow
-      const badRows = fc.sample(hostileRows(lastRow), { numRuns: rowCount, seed: FAULT_PROFILE.seed + 1 })
+      // Made from the oldest row: one that slipped through as valid would be skipped as stale and
+      // then miss its dead letter, instead of jumping the symbol ahead.
+      const firstRow = JSON.parse(expected.features.get('AAPL')?.[0] ?? '{}') as FeatureRow
+      const badRows = fc.sample(hostileRows(firstRow), { numRuns: rowCount, seed: FAULT_PROFILE.seed + 1 })
 
       const pipeline = await TestPipeline.create('faults-hostile', {
         bootstrap: kafkaBootstrap(),

@@ -135,7 +135,7 @@ export function hostileRecipes(options: { nowMs: number; hugeWeight?: number }):
       const future = { ...quote, id: `future:${at}`, asOf: at, fetchedAt: at }
       return message('future', quote.symbol, encodeMessage(future), /future/)
     }),
-    fc.integer({ min: END_OF_EPOCH_RANGE, max: Number.MAX_SAFE_INTEGER }).map((at) => (sent) => {
+    fc.integer({ min: END_OF_EPOCH_RANGE + 1, max: Number.MAX_SAFE_INTEGER }).map((at) => (sent) => {
       const quote = last(sent)
       return message(
         'far-future',

@@ -58,8 +58,12 @@ export function hostileRows(row: FeatureRow): fc.Arbitrary<HostileMessage> {
           ),
       )
       .map(([name, value]) => bad('wrong-type', encodeMessage({ ...row, [name]: value }), field(name))),
+    // zod drops a record key "__proto__" (and its value) instead of failing: not a bad row then.
     fc
-      .tuple(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('NaN', 'Infinity', '-Infinity'))
+      .tuple(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((name) => name !== '__proto__'),
+        fc.constantFrom('NaN', 'Infinity', '-Infinity'),
+      )
       .map(([name, text]) =>
         bad(
           'nan-string',
