@@ -4,11 +4,9 @@
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { TOPICS } from '../../src/core/contracts/topics.ts'
 import { startKafkaBroker, type KafkaBroker } from '../../src/platform/kafka-broker/start-broker.ts'
 import { apiRequests, referenceAnswers, referenceApp } from '../support/api-reference.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'
-import { assertSameBySymbol, latestByKey, valuesByKey } from '../support/compare-outputs.ts'
 import { expectedOutputs } from '../support/expected-outputs.ts'
 import { producePaced } from '../support/paced-producer.ts'
 import { byEventTime } from '../support/relabelled-series.ts'
@@ -57,41 +55,12 @@ describe('a broker outage mid-stream', () => {
       await broker.startProcess()
       const restartedAt = Date.now()
       await producePaced(pipeline, quotes.slice(half), { perSecond: 300 }).done
-      try {
-        await pipeline.probe.waitForCaughtUp(pipeline.group('processor'), pipeline.topic(TOPICS.quotes), {
-          timeoutMs: 240_000,
-        })
-        await pipeline.probe.waitForCaughtUp(pipeline.group('trainer'), pipeline.topic(TOPICS.features), {
-          timeoutMs: 240_000,
-        })
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n${pipeline.tails()}`, { cause: error })
-      }
+      await pipeline.waitForCaughtUp(240_000)
       t.diagnostic(
         `broker down ${restartedAt - stoppedAt} ms; everything consumed ${Date.now() - restartedAt} ms after the restart`,
       )
 
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.bars))),
-        expected.bars,
-        'bars',
-      )
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.features))),
-        expected.features,
-        'features',
-      )
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.predictions))),
-        expected.predictions,
-        'predictions',
-      )
-      assert.deepEqual(
-        latestByKey(await pipeline.probe.read(pipeline.topic(TOPICS.models))),
-        expected.snapshots,
-        'latest snapshots',
-      )
-      assert.deepEqual(await pipeline.probe.read(pipeline.topic(TOPICS.deadLetters)), [])
+      await pipeline.assertOutputs(expected)
 
       const requests = apiRequests(expected)
       const reference = await referenceAnswers(await referenceApp(expected), requests)

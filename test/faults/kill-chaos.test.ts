@@ -2,12 +2,10 @@
 // series streams through; afterwards every output, and every API answer, is the uninterrupted one.
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { TOPICS } from '../../src/core/contracts/topics.ts'
 import { seededRandom } from '../../src/core/model/seeded-random.ts'
 import { kafkaBootstrap } from '../helpers/kafka.ts'
 import { apiRequests, referenceAnswers, referenceApp } from '../support/api-reference.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'
-import { assertSameBySymbol, latestByKey, valuesByKey } from '../support/compare-outputs.ts'
 import { expectedOutputs } from '../support/expected-outputs.ts'
 import { runKillLoop, type KillRecord } from '../support/kill-loop.ts'
 import { producePaced } from '../support/paced-producer.ts'
@@ -81,16 +79,7 @@ describe('SIGKILLs across the services, seeded', () => {
       const kills = loops.flatMap((loop) => loop.kills)
       const producedAtLastKill = producer.produced()
       await producer.done
-      try {
-        await pipeline.probe.waitForCaughtUp(pipeline.group('processor'), pipeline.topic(TOPICS.quotes), {
-          timeoutMs: 180_000,
-        })
-        await pipeline.probe.waitForCaughtUp(pipeline.group('trainer'), pipeline.topic(TOPICS.features), {
-          timeoutMs: 180_000,
-        })
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\n${pipeline.tails()}`, { cause: error })
-      }
+      await pipeline.waitForCaughtUp(180_000)
       t.diagnostic(loops.map((loop) => summarise(loop.kills)).join('\n'))
       t.diagnostic(
         `${kills.length} kills while ${producedAtLastKill} of ${quotes.length} quotes were produced; all consumed ${Date.now() - startedAt} ms after the start`,
@@ -101,27 +90,7 @@ describe('SIGKILLs across the services, seeded', () => {
         'most kills hit a process at work',
       )
 
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.bars))),
-        expected.bars,
-        'bars',
-      )
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.features))),
-        expected.features,
-        'features',
-      )
-      assertSameBySymbol(
-        valuesByKey(await pipeline.probe.read(pipeline.topic(TOPICS.predictions))),
-        expected.predictions,
-        'predictions',
-      )
-      assert.deepEqual(
-        latestByKey(await pipeline.probe.read(pipeline.topic(TOPICS.models))),
-        expected.snapshots,
-        'latest snapshots',
-      )
-      assert.deepEqual(await pipeline.probe.read(pipeline.topic(TOPICS.deadLetters)), [])
+      await pipeline.assertOutputs(expected)
 
       const serve = loops[2]!.current
       const requests = apiRequests(expected)

@@ -1,8 +1,11 @@
+import assert from 'node:assert/strict'
 import { encodeMessage } from '../../src/core/contracts/decode-message.ts'
 import type { Quote } from '../../src/core/contracts/quote.ts'
 import { TOPICS, topicSpecs, type TopicName } from '../../src/core/contracts/topics.ts'
 import type { OutgoingRecord } from '../../src/platform/bus/bus.ts'
 import { uniqueTopicPrefix } from '../helpers/kafka.ts'
+import { assertSameBySymbol, latestByKey, valuesByKey } from './compare-outputs.ts'
+import type { ExpectedOutputs } from './expected-outputs.ts'
 import { KafkaProbe } from './kafka-probe.ts'
 import {
   startService,
@@ -104,6 +107,26 @@ export class TestPipeline {
   }
 
   /** The last lines of every service's output, for a failure message. */
+  /** Waits until processor and trainer consumed everything; on a time-out, says what the services last logged. */
+  async waitForCaughtUp(timeoutMs: number): Promise<void> {
+    try {
+      await this.probe.waitForCaughtUp(this.group('processor'), this.topic(TOPICS.quotes), { timeoutMs })
+      await this.probe.waitForCaughtUp(this.group('trainer'), this.topic(TOPICS.features), { timeoutMs })
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${this.tails()}`, { cause: error })
+    }
+  }
+
+  /** Every output topic, read committed, equals the uninterrupted run's: nothing lost, repeated or moved. */
+  async assertOutputs(expected: ExpectedOutputs): Promise<void> {
+    const read = (name: TopicName) => this.probe.read(this.topic(name))
+    assertSameBySymbol(valuesByKey(await read(TOPICS.bars)), expected.bars, 'bars')
+    assertSameBySymbol(valuesByKey(await read(TOPICS.features)), expected.features, 'features')
+    assertSameBySymbol(valuesByKey(await read(TOPICS.predictions)), expected.predictions, 'predictions')
+    assert.deepEqual(latestByKey(await read(TOPICS.models)), expected.snapshots, 'latest snapshots')
+    assert.deepEqual(await read(TOPICS.deadLetters), [], 'no dead letters')
+  }
+
   tails(lines = 15): string {
     return [...this.services]
       .map((service) => `--- ${service.name} (${service.describeExit()}) ---\n${service.tail(lines)}`)
