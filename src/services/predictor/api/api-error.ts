@@ -1,6 +1,7 @@
 /** Every way an API request can fail, with the HTTP status each one answers with. */
 export const API_ERROR_STATUS = {
   bad_request: 400,
+  origin_not_allowed: 403,
   not_found: 404,
   unknown_symbol: 404,
   no_prediction: 404,

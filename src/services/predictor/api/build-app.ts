@@ -1,19 +1,19 @@
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import cors from '@fastify/cors'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Fastify, { LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { PredictorMetrics } from '../metrics/create-predictor-metrics.ts'
 import type { PredictWithModel } from '../predict/create-model-predictor.ts'
 import type { PredictorViews } from '../views/create-views.ts'
 import { ApiError } from './api-error.ts'
+import { createCorsPolicy } from './cors-policy.ts'
 import { registerDashboard } from './register-dashboard.ts'
 import { registerDocs } from './register-docs.ts'
 import { registerErrorHandling, sendError, toApiError } from './handle-errors.ts'
+import { SECURITY_HEADERS } from './security-headers.ts'
 import { healthRoutes } from './routes/health-routes.ts'
 import { historyRoute } from './routes/history-route.ts'
 import { predictRoute } from './routes/predict-route.ts'
@@ -45,12 +45,18 @@ const require = createRequire(import.meta.url)
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const isReady = options.isReady ?? (() => true)
+  const cors = createCorsPolicy(options.corsOrigin ?? '*')
+  // Every answer carries these, including the errors the router gives before any hook runs.
+  const setCommonHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
+    void reply.headers(SECURITY_HEADERS).headers(cors.headersFor(request.headers.origin))
+  }
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     frameworkErrors: (error, request, reply) => {
+      setCommonHeaders(request, reply)
       void sendError(request, reply, toApiError(error))
     },
   }).withTypeProvider<ZodTypeProvider>()
@@ -58,6 +64,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler)
   registerErrorHandling(app)
   app.removeContentTypeParser('text/plain')
+  app.addHook('onRequest', (request, reply, done) => {
+    setCommonHeaders(request, reply)
+    done()
+  })
+  app.options('*', { schema: { hide: true } }, (request, reply) =>
+    reply.code(204).headers(cors.preflightHeaders(request.headers)).header('content-length', '0').send(),
+  )
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched'
@@ -68,24 +81,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done()
   })
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    strictTransportSecurity: false,
-  })
-  const origin = options.corsOrigin ?? '*'
-  await app.register(cors, {
-    origin: origin === '*' ? '*' : origin.split(',').map((part) => part.trim()),
-    methods: ['GET', 'POST'],
-  })
   await registerDocs(app)
   await app.register(healthRoutes, { isReady, registry: options.metrics.registry })
 

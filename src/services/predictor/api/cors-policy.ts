@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { ApiError } from './api-error.ts'
+
+export interface CorsPolicy {
+  /** The CORS headers of an answer to a request from `origin`; the same object for the same origin. */
+  headersFor(origin: string | undefined): Readonly<Record<string, string>>
+  /** The headers of the 204 answering a preflight; throws the ApiError naming what is wrong with it. */
+  preflightHeaders(request: IncomingHttpHeaders): Record<string, string>
+}
+
+const ALLOWED_METHODS = 'GET, POST'
+const ANY_ORIGIN = { 'access-control-allow-origin': '*' } as const
+const VARY_ORIGIN = { vary: 'Origin' } as const
+
+/**
+ * CORS for `*`, one origin or a comma-separated list, as @fastify/cors answered it (allowed
+ * origins echoed, `Vary: Origin` for a list, GET and POST), with every header computed up front
+ * and a rejected preflight answered like any other API error rather than in plain text.
+ */
+export function createCorsPolicy(allowed: string): CorsPolicy {
+  const origins = allowed.split(',').map((part) => part.trim())
+  const isAny = origins.includes('*')
+  const byOrigin = new Map(
+    origins.map((origin) => [origin, { 'access-control-allow-origin': origin, ...VARY_ORIGIN }]),
+  )
+  const headersFor = (origin: string | undefined): Readonly<Record<string, string>> =>
+    isAny ? ANY_ORIGIN : ((origin === undefined ? undefined : byOrigin.get(origin)) ?? VARY_ORIGIN)
+
+  return {
+    headersFor,
+    preflightHeaders(request) {
+      const { origin } = request
+      const method = request['access-control-request-method']
+      if (origin === undefined || origin === '')
+        throw new ApiError('bad_request', 'a CORS preflight needs an Origin header', {
+          parameter: 'header.origin',
+        })
+      if (method === undefined || method === '')
+        throw new ApiError('bad_request', 'a CORS preflight needs an Access-Control-Request-Method header', {
+          parameter: 'header.access-control-request-method',
+        })
+      if (!isAny && !byOrigin.has(origin))
+        throw new ApiError(
+          'origin_not_allowed',
+          `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed`,
+          {
+            parameter: 'header.origin',
+          },
+        )
+      const requestedHeaders = request['access-control-request-headers']
+      return {
+        ...headersFor(origin),
+        'access-control-allow-methods': ALLOWED_METHODS,
+        vary: isAny ? 'Access-Control-Request-Headers' : 'Origin, Access-Control-Request-Headers',
+        ...(requestedHeaders === undefined ? {} : { 'access-control-allow-headers': requestedHeaders }),
+      }
+    },
+  }
+}
