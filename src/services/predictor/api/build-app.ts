@@ -14,6 +14,7 @@ import { registerDashboard } from './register-dashboard.ts'
 import { registerDocs } from './register-docs.ts'
 import { registerErrorHandling, sendError, toApiError } from './handle-errors.ts'
 import { SECURITY_HEADERS } from './security-headers.ts'
+import { serialiseFrozenOnce } from './serialise-frozen-once.ts'
 import { healthRoutes } from './routes/health-routes.ts'
 import { historyRoute } from './routes/history-route.ts'
 import { predictRoute } from './routes/predict-route.ts'
@@ -61,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
-  app.setSerializerCompiler(serializerCompiler)
+  app.setSerializerCompiler(serialiseFrozenOnce(serializerCompiler))
   registerErrorHandling(app)
   app.removeContentTypeParser('text/plain')
   app.addHook('onRequest', (request, reply, done) => {

@@ -9,14 +9,15 @@ import {
   symbolParams,
   symbolsResponse,
 } from '../api-schemas.ts'
+import { createLatestPredictionBodies } from '../../present/latest-prediction-body.ts'
 import { scoresOf } from '../../present/scores-of.ts'
 import { summariseSymbol } from '../../present/summarise-symbol.ts'
-import { toPredictionBody } from '../../present/to-prediction-body.ts'
 
 const notFound = { 400: errorResponse, 404: errorResponse, 429: errorResponse, 503: errorResponse }
 
 /** The symbols list, each symbol's next-bar prediction and its models' scores against naive. */
 export const symbolRoutes: FastifyPluginAsyncZod<ApiDeps> = (app, { views }) => {
+  const latestPredictionBody = createLatestPredictionBodies()
   app.get(
     '/symbols',
     {
@@ -48,10 +49,10 @@ export const symbolRoutes: FastifyPluginAsyncZod<ApiDeps> = (app, { views }) => 
     },
     (request) => {
       const view = viewOrThrow(views, request.params.symbol)
-      const latest = view.predictions.last()
-      if (latest === undefined)
+      const body = latestPredictionBody(view)
+      if (body === undefined)
         throw new ApiError('no_prediction', `no prediction for ${view.symbol} yet`, { parameter: 'symbol' })
-      return { ...toPredictionBody(latest), dataAsOf: view.bars.last()?.start ?? null }
+      return body
     },
   )
 
