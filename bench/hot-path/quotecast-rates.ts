@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
 import { MODEL_REGISTRY } from '../../src/core/model/model-registry.ts'
+import { readInputs } from '../../src/core/model/model-spec.ts'
 import { runChild } from '../support/run-child.ts'
 
 const MODEL_HOT_PATH = new URL('../model-hot-path.ts', import.meta.url).pathname
@@ -41,13 +42,21 @@ export function measureBareRls(rows: readonly FeatureRow[], rounds: number): num
   const spec = MODEL_REGISTRY.find((model) => model.id === 'rls')
   if (spec === undefined) throw new Error('no rls model in the registry')
   const pass = (): number => {
-    let state = spec.init()
+    const state = spec.init()
+    // The previous row's inputs and this row's, read from the rows inside the timing as the trainer does.
+    let previousInputs = new Float64Array(spec.features.length)
+    let inputs = new Float64Array(spec.features.length)
+    let hasPrevious = false
     let previous: FeatureRow | undefined
     let sum = 0
     for (const row of rows) {
-      if (previous !== undefined)
-        state = spec.update(state, previous.values, Math.log(row.close / previous.close))
-      sum += spec.predict(state, row.values) ?? 0
+      if (previous !== undefined && hasPrevious)
+        spec.update(state, previousInputs, Math.log(row.close / previous.close))
+      const isComplete = readInputs(row.values, spec.features, inputs)
+      const forecast = isComplete ? spec.predict(state, inputs) : Number.NaN
+      sum += Number.isNaN(forecast) ? 0 : forecast
+      ;[previousInputs, inputs] = [inputs, previousInputs]
+      hasPrevious = isComplete
       previous = row
     }
     return sum

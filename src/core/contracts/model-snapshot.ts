@@ -1,8 +1,9 @@
 import { z } from 'zod'
-import { epochMs, finite, interval, symbol } from './primitives.ts'
+import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
 
-export const MODEL_SNAPSHOT_SCHEMA_VERSION = 1
+export const MODEL_SNAPSHOT_SCHEMA_VERSION = 2
 
+/** Scores for readers, derived from a model's score sums (they are not stored in the snapshot). */
 export const modelScoresSchema = z
   .object({
     n: z.number().int().nonnegative(),
@@ -21,32 +22,96 @@ export const modelScoresSchema = z
 
 export type ModelScores = z.infer<typeof modelScoresSchema>
 
+const count = z.number().int().nonnegative()
+const sum = z.number().nonnegative()
+
+/** The order of the running sums in `scoreSumsSchema`. */
+export const SCORE_SUM_FIELDS = [
+  'n',
+  'sumAbsError',
+  'sumSqError',
+  'sumNaiveAbsError',
+  'sumLossDiff',
+  'sumLossDiffSq',
+  'directionN',
+  'directionHits',
+  'hits80',
+  'hits95',
+  'sumWidth80',
+  'sumWidth95',
+] as const
+
 /**
- * Everything the trainer knows about one symbol: the state of every model (naive included),
- * their prequential scores and which one is served. Compacted by symbol on the models topic.
+ * Running sums of a prequential score, in `SCORE_SUM_FIELDS` order: scored bars, Σ|e|, Σe², Σ|naive
+ * e|, Σd and Σd² (d = |e| − |naive e|, the Diebold–Mariano loss differential), direction calls and
+ * hits, 80 % and 95 % interval hits, Σ80 % and Σ95 % widths (log-return units).
+ */
+export const scoreSumsSchema = z.tuple([
+  count,
+  sum,
+  sum,
+  sum,
+  z.number(),
+  sum,
+  count,
+  count,
+  count,
+  count,
+  sum,
+  sum,
+])
+
+/**
+ * Everything the trainer keeps for one symbol, and so all it needs to resume: the state of every
+ * model (naive included), its interval band, its running scores and pending forecast, and which
+ * model is served. Compacted by symbol on the models topic. Scores for readers are derived from the
+ * sums (`summariseScores`); fixed-size vectors are arrays to keep the message small.
  */
 export const modelSnapshotSchema = z
   .object({
     schema: z.literal(MODEL_SNAPSHOT_SCHEMA_VERSION),
     symbol,
     interval,
-    /** Number of updates applied: a monotonically increasing model version. */
+    /** Rows trained on: a monotonically increasing model version. */
     version: z.number().int().nonnegative(),
+    /** Start of the last bar trained on. */
     trainedThrough: epochMs,
+    /** The model whose pending forecast was published. */
     served: z.string().min(1).max(64),
+    lastClose: positivePrice,
+    /** The model inputs of the last row, by feature name: what the next return is learned against. */
+    lastInputs: z.record(z.string().min(1).max(64), finite.nullable()),
+    /** EWMA volatility of log returns: [variance, weight, count]. */
+    volatility: z.tuple([z.number().nonnegative(), z.number().nonnegative(), count]),
+    /** σ the pending forecasts were made with; null while volatility is warming up. */
+    pendingSigma: finite.nullable(),
+    /** Score sums of what was actually published, whichever model it came from. */
+    servedScoreSums: scoreSumsSchema,
     models: z
       .array(
         z
           .object({
             id: z.string().min(1).max(64),
             kind: z.string().min(1).max(64),
-            scores: modelScoresSchema,
+            version: z.number().int().positive(),
+            /** The model's own parameters, checked against the model's schema when restored. */
+            state: z.record(z.string(), z.unknown()),
+            /** Conformal band per level: [q80, α80, q95, α95] (q in units of σ, α the working miss rate). */
+            band: z.tuple([
+              z.number().positive(),
+              z.number().min(0).max(1),
+              z.number().positive(),
+              z.number().min(0).max(1),
+            ]),
+            scoreSums: scoreSumsSchema,
+            /** Exponentially weighted mean of |error| − |naive error|, bias-corrected by the scored count. */
+            recentLossDiff: finite,
+            /** The log return this model forecast for the next bar, not yet scored. */
+            pending: finite.nullable(),
           })
           .strict(),
       )
       .min(1),
-    /** Opaque, versioned trainer state (model parameters, interval calibrators, pending prediction). */
-    state: z.record(z.string(), z.unknown()),
   })
   .strict()
 

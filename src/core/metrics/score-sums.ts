@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 
 /**
  * One scored forecast, in log-return units: what was predicted, what happened, and the
@@ -12,64 +12,54 @@ export interface ScoreObservation {
   readonly half95: number
 }
 
-export const scoreSumsSchema = z
-  .object({
-    n: z.number().int().nonnegative(),
-    sumAbsError: z.number().nonnegative(),
-    sumSqError: z.number().nonnegative(),
-    sumNaiveAbsError: z.number().nonnegative(),
-    /** Σd and Σd², d = |error| − |naive error|: the Diebold–Mariano loss differential. */
-    sumLossDiff: z.number(),
-    sumLossDiffSq: z.number().nonnegative(),
-    directionN: z.number().int().nonnegative(),
-    directionHits: z.number().int().nonnegative(),
-    hits80: z.number().int().nonnegative(),
-    hits95: z.number().int().nonnegative(),
-    sumWidth80: z.number().nonnegative(),
-    sumWidth95: z.number().nonnegative(),
-  })
-  .strict()
+/** Running sums of a prequential score, indexed by `SCORE`: O(1) state, changed in place. */
+export type ScoreSums = Float64Array
 
-/** Running sums of a prequential score: O(1) state, however long the series. */
-export type ScoreSums = z.infer<typeof scoreSumsSchema>
-
-export const emptyScoreSums: ScoreSums = {
+/** Index of each running sum, in the contract's `SCORE_SUM_FIELDS` order. */
+export const SCORE = {
   n: 0,
-  sumAbsError: 0,
-  sumSqError: 0,
-  sumNaiveAbsError: 0,
-  sumLossDiff: 0,
-  sumLossDiffSq: 0,
-  directionN: 0,
-  directionHits: 0,
-  hits80: 0,
-  hits95: 0,
-  sumWidth80: 0,
-  sumWidth95: 0,
-}
+  sumAbsError: 1,
+  sumSqError: 2,
+  sumNaiveAbsError: 3,
+  sumLossDiff: 4,
+  sumLossDiffSq: 5,
+  directionN: 6,
+  directionHits: 7,
+  hits80: 8,
+  hits95: 9,
+  sumWidth80: 10,
+  sumWidth95: 11,
+} as const satisfies Record<(typeof SCORE_SUM_FIELDS)[number], number>
+
+export const emptyScoreSums = (): ScoreSums => new Float64Array(SCORE_SUM_FIELDS.length)
 
 /**
- * Adds one forecast to the sums. A direction call counts only when both the predicted and the
- * realised return are non-zero: a zero forecast (naive's, always) calls no direction, and an
- * unchanged close is neither up nor down.
+ * Adds one forecast to the sums, in place. A direction call counts only when both the predicted
+ * and the realised return are non-zero: a zero forecast (naive's, always) calls no direction, and
+ * an unchanged close is neither up nor down.
  */
-export function addScore(sums: ScoreSums, obs: ScoreObservation): ScoreSums {
-  const absError = Math.abs(obs.actual - obs.predicted)
-  const naiveAbsError = Math.abs(obs.actual)
+export function addScore(
+  sums: ScoreSums,
+  predicted: number,
+  actual: number,
+  half80: number,
+  half95: number,
+): void {
+  const absError = Math.abs(actual - predicted)
+  const naiveAbsError = Math.abs(actual)
   const lossDiff = absError - naiveAbsError
-  const isCall = obs.predicted !== 0 && obs.actual !== 0
-  return {
-    n: sums.n + 1,
-    sumAbsError: sums.sumAbsError + absError,
-    sumSqError: sums.sumSqError + absError * absError,
-    sumNaiveAbsError: sums.sumNaiveAbsError + naiveAbsError,
-    sumLossDiff: sums.sumLossDiff + lossDiff + 0,
-    sumLossDiffSq: sums.sumLossDiffSq + lossDiff * lossDiff,
-    directionN: sums.directionN + (isCall ? 1 : 0),
-    directionHits: sums.directionHits + (isCall && obs.predicted > 0 === obs.actual > 0 ? 1 : 0),
-    hits80: sums.hits80 + (absError <= obs.half80 ? 1 : 0),
-    hits95: sums.hits95 + (absError <= obs.half95 ? 1 : 0),
-    sumWidth80: sums.sumWidth80 + 2 * obs.half80,
-    sumWidth95: sums.sumWidth95 + 2 * obs.half95,
-  }
+  const isCall = predicted !== 0 && actual !== 0
+  const at = (index: number): number => sums[index] ?? 0
+  sums[SCORE.n] = at(SCORE.n) + 1
+  sums[SCORE.sumAbsError] = at(SCORE.sumAbsError) + absError
+  sums[SCORE.sumSqError] = at(SCORE.sumSqError) + absError * absError
+  sums[SCORE.sumNaiveAbsError] = at(SCORE.sumNaiveAbsError) + naiveAbsError
+  sums[SCORE.sumLossDiff] = at(SCORE.sumLossDiff) + lossDiff + 0
+  sums[SCORE.sumLossDiffSq] = at(SCORE.sumLossDiffSq) + lossDiff * lossDiff
+  sums[SCORE.directionN] = at(SCORE.directionN) + (isCall ? 1 : 0)
+  sums[SCORE.directionHits] = at(SCORE.directionHits) + (isCall && predicted > 0 === actual > 0 ? 1 : 0)
+  sums[SCORE.hits80] = at(SCORE.hits80) + (absError <= half80 ? 1 : 0)
+  sums[SCORE.hits95] = at(SCORE.hits95) + (absError <= half95 ? 1 : 0)
+  sums[SCORE.sumWidth80] = at(SCORE.sumWidth80) + 2 * half80
+  sums[SCORE.sumWidth95] = at(SCORE.sumWidth95) + 2 * half95
 }

@@ -5,7 +5,8 @@ import { ewStandardDeviation, initialEwMoments, updateEwMoments } from './ew-mom
 test('equals the batch exponentially weighted mean and variance from the first observation', () => {
   const xs = [3, -1, 4, 1, -5, 9, 2, 6]
   const decay = 0.8
-  const moments = xs.reduce((m, x) => updateEwMoments(m, [x, 2 * x], decay), initialEwMoments(2))
+  const moments = initialEwMoments(2)
+  for (const x of xs) updateEwMoments(moments, [x, 2 * x], decay)
   const weights = xs.map((_, i) => decay ** (xs.length - 1 - i))
   const total = weights.reduce((a, b) => a + b, 0)
   const mean = xs.reduce((a, x, i) => a + weights[i]! * x, 0) / total
@@ -17,7 +18,8 @@ test('equals the batch exponentially weighted mean and variance from the first o
 })
 
 test('a single observation has its value as mean and no spread; none has zero spread', () => {
-  const one = updateEwMoments(initialEwMoments(1), [7], 0.9)
+  const one = initialEwMoments(1)
+  updateEwMoments(one, [7], 0.9)
   assert.deepEqual(one, { weight: 1, count: 1, mean: [7], sumSq: [0] })
   assert.equal(ewStandardDeviation(initialEwMoments(1), 0), 0)
 })

@@ -23,21 +23,27 @@ export function initialEwMoments(dimension: number): EwMoments {
   }
 }
 
+export function copyEwMoments(moments: EwMoments): EwMoments {
+  return { weight: moments.weight, count: moments.count, mean: [...moments.mean], sumSq: [...moments.sumSq] }
+}
+
 /**
  * Adds one observation with weight 1 after decaying the previous weights by `decay` (West's
- * weighted incremental update): the mean and variance equal the batch weighted ones exactly.
+ * weighted incremental update), in place: the mean and variance equal the batch weighted ones
+ * exactly.
  */
-export function updateEwMoments(moments: EwMoments, x: readonly number[], decay: number): EwMoments {
+export function updateEwMoments(moments: EwMoments, x: ArrayLike<number>, decay: number): void {
   const weight = decay * moments.weight + 1
-  const mean = moments.mean.map((m, i) => {
+  const { mean, sumSq } = moments
+  for (let i = 0; i < mean.length; i++) {
     const value = x[i] ?? 0
-    return m + (value - m) / weight
-  })
-  const sumSq = moments.sumSq.map((s, i) => {
-    const value = x[i] ?? 0
-    return decay * s + (value - (moments.mean[i] ?? 0)) * (value - (mean[i] ?? 0))
-  })
-  return { weight, count: moments.count + 1, mean, sumSq }
+    const previous = mean[i] ?? 0
+    const next = previous + (value - previous) / weight
+    mean[i] = next
+    sumSq[i] = decay * (sumSq[i] ?? 0) + (value - previous) * (value - next)
+  }
+  moments.weight = weight
+  moments.count += 1
 }
 
 /** Standard deviation of component `i`, 0 before any observation. */

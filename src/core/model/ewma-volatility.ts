@@ -1,34 +1,22 @@
-import { z } from 'zod'
+/** RiskMetrics-style EWMA volatility of log returns (mean taken as 0), changed in place. */
+export interface EwmaVolatility {
+  /** Bias-corrected exponentially weighted mean of squared returns. */
+  variance: number
+  weight: number
+  count: number
+}
 
-export const ewmaVolatilitySchema = z
-  .object({
-    /** Bias-corrected exponentially weighted mean of squared returns. */
-    variance: z.number().nonnegative(),
-    weight: z.number().nonnegative(),
-    count: z.number().int().nonnegative(),
-  })
-  .strict()
-
-/** RiskMetrics-style EWMA volatility of log returns (mean taken as 0). */
-export type EwmaVolatility = z.infer<typeof ewmaVolatilitySchema>
-
-export const initialEwmaVolatility: EwmaVolatility = { variance: 0, weight: 0, count: 0 }
+export const initialEwmaVolatility = (): EwmaVolatility => ({ variance: 0, weight: 0, count: 0 })
 
 /**
  * σ²_t = Σ λ^k r²_{t−k} / Σ λ^k: the RiskMetrics recursion with its start-up bias removed, so
  * the estimate is usable after a few returns rather than after 1/(1−λ).
  */
-export function updateEwmaVolatility(
-  state: EwmaVolatility,
-  logReturn: number,
-  decay: number,
-): EwmaVolatility {
+export function updateEwmaVolatility(state: EwmaVolatility, logReturn: number, decay: number): void {
   const weight = decay * state.weight + 1
-  return {
-    variance: state.variance + (logReturn * logReturn - state.variance) / weight,
-    weight,
-    count: state.count + 1,
-  }
+  state.variance = state.variance + (logReturn * logReturn - state.variance) / weight
+  state.weight = weight
+  state.count += 1
 }
 
 /** σ, floored so that a run of unchanged closes cannot make every score infinite. */

@@ -28,25 +28,30 @@ type MedianState = z.infer<typeof medianStateSchema>
  * the tracker moves as fast in calm markets as in volatile ones.
  */
 export function createMedianModel(options: MedianModelOptions): ModelSpec<MedianState> {
+  const copy = (state: MedianState): MedianState => ({
+    median: state.median,
+    meanSquare: state.meanSquare,
+    weight: state.weight,
+    count: state.count,
+  })
   return {
     id: options.id,
     kind: 'median',
     version: 1,
     features: [],
     stateSchema: medianStateSchema,
-    init: () => ({ median: 0, meanSquare: 0, weight: 0, count: 0 }),
-    predict: (state) => (state.count >= options.warmupBars ? state.median : null),
+    init: () => copy({ median: 0, meanSquare: 0, weight: 0, count: 0 }),
+    copy,
+    predict: (state) => (state.count >= options.warmupBars ? state.median : Number.NaN),
     update(state, _x, y) {
-      if (!Number.isFinite(y)) return state
+      if (!Number.isFinite(y)) return
       const scale = Math.sqrt(state.meanSquare)
       const move = state.count >= options.warmupBars ? options.step * scale * Math.sign(y - state.median) : 0
       const weight = options.scaleDecay * state.weight + 1
-      return {
-        median: state.median + move + 0,
-        meanSquare: state.meanSquare + (y * y - state.meanSquare) / weight,
-        weight,
-        count: state.count + 1,
-      }
+      state.median = state.median + move + 0
+      state.meanSquare = state.meanSquare + (y * y - state.meanSquare) / weight
+      state.weight = weight
+      state.count += 1
     },
   }
 }

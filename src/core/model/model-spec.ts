@@ -4,9 +4,10 @@ import type { z } from 'zod'
 export type FeatureValues = Readonly<Record<string, number | null>>
 
 /**
- * An online forecaster of the next bar's log return. Its state is plain JSON data; `predict` and
- * `update` are pure and never mutate their arguments. Method syntax keeps specs with different
- * state types assignable to one `ModelSpec<unknown>` list.
+ * An online forecaster of the next bar's log return. Its state is plain JSON data that `update`
+ * changes in place, so the hot path allocates nothing; `copy` gives an independent state for
+ * snapshots. Method syntax keeps specs with different state types assignable to one
+ * `ModelSpec<unknown>` list.
  */
 export interface ModelSpec<S> {
   /** Stable name: the key of the model's state in a snapshot and the id a Prediction carries. */
@@ -14,25 +15,33 @@ export interface ModelSpec<S> {
   readonly kind: string
   /** Bumped whenever the state layout or the meaning of a parameter changes. */
   readonly version: number
-  /** Feature names the model reads from a row (empty for naive). */
+  /** Feature names the model reads from a row (empty for naive), in the order of its inputs. */
   readonly features: readonly string[]
   readonly stateSchema: z.ZodType<S>
   init(): S
-  /** Predicted log return of the next bar, or null while the model is warming up or an input is missing. */
-  predict(state: S, x: FeatureValues): number | null
-  /** Learns that the bar after the one described by `x` had log return `y`. */
-  update(state: S, x: FeatureValues, y: number): S
+  /** A state that shares nothing with `state`. */
+  copy(state: S): S
+  /**
+   * Predicted log return of the next bar from the values of `features`, all finite; NaN while the
+   * model is warming up.
+   */
+  predict(state: S, x: ArrayLike<number>): number
+  /** Learns in place that the bar after the one described by `x` (all finite) had log return `y`. */
+  update(state: S, x: ArrayLike<number>, y: number): void
 }
 
 export type AnyModelSpec = ModelSpec<unknown>
 
-/** The model's inputs in its own order, or null when any of them is missing or not finite. */
-export function pickFeatures(x: FeatureValues, names: readonly string[]): number[] | null {
-  const values: number[] = []
-  for (const name of names) {
-    const value = x[name]
-    if (value === null || value === undefined || !Number.isFinite(value)) return null
-    values.push(value)
+/**
+ * Copies the values of `names` from a row into `inputs`, NaN where one is missing; true when all
+ * of them are finite, which is when a model may predict or learn from them.
+ */
+export function readInputs(values: FeatureValues, names: readonly string[], inputs: Float64Array): boolean {
+  let isComplete = true
+  for (let i = 0; i < names.length; i++) {
+    const value = values[names[i] ?? ''] ?? Number.NaN
+    inputs[i] = value
+    if (!Number.isFinite(value)) isComplete = false
   }
-  return values
+  return isComplete
 }

@@ -13,6 +13,7 @@ export const naiveModel: ModelSpec<NaiveState> = {
   features: [],
   stateSchema: naiveStateSchema,
   init: () => ({}),
+  copy: () => ({}),
   predict: () => 0,
-  update: (state) => state,
+  update: () => undefined,
 }

@@ -15,33 +15,35 @@ const options = {
   maxTraceRatio: 1e3,
 }
 
-test('abstains while warming up and when an input is null or missing, then predicts', () => {
+test('abstains (NaN) while warming up, then predicts', () => {
   const model = createRlsModel(options)
-  let state = model.init()
-  assert.equal(model.predict(state, { r1: 0.01 }), null)
-  for (let t = 0; t < 20; t++) state = model.update(state, { r1: 0.01 * Math.sin(t) }, 0.01 * Math.cos(t))
-  assert.equal(typeof model.predict(state, { r1: 0.01 }), 'number')
-  assert.equal(model.predict(state, { r1: null }), null)
-  assert.equal(model.predict(state, {}), null)
-  assert.equal(model.update(state, { r1: null }, 0.01), state, 'a row with a null input teaches nothing')
+  const state = model.init()
+  assert.ok(Number.isNaN(model.predict(state, [0.01])))
+  for (let t = 0; t < 19; t++) model.update(state, [0.01 * Math.sin(t)], 0.01 * Math.cos(t))
+  assert.ok(Number.isNaN(model.predict(state, [0.01])))
+  model.update(state, [0.01 * Math.sin(19)], 0.01 * Math.cos(19))
+  assert.ok(Number.isFinite(model.predict(state, [0.01])))
+  const before = model.copy(state)
+  model.update(state, [0.01], Number.NaN)
+  assert.deepEqual(state, before, 'a non-finite target teaches nothing')
 })
 
 test('learns an AR(1) coefficient from returns at any scale', () => {
   for (const scale of [1e-4, 1]) {
     const random = seededRandom(7)
     const model = createRlsModel(options)
-    let state = model.init()
+    const state = model.init()
     let previous = 0
     let sqError = 0
     let sqNaive = 0
     for (let t = 0; t < 3000; t++) {
       const next = 0.5 * previous + scale * random.normal()
-      const forecast = model.predict(state, { r1: previous })
-      if (t >= 1000 && forecast !== null) {
+      const forecast = model.predict(state, [previous])
+      if (t >= 1000 && !Number.isNaN(forecast)) {
         sqError += (next - forecast) ** 2
         sqNaive += next ** 2
       }
-      state = model.update(state, { r1: previous }, next)
+      model.update(state, [previous], next)
       previous = next
     }
     // The best linear forecast removes φ² = 25 % of the variance of an AR(1) with φ = 0.5.
@@ -50,14 +52,15 @@ test('learns an AR(1) coefficient from returns at any scale', () => {
   }
 })
 
-test('update is pure and its state survives JSON unchanged', () => {
+test('update changes the state in place, a copy shares nothing, and the state survives JSON unchanged', () => {
   const model = createRlsModel({ ...options, features: ['r1', 'rsi'], warmupBars: 2 })
-  let state = model.init()
-  for (let t = 0; t < 10; t++) state = model.update(state, { r1: 0.01 * Math.sin(t), rsi: 50 + t }, 0.003 * t)
-  const before = structuredClone(state)
-  const next = model.update(state, { r1: 0.02, rsi: 70 }, -0.01)
-  assert.deepEqual(state, before)
-  assert.notDeepEqual(next, state)
+  const state = model.init()
+  for (let t = 0; t < 10; t++) model.update(state, [0.01 * Math.sin(t), 50 + t], 0.003 * t)
+  const before = model.copy(state)
+  const snapshot = structuredClone(state)
+  model.update(state, [0.02, 70], -0.01)
+  assert.deepEqual(before, snapshot)
+  assert.notDeepEqual(state, before)
   assert.deepEqual(JSON.parse(JSON.stringify(state)), state)
   assert.ok(model.stateSchema.safeParse(JSON.parse(JSON.stringify(state))).success)
 })

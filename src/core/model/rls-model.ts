@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import {
+  copyEwMoments,
   ewMomentsSchema,
   ewStandardDeviation,
   initialEwMoments,
   updateEwMoments,
   type EwMoments,
 } from './ew-moments.ts'
-import { pickFeatures, type ModelSpec } from './model-spec.ts'
-import { initialRls, rlsPredict, rlsSchema, rlsUpdate } from './rls-update.ts'
+import type { ModelSpec } from './model-spec.ts'
+import { copyRls, initialRls, rlsPredict, rlsSchema, rlsUpdate } from './rls-update.ts'
 
 export interface RlsModelOptions {
   readonly id: string
@@ -49,19 +50,24 @@ function targetScale(moments: EwMoments, i: number): number {
  * Online RLS with a forgetting factor on standardised inputs: each feature is centred and scaled
  * by its exponentially weighted moments, and the target (the next log return) is divided by its
  * exponentially weighted RMS, so θ is scale-free and a volatile regime does not outweigh a calm
- * one. The forecast is RMS × θᵀz. Null while warming up or when an input is null.
+ * one. The forecast is RMS × θᵀz. NaN while warming up.
  */
 export function createRlsModel(options: RlsModelOptions): ModelSpec<RlsModelState> {
   const width = options.features.length
-  const dimension = width + (options.hasIntercept ? 1 : 0)
+  const offset = options.hasIntercept ? 1 : 0
+  const dimension = width + offset
   const params = { lambda: options.lambda, delta: options.delta, maxTraceRatio: options.maxTraceRatio }
+  // Scratch space, reused by every state of this model: the hot path allocates nothing.
+  const z = new Float64Array(dimension).fill(1)
+  const px = new Float64Array(dimension)
+  const observation = new Float64Array(width + 1)
 
-  const standardise = (moments: EwMoments, values: readonly number[]): number[] => {
-    const z = values.map((value, i) => {
+  const standardise = (moments: EwMoments, values: ArrayLike<number>): Float64Array => {
+    for (let i = 0; i < width; i++) {
       const sd = ewStandardDeviation(moments, i)
-      return sd > 0 ? clamp((value - (moments.mean[i] ?? 0)) / sd, options.clip) : 0
-    })
-    return options.hasIntercept ? [1, ...z] : z
+      z[i + offset] = sd > 0 ? clamp(((values[i] ?? 0) - (moments.mean[i] ?? 0)) / sd, options.clip) : 0
+    }
+    return z
   }
   const isWarm = (state: RlsModelState): boolean => state.moments.count >= options.warmupBars
 
@@ -72,21 +78,21 @@ export function createRlsModel(options: RlsModelOptions): ModelSpec<RlsModelStat
     features: options.features,
     stateSchema: rlsModelStateSchema,
     init: () => ({ rls: initialRls(dimension, options.delta), moments: initialEwMoments(width + 1) }),
+    copy: (state) => ({ rls: copyRls(state.rls), moments: copyEwMoments(state.moments) }),
     predict(state, x) {
-      const values = pickFeatures(x, options.features)
-      if (values === null || !isWarm(state)) return null
+      if (!isWarm(state)) return Number.NaN
       const scale = targetScale(state.moments, width)
-      return scale * clamp(rlsPredict(state.rls, standardise(state.moments, values)), options.clip)
+      return scale * clamp(rlsPredict(state.rls, standardise(state.moments, x)), options.clip)
     },
     update(state, x, y) {
-      const values = pickFeatures(x, options.features)
-      if (values === null || !Number.isFinite(y)) return state
-      let rls = state.rls
+      if (!Number.isFinite(y)) return
       const scale = targetScale(state.moments, width)
       if (isWarm(state) && scale > 0) {
-        rls = rlsUpdate(rls, standardise(state.moments, values), clamp(y / scale, options.clip), params)
+        rlsUpdate(state.rls, standardise(state.moments, x), clamp(y / scale, options.clip), params, px)
       }
-      return { rls, moments: updateEwMoments(state.moments, [...values, y], options.scaleDecay) }
+      for (let i = 0; i < width; i++) observation[i] = x[i] ?? 0
+      observation[width] = y
+      updateEwMoments(state.moments, observation, options.scaleDecay)
     },
   }
 }

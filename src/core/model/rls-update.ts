@@ -26,56 +26,67 @@ export interface RlsParams {
 const packedIndex = (d: number, i: number, j: number): number =>
   i <= j ? i * d - (i * (i - 1)) / 2 + (j - i) : j * d - (j * (j - 1)) / 2 + (i - j)
 
-function identityPacked(d: number, value: number): number[] {
-  const p = new Array<number>((d * (d + 1)) / 2).fill(0)
+function fillIdentityPacked(p: number[], d: number, value: number): void {
+  p.fill(0)
   for (let i = 0; i < d; i++) p[packedIndex(d, i, i)] = value
-  return p
 }
 
 export function initialRls(dimension: number, delta: number): Rls {
-  return {
-    theta: new Array<number>(dimension).fill(0),
-    p: identityPacked(dimension, 1 / delta),
-    updates: 0,
-    resets: 0,
-  }
+  const p = new Array<number>((dimension * (dimension + 1)) / 2)
+  fillIdentityPacked(p, dimension, 1 / delta)
+  return { theta: new Array<number>(dimension).fill(0), p, updates: 0, resets: 0 }
+}
+
+export function copyRls(rls: Rls): Rls {
+  return { theta: [...rls.theta], p: [...rls.p], updates: rls.updates, resets: rls.resets }
 }
 
 /** θᵀx. */
-export function rlsPredict(rls: Rls, x: readonly number[]): number {
+export function rlsPredict(rls: Rls, x: ArrayLike<number>): number {
+  const { theta } = rls
   let sum = 0
-  for (let i = 0; i < rls.theta.length; i++) sum += (rls.theta[i] ?? 0) * (x[i] ?? 0)
+  for (let i = 0; i < theta.length; i++) sum += (theta[i] ?? 0) * (x[i] ?? 0)
   return sum
 }
 
 /**
- * One exponentially weighted RLS step: θ minimises Σ λ^(t−i) (y_i − θᵀx_i)² + λ^t δ‖θ‖².
- * P stays symmetric by construction (it is stored packed and each pair is averaged); when P
- * stops being finite and positive on the diagonal, or winds up past `maxTraceRatio`, it is
- * reset to P0 (θ is kept if finite).
+ * One exponentially weighted RLS step, in place: θ minimises Σ λ^(t−i) (y_i − θᵀx_i)² + λ^t δ‖θ‖².
+ * P stays symmetric by construction (it is stored packed); when P stops being finite and positive
+ * on the diagonal, or winds up past `maxTraceRatio`, it is reset to P0 (θ is kept if finite).
+ * `px` is scratch space of θ's length.
  */
-export function rlsUpdate(rls: Rls, x: readonly number[], y: number, params: RlsParams): Rls {
-  const d = rls.theta.length
+export function rlsUpdate(
+  rls: Rls,
+  x: ArrayLike<number>,
+  y: number,
+  params: RlsParams,
+  px: Float64Array,
+): void {
+  const { theta, p } = rls
+  const d = theta.length
   const { lambda } = params
-  const at = (i: number, j: number): number => rls.p[packedIndex(d, i, j)] ?? 0
-  const px = new Array<number>(d).fill(0)
   let xpx = 0
   for (let i = 0; i < d; i++) {
     let sum = 0
-    for (let j = 0; j < d; j++) sum += at(i, j) * (x[j] ?? 0)
+    for (let j = 0; j < d; j++) sum += (p[packedIndex(d, i, j)] ?? 0) * (x[j] ?? 0)
     px[i] = sum
     xpx += (x[i] ?? 0) * sum
   }
   const denominator = lambda + xpx
   const error = y - rlsPredict(rls, x)
-  const theta = rls.theta.map((t, i) => t + ((px[i] ?? 0) / denominator) * error)
-  const p = new Array<number>(rls.p.length)
+  let isThetaFinite = true
+  for (let i = 0; i < d; i++) {
+    const t = (theta[i] ?? 0) + ((px[i] ?? 0) / denominator) * error
+    theta[i] = t
+    if (!Number.isFinite(t)) isThetaFinite = false
+  }
   let trace = 0
   let isUsable = Number.isFinite(denominator) && denominator > 0
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
-      const pij = (at(i, j) - ((px[i] ?? 0) * (px[j] ?? 0)) / denominator) / lambda
-      p[packedIndex(d, i, j)] = pij + 0
+      const k = packedIndex(d, i, j)
+      const pij = ((p[k] ?? 0) - ((px[i] ?? 0) * (px[j] ?? 0)) / denominator) / lambda
+      p[k] = pij + 0
       if (i === j) {
         trace += pij
         if (!(pij > 0)) isUsable = false
@@ -84,14 +95,12 @@ export function rlsUpdate(rls: Rls, x: readonly number[], y: number, params: Rls
   }
   const maxTrace = (params.maxTraceRatio * d) / params.delta
   if (!Number.isFinite(trace) || trace > maxTrace) isUsable = false
-  const isThetaFinite = theta.every(Number.isFinite)
+  rls.updates += 1
   if (isUsable && isThetaFinite) {
-    return { theta: theta.map((t) => t + 0), p, updates: rls.updates + 1, resets: rls.resets }
+    for (let i = 0; i < d; i++) theta[i] = (theta[i] ?? 0) + 0
+    return
   }
-  return {
-    theta: isThetaFinite ? theta : new Array<number>(d).fill(0),
-    p: identityPacked(d, 1 / params.delta),
-    updates: rls.updates + 1,
-    resets: rls.resets + 1,
-  }
+  if (!isThetaFinite) theta.fill(0)
+  fillIdentityPacked(p, d, 1 / params.delta)
+  rls.resets += 1
 }

@@ -17,7 +17,6 @@ export interface PredictionInputs {
  */
 export function buildPrediction(row: FeatureRow, inputs: PredictionInputs): Prediction {
   const { close } = row
-  const price = (logReturn: number): number => close * Math.exp(logReturn)
   const mu = inputs.predictedReturn
   return {
     schema: PREDICTION_SCHEMA_VERSION,
@@ -28,10 +27,10 @@ export function buildPrediction(row: FeatureRow, inputs: PredictionInputs): Pred
     horizon: 1,
     lastClose: close,
     predictedReturn: mu,
-    point: price(mu),
+    point: close * Math.exp(mu),
     intervals: {
-      p80: { lower: price(mu - inputs.half80), upper: price(mu + inputs.half80) },
-      p95: { lower: price(mu - inputs.half95), upper: price(mu + inputs.half95) },
+      p80: { lower: close * Math.exp(mu - inputs.half80), upper: close * Math.exp(mu + inputs.half80) },
+      p95: { lower: close * Math.exp(mu - inputs.half95), upper: close * Math.exp(mu + inputs.half95) },
     },
     model: { id: inputs.modelId, version: inputs.version },
     madeAt: row.barEnd,

@@ -17,7 +17,7 @@ test('without a window, the scores are the trainer state’s own running scores'
   result.state.models.forEach((slot, i) => {
     const { model, kind, servedShare, ...scores } = result.models[i]!
     assert.equal(model, slot.id)
-    assert.equal(kind, slot.kind)
+    assert.equal(kind, slot.spec.kind)
     assert.equal(servedShare, slot.id === 'naive' ? 1 : 0)
     assert.deepEqual(scores, summariseScores(slot.scores))
   })

@@ -46,16 +46,15 @@ export function evaluateSeries(
 ): SeriesEvaluation {
   const first = rows[0]
   if (first === undefined) throw new Error('evaluateSeries needs at least one row')
-  let state = trainer.init(first.symbol, first.interval)
-  const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums]))
+  const state = trainer.init(first.symbol, first.interval)
+  const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums()]))
   const servedCounts = new Map<string, number>()
-  let servedSums = emptyScoreSums
+  const servedSums = emptyScoreSums()
   let firstScored: number | null = null
   let lastScored: number | null = null
   const predictions: Prediction[] = []
   for (const row of rows) {
-    const result = trainer.step(state, row)
-    state = result.state
+    const result = trainer.step(state, row, true)
     if (result.prediction !== null) predictions.push(result.prediction)
     const scored = result.scored
     if (scored === null) continue
@@ -63,9 +62,10 @@ export function evaluateSeries(
       continue
     firstScored ??= scored.barStart
     lastScored = scored.barStart
-    for (const forecast of scored.forecasts) {
-      sums.set(forecast.id, addScore(sums.get(forecast.id) ?? emptyScoreSums, forecast))
-      if (forecast.id === scored.served) servedSums = addScore(servedSums, forecast)
+    for (const { id, predicted, actual, half80, half95 } of scored.forecasts) {
+      const modelSums = sums.get(id)
+      if (modelSums !== undefined) addScore(modelSums, predicted, actual, half80, half95)
+      if (id === scored.served) addScore(servedSums, predicted, actual, half80, half95)
     }
     servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
   }
@@ -77,12 +77,12 @@ export function evaluateSeries(
     lastScoredBarStart: lastScored,
     models: state.models.map((slot) => ({
       model: slot.id,
-      kind: slot.kind,
-      ...summariseScores(sums.get(slot.id) ?? emptyScoreSums),
+      kind: slot.spec.kind,
+      ...summariseScores(sums.get(slot.id) ?? emptyScoreSums()),
       servedShare: servedStream.n > 0 ? (servedCounts.get(slot.id) ?? 0) / servedStream.n : 0,
     })),
     servedStream,
-    served: state.served,
+    served: state.models[state.served]?.id ?? '',
     predictions,
     state,
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
+import { emptyScoreSums, SCORE, type ScoreSums } from '../metrics/score-sums.ts'
 import { seededRandom } from '../model/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { evaluateSeries } from './evaluate-series.ts'
@@ -9,34 +9,36 @@ import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
 
 const rule = { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 }
 /** Sums of n bars whose loss differential alternates mean ± spread. */
-const sums = (n: number, mean: number, spread: number): ScoreSums => ({
-  ...emptyScoreSums,
-  n,
-  sumLossDiff: n * mean,
-  sumLossDiffSq: n * (mean * mean + spread * spread),
+const sums = (n: number, mean: number, spread: number): ScoreSums => {
+  const result = emptyScoreSums()
+  result[SCORE.n] = n
+  result[SCORE.sumLossDiff] = n * mean
+  result[SCORE.sumLossDiffSq] = n * (mean * mean + spread * spread)
+  return result
+}
+const naive = { id: 'naive', scores: emptyScoreSums(), recentLossDiff: 0, pending: 0 }
+const candidate = (id: string, scores: ScoreSums, recentLossDiff: number, hasForecast = true) => ({
+  id,
+  scores,
+  recentLossDiff,
+  pending: hasForecast ? 0.001 : Number.NaN,
 })
 
 test('serves naive unless a model is significantly better in the long run and better recently', () => {
   const strong = sums(400, -0.001, 0.005) // DM = −0.001 / (0.005/√400) = −4
   const weak = sums(400, -0.0001, 0.005) // DM = −0.4
   const cases = [
-    { candidates: [{ id: 'a', scores: strong, recentLossDiff: -1e-4, hasForecast: true }], served: 'a' },
-    { candidates: [{ id: 'a', scores: weak, recentLossDiff: -1e-4, hasForecast: true }], served: 'naive' },
-    { candidates: [{ id: 'a', scores: strong, recentLossDiff: 1e-4, hasForecast: true }], served: 'naive' },
-    { candidates: [{ id: 'a', scores: strong, recentLossDiff: -1e-4, hasForecast: false }], served: 'naive' },
-    {
-      candidates: [{ id: 'a', scores: sums(200, -0.001, 0.005), recentLossDiff: -1e-4, hasForecast: true }],
-      served: 'naive',
-    },
-    {
-      candidates: [
-        { id: 'a', scores: strong, recentLossDiff: -1e-4, hasForecast: true },
-        { id: 'b', scores: strong, recentLossDiff: -2e-4, hasForecast: true },
-      ],
-      served: 'b',
-    },
+    { candidates: [naive, candidate('a', strong, -1e-4)], served: 'a' },
+    { candidates: [naive, candidate('a', weak, -1e-4)], served: 'naive' },
+    { candidates: [naive, candidate('a', strong, 1e-4)], served: 'naive' },
+    { candidates: [naive, candidate('a', strong, -1e-4, false)], served: 'naive' },
+    { candidates: [naive, candidate('a', sums(200, -0.001, 0.005), -1e-4)], served: 'naive' },
+    { candidates: [naive, candidate('a', strong, -1e-4), candidate('b', strong, -2e-4)], served: 'b' },
+    { candidates: [candidate('a', strong, -1e-4), naive], served: 'a' },
   ]
-  for (const { candidates, served } of cases) assert.equal(selectServedModel(candidates, rule), served)
+  for (const { candidates, served } of cases) {
+    assert.equal(candidates[selectServedModel(candidates, rule)]?.id, served)
+  }
 })
 
 /** Log returns with lag-1 autocorrelation φ. */

@@ -1,5 +1,5 @@
 import { dieboldMariano } from '../metrics/diebold-mariano.ts'
-import type { ScoreSums } from '../metrics/score-sums.ts'
+import { SCORE, type ScoreSums } from '../metrics/score-sums.ts'
 
 export interface ServedCandidate {
   readonly id: string
@@ -7,8 +7,8 @@ export interface ServedCandidate {
   readonly scores: ScoreSums
   /** Exponentially weighted mean of |error| − |naive error| over recent scored bars. */
   readonly recentLossDiff: number
-  /** Whether the model has a forecast for the next bar. */
-  readonly hasForecast: boolean
+  /** The model's forecast for the next bar; NaN when it has none. */
+  readonly pending: number
 }
 
 export interface ServingRule {
@@ -20,23 +20,32 @@ export interface ServingRule {
 }
 
 /**
- * The serving rule: naive, unless a model with a forecast and at least `minScoredBars` scored bars
- * beats naive on absolute error in the long run, significantly (DM ≤ `maxDm`, −1.645 being
- * one-sided 5 %), and recently (its recent mean absolute error is below naive's on the same
- * bars); then, of those, the one with the lowest recent loss (ties: the earlier one).
+ * The serving rule, as the index of the served candidate: naive, unless a model with a forecast
+ * and at least `minScoredBars` scored bars beats naive on absolute error in the long run,
+ * significantly (DM ≤ `maxDm`, −1.645 being one-sided 5 %), and recently (its recent mean absolute
+ * error is below naive's on the same bars); then, of those, the one with the lowest recent loss
+ * (ties: the earlier one).
  */
-export function selectServedModel(candidates: readonly ServedCandidate[], rule: ServingRule): string {
-  let served = rule.baselineId
+export function selectServedModel(candidates: readonly ServedCandidate[], rule: ServingRule): number {
+  let baseline = -1
+  let served = -1
   let best = 0
-  for (const candidate of candidates) {
-    if (candidate.id === rule.baselineId || !candidate.hasForecast) continue
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i]
+    if (candidate === undefined) continue
+    if (candidate.id === rule.baselineId) {
+      baseline = i
+      continue
+    }
+    if (Number.isNaN(candidate.pending)) continue
     const { scores } = candidate
-    if (scores.n < rule.minScoredBars || candidate.recentLossDiff >= best) continue
-    const dm = dieboldMariano(scores.n, scores.sumLossDiff, scores.sumLossDiffSq)
+    const n = scores[SCORE.n] ?? 0
+    if (n < rule.minScoredBars || candidate.recentLossDiff >= best) continue
+    const dm = dieboldMariano(n, scores[SCORE.sumLossDiff] ?? 0, scores[SCORE.sumLossDiffSq] ?? 0)
     if (dm !== null && dm <= rule.maxDm) {
       best = candidate.recentLossDiff
-      served = candidate.id
+      served = i
     }
   }
-  return served
+  return served === -1 ? baseline : served
 }

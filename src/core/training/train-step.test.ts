@@ -4,6 +4,7 @@ import { predictionSchema } from '../contracts/prediction.ts'
 import { naiveModel } from '../model/naive-model.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { SCORE } from '../metrics/score-sums.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 const trainer = createSymbolTrainer({ models: [naiveModel], warmupBars: 2 })
@@ -17,7 +18,7 @@ const runRows = (count: number): TrainerState =>
 test('predicts once volatility is warm, then scores that forecast against the next return', () => {
   let state = trainer.init('TEST', '1d')
   const outputs = rows.slice(0, 4).map((row) => {
-    const result = trainer.step(state, row)
+    const result = trainer.step(state, row, true)
     state = result.state
     return result
   })
@@ -54,13 +55,15 @@ test('predicts once volatility is warm, then scores that forecast against the ne
   )
   assert.ok(Math.abs(scored.forecasts[0]!.half80 - Z80 * sigma) < 1e-15)
   // ln 1.015 = 0.0149 is above 1.28σ = 0.0128 (σ ≈ 0.00995) and below 1.96σ = 0.0195.
-  assert.equal(state.models[0]!.scores.hits80, 0)
-  assert.equal(state.models[0]!.scores.hits95, 1)
+  assert.equal(state.models[0]!.scores[SCORE.hits80], 0)
+  assert.equal(state.models[0]!.scores[SCORE.hits95], 1)
 })
 
 test('a row at or before the last trained bar is ignored, so replays are idempotent', () => {
   const state = runRows(4)
+  const before = trainer.toSnapshot(state)
   const result = trainer.step(state, rows[2]!)
+  assert.deepEqual(trainer.toSnapshot(state), before)
   assert.equal(result.isStale, true)
   assert.equal(result.state, state)
   assert.equal(result.prediction, null)
@@ -68,21 +71,34 @@ test('a row at or before the last trained bar is ignored, so replays are idempot
 
 test('a row after a gap of more than a week of daily bars neither scores nor trains, but forecasts', () => {
   const state = runRows(4)
+  const before = trainer.toSnapshot(state)
   const gapped = { ...rows[4]!, gapBars: 6 }
-  const result = trainer.step(state, gapped)
+  const result = trainer.step(state, gapped, true)
+  const after = trainer.toSnapshot(result.state)
   assert.equal(result.scored, null)
-  assert.deepEqual(result.state.volatility, state.volatility)
-  assert.deepEqual(result.state.models[0]!.scores, state.models[0]!.scores)
+  assert.deepEqual(after.volatility, before.volatility)
+  assert.deepEqual(after.models[0]!.scoreSums, before.models[0]!.scoreSums)
   assert.equal(result.prediction?.lastClose, 103)
-  const afterHoliday = trainer.step(state, { ...rows[4]!, gapBars: 1 })
+  const afterHoliday = trainer.step(runRows(4), { ...rows[4]!, gapBars: 1 }, true)
   assert.notEqual(afterHoliday.scored, null, 'a holiday is no gap in the sessions')
 })
 
-test('is pure: the state passed in is never changed', () => {
+test('changes the state it is given in place, and nothing else', () => {
   const state = runRows(4)
-  const copy = structuredClone(state)
-  trainer.step(state, rows[4]!)
-  assert.deepEqual(state, copy)
+  const other = runRows(4)
+  const snapshot = trainer.toSnapshot(state)
+  const row = structuredClone(rows[4]!)
+  const result = trainer.step(state, row)
+  assert.equal(result.state, state)
+  assert.equal(state.version, 5)
+  assert.deepEqual(row, rows[4])
+  assert.deepEqual(trainer.toSnapshot(other), snapshot, 'states share nothing')
+  assert.notDeepEqual(trainer.toSnapshot(state), snapshot)
+})
+
+test('scored forecasts only when asked for', () => {
+  assert.equal(trainer.step(runRows(4), rows[4]!).scored, null)
+  assert.notEqual(trainer.step(runRows(4), rows[4]!, true).scored, null)
 })
 
 test('a row of another symbol is a broken invariant and throws', () => {

@@ -1,12 +1,13 @@
 import type { FeatureRow } from '../contracts/feature-row.ts'
 import type { Prediction } from '../contracts/prediction.ts'
-import { bandHalfWidths, updateConformalBand } from '../model/conformal-band.ts'
-import { ewmaSigma, updateEwmaVolatility } from '../model/ewma-volatility.ts'
-import { addScore, type ScoreObservation } from '../metrics/score-sums.ts'
-import { buildPrediction } from './build-prediction.ts'
+import { halfWidth80, halfWidth95, updateConformalBand } from '../model/conformal-band.ts'
+import { updateEwmaVolatility } from '../model/ewma-volatility.ts'
+import { readInputs } from '../model/model-spec.ts'
+import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
+import { currentSigma, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
-import type { ModelSlot, TrainerState } from './trainer-state.ts'
+import type { TrainerState } from './trainer-state.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -23,10 +24,14 @@ export interface ScoredBar {
 }
 
 export interface TrainStepResult {
+  /** The state passed in, changed in place (unchanged for a stale row). */
   readonly state: TrainerState
   /** The served model's forecast of the next bar; null while volatility is warming up and for stale rows. */
   readonly prediction: Prediction | null
-  /** The forecasts made at the previous bar, scored; null when there were none or the row is not learnable. */
+  /**
+   * The forecasts made at the previous bar, scored; null when there were none, the row is not
+   * learnable, or the step was not asked for them (`isScoring`).
+   */
   readonly scored: ScoredBar | null
   /** The row was at or before the last trained bar and was ignored: replays are idempotent. */
   readonly isStale: boolean
@@ -36,101 +41,76 @@ export interface TrainStepResult {
 const updateRecentLossDiff = (mean: number, value: number, count: number, decay: number): number =>
   mean + ((value - mean) * (1 - decay)) / (1 - decay ** count) + 0
 
-const inputsOf = (options: TrainerOptions, row: FeatureRow): Record<string, number | null> => {
-  const inputs: Record<string, number | null> = {}
-  for (const spec of options.models) for (const name of spec.features) inputs[name] = row.values[name] ?? null
-  return inputs
-}
-
 /**
- * Advances one symbol by one feature row, prequentially: scores every model's pending forecast
- * against this bar's realised log return, updates every model with (previous row's inputs, that
- * return), then forecasts the next bar with every model and publishes the served one. The
- * trainer service and `quotecast evaluate` both call exactly this, so they cannot disagree.
+ * Advances one symbol by one feature row, prequentially and in place: scores every model's pending
+ * forecast against this bar's realised log return, updates every model with (previous row's
+ * inputs, that return), then forecasts the next bar with every model and publishes the served one.
+ * The trainer service and `quotecast evaluate` both call exactly this, so they cannot disagree.
+ * Only the prediction is allocated, and with `isScoring` the scored forecasts.
  */
-export function trainStep(options: TrainerOptions, state: TrainerState, row: FeatureRow): TrainStepResult {
+export function trainStep(
+  options: TrainerOptions,
+  state: TrainerState,
+  row: FeatureRow,
+  isScoring = false,
+): TrainStepResult {
   if (row.symbol !== state.symbol || row.interval !== state.interval) {
     throw new Error(
       `row for ${row.symbol} ${row.interval} given to the state of ${state.symbol} ${state.interval}`,
     )
   }
-  if (state.lastBarStart !== null && row.barStart <= state.lastBarStart) {
-    return { state, prediction: null, scored: null, isStale: true }
-  }
-  const actual = state.lastClose === null ? null : Math.log(row.close / state.lastClose)
-  const canLearn =
-    actual !== null && Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
+  if (row.barStart <= state.lastBarStart) return { state, prediction: null, scored: null, isStale: true }
+  // NaN before the first row, which then neither scores nor learns.
+  const actual = Math.log(row.close / state.lastClose)
+  const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
   const sigma = state.pendingSigma
-  const forecasts: ScoredForecast[] = []
-  let servedScores = state.servedScores
-  let models: readonly ModelSlot[] = state.models
-  if (canLearn) {
-    models = state.models.map((slot, i) => {
-      let { band, scores, recentLossDiff } = slot
-      if (slot.pending !== null && sigma !== null) {
-        const observation = { predicted: slot.pending, actual, ...bandHalfWidths(band, sigma) }
-        const absError = Math.abs(actual - slot.pending)
-        forecasts.push({ id: slot.id, ...observation })
-        scores = addScore(scores, observation)
-        recentLossDiff = updateRecentLossDiff(
-          recentLossDiff,
+  const previousServed = state.served
+  const { models } = state
+  const forecasts: ScoredForecast[] | null = isScoring && canLearn ? [] : null
+  for (let i = 0; i < models.length; i++) {
+    const slot = models[i]
+    if (slot === undefined) continue
+    if (canLearn) {
+      const pending = slot.pending
+      if (!Number.isNaN(pending) && !Number.isNaN(sigma)) {
+        const half80 = halfWidth80(slot.band, sigma)
+        const half95 = halfWidth95(slot.band, sigma)
+        const absError = Math.abs(actual - pending)
+        forecasts?.push({ id: slot.id, predicted: pending, actual, half80, half95 })
+        addScore(slot.scores, pending, actual, half80, half95)
+        slot.recentLossDiff = updateRecentLossDiff(
+          slot.recentLossDiff,
           absError - Math.abs(actual),
-          scores.n,
+          slot.scores[SCORE.n] ?? 0,
           options.recentDecay,
         )
-        band = updateConformalBand(band, absError / sigma, options.band)
-        if (slot.id === state.served) servedScores = addScore(servedScores, observation)
+        updateConformalBand(slot.band, absError / sigma, options.band)
+        if (i === previousServed) addScore(state.servedScores, pending, actual, half80, half95)
       }
-      const spec = options.models[i]
-      const modelState =
-        spec === undefined || state.lastInputs === null
-          ? slot.state
-          : spec.update(slot.state, state.lastInputs, actual)
-      return { ...slot, state: modelState, band, scores, recentLossDiff }
-    })
+      if (slot.hasInputs) slot.spec.update(slot.state, slot.inputs, actual)
+    }
+    slot.hasInputs = readInputs(row.values, slot.spec.features, slot.inputs)
   }
-  const volatility = canLearn
-    ? updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
-    : state.volatility
-  const nextSigma = volatility.count >= options.warmupBars ? ewmaSigma(volatility, options.sigmaFloor) : null
-  const lastInputs = inputsOf(options, row)
-  models = models.map((slot, i) => {
-    const forecast = nextSigma === null ? null : (options.models[i]?.predict(slot.state, lastInputs) ?? null)
-    return { ...slot, pending: forecast !== null && Number.isFinite(forecast) ? forecast + 0 : null }
-  })
-  const served = selectServedModel(
-    models.map((slot) => ({ ...slot, hasForecast: slot.pending !== null })),
-    options.serving,
-  )
-  const version = state.version + 1
-  const servedSlot = models.find((slot) => slot.id === served)
+  if (canLearn) updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
+  const nextSigma = currentSigma(options, state)
+  for (const slot of models) {
+    const forecast =
+      Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)
+    slot.pending = Number.isFinite(forecast) ? forecast + 0 : Number.NaN
+  }
+  state.served = selectServedModel(models, options.serving)
+  state.version += 1
+  state.lastBarStart = row.barStart
+  state.lastClose = row.close
+  state.pendingSigma = nextSigma
+  const servedSlot = models[state.served]
   const prediction =
-    nextSigma === null || servedSlot?.pending == null
+    servedSlot === undefined || Number.isNaN(servedSlot.pending)
       ? null
-      : buildPrediction(row, {
-          modelId: served,
-          version,
-          predictedReturn: servedSlot.pending,
-          ...bandHalfWidths(servedSlot.band, nextSigma),
-        })
-  return {
-    state: {
-      ...state,
-      version,
-      lastBarStart: row.barStart,
-      lastClose: row.close,
-      lastInputs,
-      volatility,
-      pendingSigma: nextSigma,
-      served,
-      servedScores,
-      models,
-    },
-    prediction,
-    scored:
-      canLearn && forecasts.length > 0
-        ? { barStart: row.barStart, actual, served: state.served, forecasts }
-        : null,
-    isStale: false,
-  }
+      : predictionOf(state, row, servedSlot, servedSlot.pending, nextSigma)
+  const scored =
+    forecasts !== null && forecasts.length > 0
+      ? { barStart: row.barStart, actual, served: models[previousServed]?.id ?? '', forecasts }
+      : null
+  return { state, prediction, scored, isStale: false }
 }

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { modelSnapshotSchema, type ModelSnapshot } from '../contracts/model-snapshot.ts'
 import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
+import { SCORE } from '../metrics/score-sums.ts'
+import { summariseScores } from '../metrics/summarise-scores.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
 import { seededRandom } from '../model/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
@@ -56,35 +58,48 @@ test('the snapshot fits the contract and names every model with its scores', () 
     snapshot.models.map((m) => m.id),
     MODEL_REGISTRY.map((m) => m.id),
   )
-  assert.ok(snapshot.models.every((m) => m.scores.n > 250))
+  assert.ok(snapshot.models.every((m) => summariseScores(m.scoreSums).n > 250))
+  assert.equal(snapshot.served, 'naive')
 })
 
-test('a symbol’s whole trainer state stays under 4 KB of JSON after 20 years of real bars', () => {
-  const parsed = parseOhlcvCsv(readFileSync(new URL('../../../data/sp500.csv', import.meta.url), 'utf8'), {
-    symbol: '^GSPC',
-  })
-  assert.ok(parsed.ok)
-  const state = featureRowsOf(parsed.value).reduce(
-    (s, row) => trainer.step(s, row).state,
-    trainer.init('^GSPC', '1d'),
-  )
-  const bytes = JSON.stringify(trainer.toSnapshot(state).state).length
-  assert.ok(bytes < 4096, `${bytes} bytes`)
+test('a snapshot shares nothing with the state: training on does not change it', () => {
+  const state = trainThrough(300)
+  const snapshot = trainer.toSnapshot(state)
+  const json = JSON.stringify(snapshot)
+  for (const row of rows.slice(300, 320)) trainer.step(state, row)
+  assert.equal(JSON.stringify(snapshot), json)
+  const restored = trainer.fromSnapshot(snapshot)
+  assert.ok(restored.ok)
+  trainer.step(restored.value, rows[300]!)
+  assert.equal(JSON.stringify(snapshot), json)
+})
+
+test('a symbol’s whole snapshot stays under 4 KB of JSON on both real series', () => {
+  for (const [file, symbol] of [
+    ['sp500', '^GSPC'],
+    ['aapl', 'AAPL'],
+  ] as const) {
+    const csv = readFileSync(new URL(`../../../data/${file}.csv`, import.meta.url), 'utf8')
+    const parsed = parseOhlcvCsv(csv, { symbol })
+    assert.ok(parsed.ok)
+    const state = featureRowsOf(parsed.value).reduce(
+      (s, row) => trainer.step(s, row).state,
+      trainer.init(symbol, '1d'),
+    )
+    const bytes = Buffer.byteLength(JSON.stringify(trainer.toSnapshot(state)))
+    assert.ok(bytes < 4096, `${symbol}: ${bytes} bytes`)
+  }
 })
 
 test('a corrupt state is an error value naming the field', () => {
   const snapshot = trainer.toSnapshot(trainThrough(50))
-  const broken = { ...snapshot, state: { ...snapshot.state, lastClose: -1 } }
+  const broken = { ...snapshot, lastClose: -1 }
   const restored = trainer.fromSnapshot(broken)
   assert.ok(!restored.ok)
   assert.match(restored.error, /lastClose/)
-  const models = snapshot.state.models as { id: string; state: unknown }[]
   const badModel = {
     ...snapshot,
-    state: {
-      ...snapshot.state,
-      models: models.map((m) => (m.id === 'rls' ? { ...m, state: { rls: 1 } } : m)),
-    },
+    models: snapshot.models.map((m) => (m.id === 'rls' ? { ...m, state: { rls: 1 } } : m)),
   }
   const result = trainer.fromSnapshot(badModel)
   assert.match(result.ok ? '' : result.error, /model rls/)
@@ -98,7 +113,7 @@ test('a model added since the snapshot starts afresh; one removed is dropped', (
   const restored = trainer.fromSnapshot(withoutMedian.toSnapshot(state))
   assert.ok(restored.ok)
   const median = restored.value.models.find((m) => m.id === 'median')
-  assert.equal(median?.scores.n, 0)
+  assert.equal(median?.scores[SCORE.n], 0)
   assert.deepEqual(
     restored.value.models.find((m) => m.id === 'rls'),
     state.models.find((m) => m.id === 'rls'),

@@ -1,59 +1,94 @@
 import { describeIssues } from '../contracts/decode-message.ts'
-import { MODEL_SNAPSHOT_SCHEMA_VERSION, type ModelSnapshot } from '../contracts/model-snapshot.ts'
+import {
+  MODEL_SNAPSHOT_SCHEMA_VERSION,
+  modelSnapshotSchema,
+  type ModelSnapshot,
+} from '../contracts/model-snapshot.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
-import { summariseScores } from '../metrics/summarise-scores.ts'
+import { readInputs } from '../model/model-spec.ts'
 import type { TrainerOptions } from './trainer-options.ts'
-import { createModelSlot, trainerStateSchema, type ModelSlot, type TrainerState } from './trainer-state.ts'
+import { createModelSlot, createTrainerState, type ModelSlot, type TrainerState } from './trainer-state.ts'
+
+type ScoreSumsJson = ModelSnapshot['servedScoreSums']
+type BandJson = ModelSnapshot['models'][number]['band']
+
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
 
 /**
- * The models-topic message for a symbol: summarised scores for readers, and the whole state for
- * `fromSnapshot`. Throws when the state has seen no row (there is nothing to publish yet).
+ * The models-topic message for a symbol: its whole state as plain JSON, sharing nothing with it.
+ * Throws when the state has seen no row (there is nothing to publish yet).
  */
 export function toSnapshot(state: TrainerState): ModelSnapshot {
-  if (state.lastBarStart === null)
+  if (Number.isNaN(state.lastBarStart))
     throw new Error(`no row trained for ${state.symbol} yet: nothing to snapshot`)
+  const lastInputs: Record<string, number | null> = {}
+  for (const slot of state.models) {
+    slot.spec.features.forEach((name, i) => {
+      const value = slot.inputs[i] ?? Number.NaN
+      lastInputs[name] = Number.isFinite(value) ? value : null
+    })
+  }
+  const { volatility } = state
   return {
     schema: MODEL_SNAPSHOT_SCHEMA_VERSION,
     symbol: state.symbol,
     interval: state.interval,
     version: state.version,
     trainedThrough: state.lastBarStart,
-    served: state.served,
+    served: state.models[state.served]?.id ?? '',
+    lastClose: state.lastClose,
+    lastInputs,
+    volatility: [volatility.variance, volatility.weight, volatility.count],
+    pendingSigma: orNull(state.pendingSigma),
+    servedScoreSums: Array.from(state.servedScores) as ScoreSumsJson,
     models: state.models.map((slot) => ({
       id: slot.id,
-      kind: slot.kind,
-      scores: summariseScores(slot.scores),
+      kind: slot.spec.kind,
+      version: slot.spec.version,
+      state: slot.spec.copy(slot.state) as Record<string, unknown>,
+      band: Array.from(slot.band) as BandJson,
+      scoreSums: Array.from(slot.scores) as ScoreSumsJson,
+      recentLossDiff: slot.recentLossDiff,
+      pending: orNull(slot.pending),
     })),
-    state: { ...state },
   }
 }
 
 /**
- * Restores a symbol's state from its snapshot; the exact inverse of `toSnapshot`. A model of the
- * current list whose state is missing or of another kind or version starts afresh (a new model
- * learns from the next row on); a model no longer in the list is dropped. A state that does not
- * validate is an error value naming the field.
+ * Restores a symbol's state from its snapshot; the exact inverse of `toSnapshot`, sharing nothing
+ * with it. A model of the current list whose state is missing or of another kind or version starts
+ * afresh (a new model learns from the next row on); a model no longer in the list is dropped. A
+ * snapshot that does not validate is an error value naming the field.
  */
 export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): Result<TrainerState> {
-  const parsed = trainerStateSchema.safeParse(snapshot.state)
-  if (!parsed.success) return err(`snapshot state of ${snapshot.symbol}: ${describeIssues(parsed.error)}`)
+  const parsed = modelSnapshotSchema.safeParse(snapshot)
+  if (!parsed.success) return err(`snapshot of ${snapshot.symbol}: ${describeIssues(parsed.error)}`)
   const saved = parsed.data
-  if (saved.symbol !== snapshot.symbol || saved.interval !== snapshot.interval) {
-    return err(
-      `snapshot of ${snapshot.symbol} ${snapshot.interval} holds the state of ${saved.symbol} ${saved.interval}`,
-    )
-  }
   const models: ModelSlot[] = []
-  for (const [index, spec] of options.models.entries()) {
-    const slot = saved.models.find((candidate) => candidate.id === spec.id)
-    if (slot === undefined || slot.kind !== spec.kind || slot.version !== spec.version) {
-      models.push(createModelSlot(options, index))
+  for (const spec of options.models) {
+    const savedSlot = saved.models.find((candidate) => candidate.id === spec.id)
+    if (savedSlot === undefined || savedSlot.kind !== spec.kind || savedSlot.version !== spec.version) {
+      models.push(createModelSlot(spec))
       continue
     }
-    const modelState = spec.stateSchema.safeParse(slot.state)
+    const modelState = spec.stateSchema.safeParse(savedSlot.state)
     if (!modelState.success) return err(`state of model ${spec.id}: ${describeIssues(modelState.error)}`)
-    models.push({ ...slot, state: modelState.data })
+    const slot = createModelSlot(spec, spec.copy(modelState.data))
+    slot.band.set(savedSlot.band)
+    slot.scores.set(savedSlot.scoreSums)
+    slot.recentLossDiff = savedSlot.recentLossDiff
+    slot.pending = savedSlot.pending ?? Number.NaN
+    models.push(slot)
   }
-  const isServedKnown = models.some((slot) => slot.id === saved.served)
-  return ok({ ...saved, served: isServedKnown ? saved.served : options.serving.baselineId, models })
+  for (const slot of models) slot.hasInputs = readInputs(saved.lastInputs, slot.spec.features, slot.inputs)
+  const state = createTrainerState(options, saved.symbol, saved.interval, models)
+  const served = models.findIndex((slot) => slot.id === saved.served)
+  if (served !== -1) state.served = served
+  state.version = saved.version
+  state.lastBarStart = saved.trainedThrough
+  state.lastClose = saved.lastClose
+  ;[state.volatility.variance, state.volatility.weight, state.volatility.count] = saved.volatility
+  state.pendingSigma = saved.pendingSigma ?? Number.NaN
+  state.servedScores.set(saved.servedScoreSums)
+  return ok(state)
 }

@@ -1,77 +1,63 @@
-import { z } from 'zod'
-import { epochMs, finite, interval, positivePrice, symbol, type Interval } from '../contracts/primitives.ts'
-import { conformalBandSchema, initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
-import { ewmaVolatilitySchema, initialEwmaVolatility } from '../model/ewma-volatility.ts'
-import { emptyScoreSums, scoreSumsSchema, type ScoreSums } from '../metrics/score-sums.ts'
+import type { Interval } from '../contracts/primitives.ts'
+import { initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
+import { initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
+import type { AnyModelSpec } from '../model/model-spec.ts'
+import { emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
-export const TRAINER_STATE_VERSION = 1
-
-const modelSlotSchema = z
-  .object({
-    id: z.string().min(1).max(64),
-    kind: z.string().min(1).max(64),
-    version: z.number().int().positive(),
-    state: z.unknown(),
-    band: conformalBandSchema,
-    scores: scoreSumsSchema,
-    /** Exponentially weighted mean of |error| − |naive error|, bias-corrected by the scored count. */
-    recentLossDiff: z.number(),
-    /** The log return this model predicted for the next bar, not yet scored. */
-    pending: finite.nullable(),
-  })
-  .strict()
-
+/** One model's place in a symbol's state; the numbers change in place as rows arrive. */
 export interface ModelSlot {
   readonly id: string
-  readonly kind: string
-  readonly version: number
+  readonly spec: AnyModelSpec
+  /** The model's own parameters (`spec.stateSchema`), changed in place by `spec.update`. */
   readonly state: unknown
+  /** The model's inputs from the last row, in `spec.features` order; NaN where missing. */
+  readonly inputs: Float64Array
+  /** Whether every input of the last row is finite: the model may learn from it. */
+  hasInputs: boolean
   readonly band: ConformalBand
   readonly scores: ScoreSums
-  readonly recentLossDiff: number
-  readonly pending: number | null
+  /** Exponentially weighted mean of |error| − |naive error|, bias-corrected by the scored count. */
+  recentLossDiff: number
+  /** The log return this model forecast for the next bar, not yet scored; NaN when none. */
+  pending: number
 }
 
-export const trainerStateSchema = z
-  .object({
-    schema: z.literal(TRAINER_STATE_VERSION),
-    symbol,
-    interval,
-    /** Rows trained on: the model version. */
-    version: z.number().int().nonnegative(),
-    lastBarStart: epochMs.nullable(),
-    lastClose: positivePrice.nullable(),
-    /** The model inputs of the last row: what the next realised return is learned against. */
-    lastInputs: z.record(z.string(), finite.nullable()).nullable(),
-    volatility: ewmaVolatilitySchema,
-    /** σ the pending predictions were made with. */
-    pendingSigma: finite.nullable(),
-    /** The model whose pending prediction was published. */
-    served: z.string().min(1).max(64),
-    /** Scores of what was actually published, whichever model it came from. */
-    servedScores: scoreSumsSchema,
-    models: z.array(modelSlotSchema).min(1),
-  })
-  .strict()
-
-/** Everything the trainer keeps for one symbol: plain JSON data. */
-export type TrainerState = Omit<z.infer<typeof trainerStateSchema>, 'models'> & {
+/**
+ * Everything the trainer keeps for one symbol. It is changed in place by the training step, so
+ * the hot path allocates nothing; `toSnapshot` gives its plain JSON form. NaN stands for "none"
+ * in the numeric fields so they stay unboxed doubles.
+ */
+export interface TrainerState {
+  readonly symbol: string
+  readonly interval: Interval
+  /** Rows trained on: the model version. */
+  version: number
+  /** Start of the last bar trained on; NaN before the first row. */
+  lastBarStart: number
+  /** NaN before the first row. */
+  lastClose: number
+  readonly volatility: EwmaVolatility
+  /** σ the pending forecasts were made with; NaN while volatility is warming up. */
+  pendingSigma: number
+  /** Index in `models` of the model whose pending forecast was published. */
+  served: number
+  /** Scores of what was actually published, whichever model it came from. */
+  readonly servedScores: ScoreSums
   readonly models: readonly ModelSlot[]
 }
 
-export function createModelSlot(options: TrainerOptions, index: number): ModelSlot {
-  const spec = options.models[index]
-  if (spec === undefined) throw new Error(`no model at index ${index}`)
+export function createModelSlot(spec: AnyModelSpec, state: unknown = spec.init()): ModelSlot {
   return {
     id: spec.id,
-    kind: spec.kind,
-    version: spec.version,
-    state: spec.init(),
-    band: initialConformalBand,
-    scores: emptyScoreSums,
+    spec,
+    state,
+    inputs: new Float64Array(spec.features.length).fill(Number.NaN),
+    hasInputs: false,
+    band: initialConformalBand(),
+    scores: emptyScoreSums(),
     recentLossDiff: 0,
-    pending: null,
+    pending: Number.NaN,
   }
 }
 
@@ -80,19 +66,21 @@ export function createTrainerState(
   options: TrainerOptions,
   symbolName: string,
   barInterval: Interval,
+  models: readonly ModelSlot[] = options.models.map((spec) => createModelSlot(spec)),
 ): TrainerState {
   return {
-    schema: TRAINER_STATE_VERSION,
     symbol: symbolName,
     interval: barInterval,
     version: 0,
-    lastBarStart: null,
-    lastClose: null,
-    lastInputs: null,
-    volatility: initialEwmaVolatility,
-    pendingSigma: null,
-    served: options.serving.baselineId,
-    servedScores: emptyScoreSums,
-    models: options.models.map((_, index) => createModelSlot(options, index)),
+    lastBarStart: Number.NaN,
+    lastClose: Number.NaN,
+    volatility: initialEwmaVolatility(),
+    pendingSigma: Number.NaN,
+    served: Math.max(
+      0,
+      models.findIndex((slot) => slot.id === options.serving.baselineId),
+    ),
+    servedScores: emptyScoreSums(),
+    models,
   }
 }

@@ -2,6 +2,7 @@ import { decodeMessage, encodeMessage } from '../../core/contracts/decode-messag
 import { featureRowSchema } from '../../core/contracts/feature-row.ts'
 import { modelSnapshotSchema } from '../../core/contracts/model-snapshot.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
+import { summariseScores } from '../../core/metrics/summarise-scores.ts'
 import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { TrainerState } from '../../core/training/trainer-state.ts'
 import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
@@ -12,13 +13,14 @@ import type { ModelSnapshot } from '../../core/contracts/model-snapshot.ts'
 
 function recordScores(metrics: TrainerMetrics, snapshot: ModelSnapshot): void {
   for (const model of snapshot.models) {
-    if (model.scores.mase !== null)
-      metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, model.scores.mase)
+    const scores = summariseScores(model.scoreSums)
+    if (scores.mase !== null)
+      metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, scores.mase)
     if (model.id !== snapshot.served) continue
-    if (model.scores.coverage80 !== null)
-      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, model.scores.coverage80)
-    if (model.scores.coverage95 !== null)
-      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, model.scores.coverage95)
+    if (scores.coverage80 !== null)
+      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, scores.coverage80)
+    if (scores.coverage95 !== null)
+      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, scores.coverage95)
   }
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
+import { summariseScores } from '../../../core/metrics/summarise-scores.ts'
 import type { scoresResponse } from '../api/api-schemas.ts'
 
 export type ScoresView = z.infer<typeof scoresResponse>
@@ -22,7 +23,7 @@ export function scoresOf(snapshot: ModelSnapshot): ScoresView {
       kind: model.kind,
       isServed: model.id === snapshot.served,
       isBaseline: model === baseline,
-      scores: model.scores,
+      scores: summariseScores(model.scoreSums),
     })),
   }
 }

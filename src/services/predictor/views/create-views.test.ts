@@ -38,32 +38,29 @@ const prediction = (symbol: string, forDay: number, point: number): Prediction =
 })
 
 const snapshot = (symbol: string, version: number): ModelSnapshot => ({
-  schema: 1,
+  schema: 2,
   symbol,
   interval: '1d',
   version,
   trainedThrough: T0 + version * DAY,
   served: 'naive',
+  lastClose: 100,
+  lastInputs: {},
+  volatility: [1e-4, 1, 1],
+  pendingSigma: null,
+  servedScoreSums: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
   models: [
     {
       id: 'naive',
       kind: 'naive',
-      scores: {
-        n: 0,
-        mae: null,
-        rmse: null,
-        mase: null,
-        direction: null,
-        directionCi: null,
-        coverage80: null,
-        coverage95: null,
-        width80: null,
-        width95: null,
-        dm: null,
-      },
+      version: 1,
+      state: {},
+      band: [1.2815515655446004, 0.2, 1.959963984540054, 0.05],
+      scoreSums: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      recentLossDiff: 0,
+      pending: null,
     },
   ],
-  state: {},
 })
 
 test('materialises bars, predictions and the latest model per symbol', () => {

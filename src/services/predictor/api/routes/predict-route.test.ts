@@ -86,7 +86,7 @@ test('a symbol with bars but no model yet is a 404 no_model', async () => {
 
 test('a model that warms up or lacks a feature is a 422 saying which', async () => {
   const early = t.aapl[5]!
-  const snapshot = { ...early.snapshot, symbol: 'EARLY', state: { ...early.snapshot.state, symbol: 'EARLY' } }
+  const snapshot = { ...early.snapshot, symbol: 'EARLY' }
   t.views.apply({ kind: 'model', snapshot }, 0)
   const response = await post({ ...early.row, symbol: 'EARLY' })
   assert.equal(response.statusCode, 422)

@@ -1,0 +1,58 @@
+import type { FeatureRow } from '../contracts/feature-row.ts'
+import type { Prediction } from '../contracts/prediction.ts'
+import { err, ok, type Result } from '../contracts/result.ts'
+import { halfWidth80, halfWidth95 } from '../model/conformal-band.ts'
+import { ewmaSigma } from '../model/ewma-volatility.ts'
+import { readInputs } from '../model/model-spec.ts'
+import { buildPrediction } from './build-prediction.ts'
+import type { TrainerOptions } from './trainer-options.ts'
+import type { ModelSlot, TrainerState } from './trainer-state.ts'
+
+/** σ of the intervals from the state's volatility; NaN while it is warming up. */
+export function currentSigma(options: TrainerOptions, state: TrainerState): number {
+  return state.volatility.count >= options.warmupBars
+    ? ewmaSigma(state.volatility, options.sigmaFloor)
+    : Number.NaN
+}
+
+/** The Prediction of `slot`'s forecast for the bar after `row`, with its band at σ. */
+export function predictionOf(
+  state: TrainerState,
+  row: FeatureRow,
+  slot: ModelSlot,
+  predictedReturn: number,
+  sigma: number,
+): Prediction {
+  return buildPrediction(row, {
+    modelId: slot.id,
+    version: state.version,
+    predictedReturn,
+    half80: halfWidth80(slot.band, sigma),
+    half95: halfWidth95(slot.band, sigma),
+  })
+}
+
+/**
+ * The served model's forecast of the bar after `row`, from the state as it stands and without
+ * learning from the row: what the training step publishes when it reaches that row. Neither the
+ * state nor the row is changed. An unusable row or a warming model is an error value.
+ */
+export function forecast(options: TrainerOptions, state: TrainerState, row: FeatureRow): Result<Prediction> {
+  const sigma = currentSigma(options, state)
+  if (Number.isNaN(sigma)) {
+    return err(`the model is warming up (${state.volatility.count} of ${options.warmupBars} bars)`)
+  }
+  const slot = state.models[state.served]
+  if (slot === undefined) return err('no model is served')
+  const { features } = slot.spec
+  const missing = features.filter((name) => row.values[name] === undefined || row.values[name] === null)
+  if (missing.length > 0) {
+    return err(`model "${slot.id}" needs the features ${missing.map((name) => `values.${name}`).join(', ')}`)
+  }
+  const inputs = new Float64Array(features.length)
+  const predicted = readInputs(row.values, features, inputs)
+    ? slot.spec.predict(slot.state, inputs)
+    : Number.NaN
+  if (!Number.isFinite(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
+  return ok(predictionOf(state, row, slot, predicted + 0, sigma))
+}
