@@ -26,6 +26,19 @@ export interface RlsParams {
 const packedIndex = (d: number, i: number, j: number): number =>
   i <= j ? i * d - (i * (i - 1)) / 2 + (j - i) : j * d - (j * (j - 1)) / 2 + (i - j)
 
+/** packedIndex(d, i, j) at [i·d + j], built once per dimension. */
+const packedIndexTables: Int32Array[] = []
+
+function packedIndexTable(d: number): Int32Array {
+  let table = packedIndexTables[d]
+  if (table === undefined) {
+    table = new Int32Array(d * d)
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) table[i * d + j] = packedIndex(d, i, j)
+    packedIndexTables[d] = table
+  }
+  return table
+}
+
 function fillIdentityPacked(p: number[], d: number, value: number): void {
   p.fill(0)
   for (let i = 0; i < d; i++) p[packedIndex(d, i, i)] = value
@@ -65,10 +78,11 @@ export function rlsUpdate(
   const { theta, p } = rls
   const d = theta.length
   const { lambda } = params
+  const index = packedIndexTable(d)
   let xpx = 0
   for (let i = 0; i < d; i++) {
     let sum = 0
-    for (let j = 0; j < d; j++) sum += (p[packedIndex(d, i, j)] ?? 0) * (x[j] ?? 0)
+    for (let j = 0; j < d; j++) sum += (p[index[i * d + j] ?? 0] ?? 0) * (x[j] ?? 0)
     px[i] = sum
     xpx += (x[i] ?? 0) * sum
   }
@@ -82,9 +96,10 @@ export function rlsUpdate(
   }
   let trace = 0
   let isUsable = Number.isFinite(denominator) && denominator > 0
+  // The upper triangle row by row is the packed order: k = packedIndex(d, i, j).
+  let k = 0
   for (let i = 0; i < d; i++) {
-    for (let j = i; j < d; j++) {
-      const k = packedIndex(d, i, j)
+    for (let j = i; j < d; j++, k++) {
       const pij = ((p[k] ?? 0) - ((px[i] ?? 0) * (px[j] ?? 0)) / denominator) / lambda
       p[k] = pij + 0
       if (i === j) {

@@ -1,6 +1,7 @@
 import type { FeatureRow } from '../contracts/feature-row.ts'
 import type { Prediction } from '../contracts/prediction.ts'
 import { halfWidth80, halfWidth95, updateConformalBand } from '../model/conformal-band.ts'
+import { oneMinusDecayPower } from '../model/decay-power.ts'
 import { updateEwmaVolatility } from '../model/ewma-volatility.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
@@ -39,7 +40,7 @@ export interface TrainStepResult {
 
 /** Bias-corrected exponentially weighted mean after the `count`-th value: exact from the first. */
 const updateRecentLossDiff = (mean: number, value: number, count: number, decay: number): number =>
-  mean + ((value - mean) * (1 - decay)) / (1 - decay ** count) + 0
+  mean + ((value - mean) * (1 - decay)) / oneMinusDecayPower(decay, count) + 0
 
 /**
  * Advances one symbol by one feature row, prequentially and in place: scores every model's pending
