@@ -3,7 +3,7 @@ const MAX_TABLE_DECAY = 0.9999
 const MAX_TABLE_LENGTH = 1 << 17
 
 let tableDecay = Number.NaN
-let table = new Float64Array(0)
+let table: Float64Array = new Float64Array(0)
 
 function tableOf(decay: number): Float64Array {
   const values: number[] = []

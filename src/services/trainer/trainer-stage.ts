@@ -1,9 +1,9 @@
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { featureRowSchema } from '../../core/contracts/feature-row.ts'
-import { modelSnapshotSchema } from '../../core/contracts/model-snapshot.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { summariseScores } from '../../core/metrics/summarise-scores.ts'
 import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import type { TrainerState } from '../../core/training/trainer-state.ts'
 import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
@@ -49,7 +49,7 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
       )
       for (const record of records) {
         if (record.key === null || record.value === null) continue
-        const snapshot = decodeMessage(modelSnapshotSchema, record.value)
+        const snapshot = decodeSnapshot(record.value)
         const state = snapshot.ok ? options.trainer.fromSnapshot(snapshot.value) : snapshot
         if (!state.ok) throw new Error(`model snapshot of ${record.key} is unreadable: ${state.error}`)
         states.set(record.key, { partition: record.partition, state: state.value })
