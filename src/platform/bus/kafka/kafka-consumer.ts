@@ -109,10 +109,11 @@ export class KafkaBusConsumer implements BusConsumer {
       if (this.#isClosed) return []
       await this.#prepare(true)
       const records = this.#fetcher.take(maxRecords)
+      // Fetches the next records while the caller works on these (and commits them).
+      if (this.#fetcher.buffered() < maxRecords) this.#fetcher.start(maxWaitMs)
       if (records.length > 0) return records
       const remainingMs = deadline - Date.now()
       if (remainingMs <= 0) return []
-      this.#fetcher.start(maxWaitMs)
       await this.#fetcher.sleep(remainingMs, () => this.#joins.length > 0 || this.#isRejoinNeeded)
     }
   }

@@ -41,6 +41,11 @@ export class KafkaFetcher {
     return this.#buffer.splice(0, maxRecords)
   }
 
+  /** Records fetched and not yet taken. */
+  buffered(): number {
+    return this.#buffer.length
+  }
+
   /** Owned partitions without a position yet. */
   unpositioned(): TopicPartition[] {
     return this.#tracker

@@ -1,10 +1,12 @@
-import { Producer, compatibilityPartitioner, type Consumer, type Message } from '@platformatic/kafka'
+import { Producer, compatibilityPartitioner, type Consumer } from '@platformatic/kafka'
 import { QuotecastError } from '../../errors.ts'
 import type { BusRecord, BusTransaction, OutgoingRecord } from '../bus.ts'
+import { chunkByPartition } from './chunk-by-partition.ts'
+import { commitTransactionOffsets } from './commit-transaction-offsets.ts'
 import { positionsAfter, type PositionAfter } from './positions.ts'
 import { baseClientOptions, type ResolvedKafkaBusOptions } from './options.ts'
 import { busCall, toBusError } from './to-bus-error.ts'
-import { chunkBySize, toMessages } from './to-messages.ts'
+import { toMessages } from './to-messages.ts'
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>
 
@@ -20,24 +22,22 @@ export interface TransactionOwner {
   discardProducer(): Promise<void>
 }
 
-/** The client adds an offset from a consumed message: this is one standing for a whole partition. */
-function offsetMessage(owner: TransactionOwner, coordinatorId: number, position: PositionAfter): Message {
-  const { generationId, memberId } = owner.groupMetadata()
-  return {
-    topic: position.topic,
-    partition: position.partition,
-    offset: position.offset - 1n,
-    metadata: { consumer: { groupId: owner.client.groupId, generationId, memberId, coordinatorId } },
-  } as unknown as Message
-}
-
 /** A Kafka transaction that commits the consumed offsets with the produced records (KIP-98, KIP-447). */
 export class KafkaBusTransaction implements BusTransaction {
   readonly #transaction: Transaction
+  readonly #producer: Producer
+  readonly #bus: ResolvedKafkaBusOptions
   readonly #owner: TransactionOwner
   #isDone = false
 
-  constructor(transaction: Transaction, owner: TransactionOwner) {
+  constructor(
+    producer: Producer,
+    bus: ResolvedKafkaBusOptions,
+    transaction: Transaction,
+    owner: TransactionOwner,
+  ) {
+    this.#producer = producer
+    this.#bus = bus
     this.#transaction = transaction
     this.#owner = owner
   }
@@ -46,7 +46,13 @@ export class KafkaBusTransaction implements BusTransaction {
     this.#assertOpen()
     if (records.length === 0) return
     await busCall('producing in a transaction', async () => {
-      for (const chunk of chunkBySize(records)) await this.#transaction.send({ messages: toMessages(chunk) })
+      const topics = [...new Set(records.map((record) => record.topic))]
+      const metadata = await this.#producer.metadata({ topics })
+      const partitionCount = (topic: string): number => metadata.topics.get(topic)?.partitionsCount ?? 1
+      // One chunk at a time: the client adds a chunk's new partitions to the transaction first, and
+      // concurrent sends would share (and cut short) that step.
+      for (const chunk of chunkByPartition(records, partitionCount))
+        await this.#transaction.send({ messages: toMessages(chunk) })
     })
   }
 
@@ -56,12 +62,17 @@ export class KafkaBusTransaction implements BusTransaction {
       const positions = positionsAfter(consumed)
       if (positions.length > 0) {
         this.#owner.assertOwned(positions)
-        const client = this.#owner.client
-        await this.#transaction.addConsumer(client)
-        const coordinatorId = client.coordinatorId ?? (await client.findGroupCoordinator())
-        for (const position of positions) {
-          await this.#transaction.addOffset(offsetMessage(this.#owner, coordinatorId, position))
-        }
+        const consumer = this.#owner.client
+        await this.#transaction.addConsumer(consumer)
+        const { retryDelay } = baseClientOptions(this.#bus, 'transactions')
+        await commitTransactionOffsets({
+          producer: this.#producer,
+          consumer,
+          ...this.#owner.groupMetadata(),
+          positions,
+          retries: this.#bus.retries,
+          retryDelay,
+        })
       }
       await this.#transaction.commit()
       this.#isDone = true
@@ -113,7 +124,7 @@ export class TransactionalProducer {
     })
     const producer = this.#producer
     const transaction = await busCall('beginning a transaction', () => producer.beginTransaction())
-    return new KafkaBusTransaction(transaction, {
+    return new KafkaBusTransaction(producer, this.#bus, transaction, {
       ...owner,
       discardProducer: async () => {
         if (this.#producer === producer) this.#producer = undefined

@@ -1,0 +1,51 @@
+import type { OutgoingRecord } from '../bus.ts'
+import { partitionForKey } from '../murmur2.ts'
+
+/**
+ * The broker refuses a partition's batch over message.max.bytes (1 MiB by default), and the client
+ * sends each partition's share of a request as one batch: each share stays well under it.
+ */
+const MAX_PARTITION_BYTES = 512 * 1024
+/** Bounds one request as a whole, so that a huge batch of records is not built in memory at once. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024
+
+const sizeOf = (record: OutgoingRecord): number => record.key.length + (record.value?.byteLength ?? 0) + 64
+
+/**
+ * Consecutive chunks, order kept, in which no partition's share exceeds `maxPartitionBytes` (a
+ * larger record goes alone): one produce request each, so that records spread over many partitions
+ * take one round trip rather than one per half megabyte. `partitionCount` gives a topic's count.
+ */
+export function chunkByPartition(
+  records: readonly OutgoingRecord[],
+  partitionCount: (topic: string) => number,
+  maxPartitionBytes = MAX_PARTITION_BYTES,
+  maxRequestBytes = MAX_REQUEST_BYTES,
+): OutgoingRecord[][] {
+  const chunks: OutgoingRecord[][] = []
+  const partitionOf = new Map<string, string>()
+  let shares = new Map<string, number>()
+  let chunk: OutgoingRecord[] = []
+  let bytes = 0
+  for (const record of records) {
+    const keyOf = `${record.topic}\u0000${record.key}`
+    let partition = partitionOf.get(keyOf)
+    if (partition === undefined) {
+      partition = `${record.topic}\u0000${partitionForKey(record.key, partitionCount(record.topic))}`
+      partitionOf.set(keyOf, partition)
+    }
+    const size = sizeOf(record)
+    const share = (shares.get(partition) ?? 0) + size
+    if (chunk.length > 0 && (share > maxPartitionBytes || bytes + size > maxRequestBytes)) {
+      chunks.push(chunk)
+      chunk = []
+      bytes = 0
+      shares = new Map()
+    }
+    chunk.push(record)
+    bytes += size
+    shares.set(partition, (shares.get(partition) ?? 0) + size)
+  }
+  if (chunk.length > 0) chunks.push(chunk)
+  return chunks
+}
