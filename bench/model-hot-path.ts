@@ -1,4 +1,4 @@
-// Model updates per second on the trainer's hot path: the pure training step (score every pending
+// Model updates per second on the trainer's hot path: the in-place training step (score every pending
 // forecast, update every model, forecast the next bar, pick the served one) over the precomputed
 // feature rows of the bundled S&P 500 series, repeated. No I/O, no JSON, no bus inside the timing.
 import { readFileSync } from 'node:fs'
