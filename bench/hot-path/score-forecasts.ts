@@ -40,7 +40,7 @@ export function quotecastForecasts(trainer: SymbolTrainer, rows: readonly Featur
   if (first === undefined) return { byModel, servedIds }
   let state = trainer.init(first.symbol, first.interval)
   rows.forEach((row, t) => {
-    const step = trainer.step(state, row)
+    const step = trainer.step(state, row, true)
     state = step.state
     for (const forecast of step.scored?.forecasts ?? []) {
       const { predicted: point, half80, half95 } = forecast

@@ -66,6 +66,8 @@ describe('SIGKILLs across the services, seeded', () => {
             start: (incarnation) =>
               pipeline.start(command, {
                 name: `${command}#${incarnation}`,
+                // Every incarnation is the same instance restarted, as a container in its pod.
+                env: { QUOTECAST_INSTANCE_ID: `chaos-${command}` },
                 ...(command === 'serve' ? { args: ['--partitions', '3'] } : {}),
               }),
             kills: killsOf[command],

@@ -146,6 +146,8 @@ describe('Kafka over SASL/SCRAM, from the services’ configuration', { timeout:
       const health = await processor.waitForLog((entry) => typeof entry['healthPort'] === 'number', 5000)
       assert.equal((await fetch(`http://127.0.0.1:${String(health['healthPort'])}/readyz`)).status, 503)
       refusalMs = Date.now() - startedAt
+      // Refused credentials are not retried: the client's retries of a network fault last ≈ 40 s.
+      assert.ok(refusalMs < 30_000, `wrong credentials reported only after ${refusalMs} ms`)
     },
   )
 

@@ -5,7 +5,13 @@ import { createKafkaBus } from './kafka-bus.ts'
 import { MemoryBus } from './memory-bus.ts'
 
 export type BusSettings =
-  'kafka' | 'kafkaSecurity' | 'kafkaSaslMechanism' | 'kafkaUsername' | 'kafkaPassword' | 'kafkaCaFile'
+  | 'kafka'
+  | 'kafkaSecurity'
+  | 'kafkaSaslMechanism'
+  | 'kafkaUsername'
+  | 'kafkaPassword'
+  | 'kafkaCaFile'
+  | 'instanceId'
 
 export const BUS_SETTINGS: readonly BusSettings[] = [
   'kafka',
@@ -14,6 +20,7 @@ export const BUS_SETTINGS: readonly BusSettings[] = [
   'kafkaUsername',
   'kafkaPassword',
   'kafkaCaFile',
+  'instanceId',
 ]
 
 /** A KafkaBus when bootstrap servers are configured, otherwise the in-process MemoryBus. */
@@ -24,6 +31,7 @@ export function createBus(config: Config<BusSettings>, clientId: string): Bus {
   return createKafkaBus({
     bootstrapServers: config.kafka,
     clientId,
+    ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId }),
     ...(isTls
       ? { tls: config.kafkaCaFile === undefined ? {} : { ca: readFileSync(config.kafkaCaFile, 'utf8') } }
       : {}),

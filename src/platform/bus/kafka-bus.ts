@@ -36,6 +36,7 @@ export class KafkaBus implements Bus {
   readonly #partitionCounts = new Map<string, number>()
   #producer: Producer | undefined
   #admin: Admin | undefined
+  #credentialsAccepted = false
   #isClosed = false
 
   constructor(options: KafkaBusOptions) {
@@ -43,6 +44,7 @@ export class KafkaBus implements Bus {
   }
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    await this.#checkCredentials()
     const admin = this.#adminClient()
     await Promise.all(
       specs.map(async (spec) => {
@@ -90,6 +92,7 @@ export class KafkaBus implements Bus {
   async produce(records: readonly OutgoingRecord[]): Promise<void> {
     this.#assertOpen()
     if (records.length === 0) return
+    await this.#checkCredentials()
     this.#producer ??= new Producer({
       ...baseClientOptions(this.#options, 'producer'),
       idempotent: true,
@@ -105,6 +108,7 @@ export class KafkaBus implements Bus {
 
   async consumer(options: ConsumerOptions): Promise<BusConsumer> {
     this.#assertOpen()
+    await this.#checkCredentials()
     const consumer = await KafkaBusConsumer.create(this.#options, options, (closed) => {
       this.#consumers.delete(closed)
     })
@@ -114,6 +118,7 @@ export class KafkaBus implements Bus {
 
   async readToEnd(topic: string, partitions?: readonly number[]): Promise<readonly BusRecord[]> {
     this.#assertOpen()
+    await this.#checkCredentials()
     return busCall(`reading ${topic} to its end`, () => readToEnd(this.#options, topic, partitions))
   }
 
@@ -121,6 +126,7 @@ export class KafkaBus implements Bus {
     this.#assertOpen()
     let count = this.#partitionCounts.get(topic)
     if (count === undefined) {
+      await this.#checkCredentials()
       const metadata = await busCall(`reading metadata of ${topic}`, () =>
         topicMetadata(this.#adminClient(), [topic]),
       )
@@ -141,6 +147,22 @@ export class KafkaBus implements Bus {
     ])
     const failure = results.find((result) => result.status === 'rejected')
     if (failure !== undefined) throw toBusError(failure.reason, 'closing the Kafka bus')
+  }
+
+  /**
+   * The client treats a refused SASL handshake as a network fault and retries it for about 40 s. One
+   * request without retries before the first operation makes wrong credentials fail at once; any
+   * other failure of it (broker down, restarting) is left to the operation's own retries.
+   */
+  async #checkCredentials(): Promise<void> {
+    if (this.#credentialsAccepted || this.#options.sasl === undefined) return
+    try {
+      await this.#adminClient().metadata({ topics: [], forceUpdate: true, retries: 0 })
+      this.#credentialsAccepted = true
+    } catch (error) {
+      const busError = toBusError(error, `authenticating to Kafka as ${this.#options.sasl.username}`)
+      if (busError.code === 'BUS_AUTH') throw busError
+    }
   }
 
   #adminClient(): Admin {

@@ -71,6 +71,16 @@ export const SETTINGS = {
     schema: z.string().min(1).optional(),
     describe: 'PEM CA bundle for TLS',
   },
+  instanceId: {
+    env: 'QUOTECAST_INSTANCE_ID',
+    flag: 'instance-id',
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'must be 1 to 200 letters, digits, ".", "_" and "-"')
+      .optional(),
+    describe:
+      'stable name of this instance, unique among the running ones (e.g. the pod name): a restart takes over its group membership and aborts its unfinished transaction at once',
+  },
   topicPrefix: {
     env: 'QUOTECAST_TOPIC_PREFIX',
     flag: 'topic-prefix',

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import { BUS_SETTINGS, createBus } from '../../platform/bus/create-bus.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
+import { QuotecastError } from '../../platform/errors.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
 
 const NAMES = [...BUS_SETTINGS, 'partitions', 'topicPrefix', 'logLevel', 'logFormat'] as const
@@ -23,8 +24,14 @@ export function registerTopicsCommand(program: Command): void {
         await bus.ensureTopics(specs)
         for (const spec of specs)
           logger.info({ topic: spec.name, partitions: spec.partitions, configs: spec.configs }, 'topic ready')
+      } catch (error) {
+        if (!QuotecastError.is(error)) throw error
+        logger.error({ code: error.code }, `creating the topics failed: ${error.message}`)
+        process.exitCode = 1
       } finally {
-        await bus.close()
+        await bus.close().catch((error: unknown) => {
+          logger.warn({ err: error }, 'closing the Kafka connection failed')
+        })
       }
     })
   addSettingOptions(command, NAMES)

@@ -30,7 +30,8 @@ export class KafkaBusConsumer implements BusConsumer {
   readonly #fetcher: KafkaFetcher
   readonly #joins: GroupJoin[] = []
   readonly #onClose: (consumer: KafkaBusConsumer) => void
-  readonly #instanceId = randomUUID()
+  /** Names this member's transactional producer: stable across restarts when the bus has an instance id. */
+  readonly #instanceId: string
   #transactions: TransactionalProducer | undefined
   #isRejoinNeeded = false
   #isClosed = false
@@ -44,6 +45,7 @@ export class KafkaBusConsumer implements BusConsumer {
     this.#client = client
     this.#options = options
     this.#bus = bus
+    this.#instanceId = bus.instanceId ?? randomUUID()
     this.#onClose = onClose
     this.#fetcher = new KafkaFetcher(client, this.#tracker, bus)
   }
@@ -154,7 +156,18 @@ export class KafkaBusConsumer implements BusConsumer {
     if (!isAnnouncing) return
     const { revoked, assigned } = this.#tracker.takeAnnouncements()
     if (revoked.length > 0) await this.#options.onRevoked?.(revoked)
-    if (assigned.length > 0) await this.#options.onAssigned?.(assigned)
+    if (assigned.length > 0) {
+      if (this.#bus.instanceId !== undefined) await this.#transactionalProducer()?.fencePredecessor()
+      await this.#options.onAssigned?.(assigned)
+    }
+  }
+
+  /** The consumer's transactional producer; undefined without a group, as transactions need one. */
+  #transactionalProducer(): TransactionalProducer | undefined {
+    const groupId = this.#options.groupId
+    if (groupId === undefined) return undefined
+    this.#transactions ??= new TransactionalProducer(this.#bus, `${groupId}-${this.#instanceId}`)
+    return this.#transactions
   }
 
   async commit(consumed: readonly BusRecord[]): Promise<void> {
@@ -184,11 +197,10 @@ export class KafkaBusConsumer implements BusConsumer {
 
   async beginTransaction(): Promise<BusTransaction> {
     this.#assertOpen()
-    const groupId = this.#options.groupId
-    if (groupId === undefined)
+    const transactions = this.#transactionalProducer()
+    if (transactions === undefined)
       throw new QuotecastError('BUS_USAGE', 'transactions need a consumer with a groupId')
-    this.#transactions ??= new TransactionalProducer(this.#bus, `${groupId}-${this.#instanceId}`)
-    return this.#transactions.begin({
+    return transactions.begin({
       client: this.#client,
       groupMetadata: () => ({ generationId: this.#tracker.generationId, memberId: this.#tracker.memberId }),
       assertOwned: (positions) => {

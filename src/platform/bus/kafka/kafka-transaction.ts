@@ -103,34 +103,63 @@ export class KafkaBusTransaction implements BusTransaction {
 
 /**
  * The transactional producer of one consumer, created on first use. Its transactional id is unique
- * per consumer instance: fencing comes from the group generation in the offsets (KIP-447).
+ * per consumer instance (stable across restarts when the bus has an instance id): fencing of zombie
+ * members comes from the group generation in the offsets (KIP-447).
  */
 export class TransactionalProducer {
   readonly #bus: ResolvedKafkaBusOptions
   readonly #transactionalId: string
   #producer: Producer | undefined
+  /** Begun ahead by `fencePredecessor`, handed out by the next `begin`. */
+  #pending: Transaction | undefined
 
   constructor(bus: ResolvedKafkaBusOptions, transactionalId: string) {
     this.#bus = bus
     this.#transactionalId = transactionalId
   }
 
+  /**
+   * Begins the next transaction now. Its InitProducerId aborts a transaction that a predecessor with
+   * the same transactional id left open when it crashed; without this the new member would wait for
+   * that transaction's timeout while restoring state, since changelogs are read committed.
+   */
+  async fencePredecessor(): Promise<void> {
+    if (this.#pending !== undefined) return
+    const producer = this.#producerClient()
+    this.#pending = await busCall('fencing the transaction a previous instance left open', () =>
+      producer.beginTransaction(),
+    )
+  }
+
   async begin(owner: Omit<TransactionOwner, 'discardProducer'>): Promise<KafkaBusTransaction> {
+    const producer = this.#producerClient()
+    const transaction =
+      this.#pending ?? (await busCall('beginning a transaction', () => producer.beginTransaction()))
+    this.#pending = undefined
+    return new KafkaBusTransaction(producer, this.#bus, transaction, {
+      ...owner,
+      discardProducer: async () => {
+        if (this.#producer === producer) {
+          this.#producer = undefined
+          this.#pending = undefined
+        }
+        await producer.close(true).catch(() => undefined)
+      },
+    })
+  }
+
+  #producerClient(): Producer {
     this.#producer ??= new Producer({
       ...baseClientOptions(this.#bus, 'transactions'),
       idempotent: true,
       transactionalId: this.#transactionalId,
+      // "No producer yet": the client's default (0, 0) is refused as fenced once the transactional
+      // id has a producer, which a stable id (a restarted instance) always has.
+      producerId: -1n,
+      producerEpoch: -1,
       partitioner: compatibilityPartitioner,
     })
-    const producer = this.#producer
-    const transaction = await busCall('beginning a transaction', () => producer.beginTransaction())
-    return new KafkaBusTransaction(producer, this.#bus, transaction, {
-      ...owner,
-      discardProducer: async () => {
-        if (this.#producer === producer) this.#producer = undefined
-        await producer.close(true).catch(() => undefined)
-      },
-    })
+    return this.#producer
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,13 @@ export interface KafkaSasl {
 export interface KafkaBusOptions {
   readonly bootstrapServers: readonly string[]
   readonly clientId: string
+  /**
+   * A stable name for this process, unique among the running ones. With it, consumers join their
+   * groups as static members (group.instance.id) and transactional ids derive from it, so a
+   * restarted process takes its partitions back without a rebalance and fences (aborts) the
+   * transaction its predecessor left open, instead of both waiting for timeouts.
+   */
+  readonly instanceId?: string
   readonly tls?: ConnectionOptions
   readonly sasl?: KafkaSasl
   readonly logger?: BusLogger
@@ -34,6 +41,7 @@ export interface KafkaBusOptions {
 export interface ResolvedKafkaBusOptions {
   readonly bootstrapServers: readonly string[]
   readonly clientId: string
+  readonly instanceId: string | undefined
   readonly tls: ConnectionOptions | undefined
   readonly sasl: KafkaSasl | undefined
   readonly logger: BusLogger | undefined
@@ -49,6 +57,7 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
   return {
     bootstrapServers: options.bootstrapServers,
     clientId: options.clientId,
+    instanceId: options.instanceId,
     tls: options.tls,
     sasl: options.sasl,
     logger: options.logger,
@@ -91,6 +100,7 @@ export function consumerClientOptions(
   return {
     ...baseClientOptions(options, 'consumer'),
     groupId,
+    ...(options.instanceId === undefined ? {} : { groupInstanceId: options.instanceId }),
     autocommit: false,
     sessionTimeout: options.sessionTimeoutMs,
     rebalanceTimeout: options.sessionTimeoutMs,
