@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import rateLimit from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Fastify, { LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -9,10 +8,12 @@ import type { PredictorMetrics } from '../metrics/create-predictor-metrics.ts'
 import type { PredictWithModel } from '../predict/create-model-predictor.ts'
 import type { PredictorViews } from '../views/create-views.ts'
 import { ApiError } from './api-error.ts'
+import { clientKey } from './client-key.ts'
 import { createCorsPolicy } from './cors-policy.ts'
 import { registerDashboard } from './register-dashboard.ts'
 import { registerDocs } from './register-docs.ts'
 import { registerErrorHandling, sendError, toApiError } from './handle-errors.ts'
+import { createRateLimiter } from './rate-limiter.ts'
 import { SECURITY_HEADERS } from './security-headers.ts'
 import { serialiseFrozenOnce } from './serialise-frozen-once.ts'
 import { healthRoutes } from './routes/health-routes.ts'
@@ -88,18 +89,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const deps = { views: options.views, isReady, predict: options.predict }
   await app.register(
     async (api) => {
-      await api.register(rateLimit, {
-        max: options.rateLimitPerMinute ?? 600,
-        timeWindow: 60_000,
-        errorResponseBuilder: (_request, context) =>
+      const limiter = createRateLimiter({ max: options.rateLimitPerMinute ?? 600, windowMs: 60_000 })
+      api.addHook('onRequest', (request, reply, done) => {
+        if (!isReady()) {
+          done(new ApiError('not_ready', 'the service is restoring its views from Kafka'))
+          return
+        }
+        const hit = limiter.hit(clientKey(request.ip), Date.now())
+        void reply
+          .header('x-ratelimit-limit', hit.limit)
+          .header('x-ratelimit-remaining', hit.remaining)
+          .header('x-ratelimit-reset', hit.resetSec)
+        if (!hit.isExceeded) {
+          done()
+          return
+        }
+        void reply.header('retry-after', hit.resetSec)
+        done(
           new ApiError(
             'rate_limited',
-            `rate limit of ${context.max} requests per ${context.after} exceeded: retry later`,
+            `rate limit of ${hit.limit} requests a minute exceeded: retry in ${hit.resetSec} s`,
           ),
-      })
-      api.addHook('onRequest', (_request, _reply, done) => {
-        done(
-          isReady() ? undefined : new ApiError('not_ready', 'the service is restoring its views from Kafka'),
         )
       })
       await api.register(symbolRoutes, deps)
