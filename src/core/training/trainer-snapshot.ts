@@ -87,7 +87,8 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   state.version = saved.version
   state.lastBarStart = saved.trainedThrough
   state.lastClose = saved.lastClose
-  ;[state.volatility.variance, state.volatility.weight, state.volatility.count] = saved.volatility
+  const [variance, weight, count] = saved.volatility
+  Object.assign(state.volatility, { variance, weight, count })
   state.pendingSigma = saved.pendingSigma ?? Number.NaN
   state.servedScores.set(saved.servedScoreSums)
   return ok(state)
