@@ -10,7 +10,8 @@ import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platf
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
-import { createProcessorState, processorStateSchema, type ProcessorState } from './processor-state.ts'
+import { createProcessorState, type ProcessorState } from './processor-state.ts'
+import { decodeProcessorState, encodeProcessorState } from './processor-state-codec.ts'
 
 export interface ProcessorStageOptions {
   readonly bus: Bus
@@ -64,7 +65,11 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     for (const symbol of changed) {
       const entry = states.get(symbol)
       if (entry)
-        outputs.push({ topic: topic(TOPICS.processorState), key: symbol, value: encodeMessage(entry.state) })
+        outputs.push({
+          topic: topic(TOPICS.processorState),
+          key: symbol,
+          value: encodeProcessorState(entry.state),
+        })
     }
   }
 
@@ -116,7 +121,7 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
           states.delete(record.key)
           continue
         }
-        const decoded = decodeMessage(processorStateSchema, record.value)
+        const decoded = decodeProcessorState(record.value)
         if (!decoded.ok) throw new Error(`processor-state of ${record.key} is unreadable: ${decoded.error}`)
         states.set(record.key, { partition: record.partition, state: decoded.value })
       }

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { applyQuote } from '../../core/bars/apply-quote.ts'
+import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { encodeMessage } from '../../core/contracts/decode-message.ts'
+import { nextFeatures } from '../../core/features/next-features.ts'
+import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
+import { createProcessorState, type ProcessorState } from './processor-state.ts'
+import { decodeProcessorState, encodeProcessorState } from './processor-state-codec.ts'
+
+const resolved = resolveBarConfig({ interval: '1d' })
+if (!resolved.ok) throw new Error(resolved.error)
+const barConfig = resolved.value
+
+/** The states of a real series after 0, 1, 2, 25 and all of its quotes. */
+async function realStates(): Promise<ProcessorState[]> {
+  const { quotes } = await bundledSeries('aapl')
+  let state = createProcessorState(quotes[0]!.symbol)
+  const states = [state]
+  for (const [index, quote] of quotes.entries()) {
+    const applied = applyQuote(state.bars, quote, barConfig)
+    let features = state.features
+    for (const bar of applied.completed) features = nextFeatures(features, bar).state
+    state = { ...state, bars: applied.state, features }
+    if ([0, 1, 24, quotes.length - 1].includes(index)) states.push(state)
+  }
+  return states
+}
+
+test('a state decodes to exactly what was encoded, from empty to a full dedup ring, under 4 KiB', async () => {
+  for (const state of await realStates()) {
+    const bytes = encodeProcessorState(state)
+    assert.ok(bytes.byteLength < 4096, `${bytes.byteLength} bytes`)
+    assert.deepEqual(decodeProcessorState(bytes), { ok: true, value: state })
+  }
+})
+
+test('open bars, a volume carry, nulls and -0 survive the round trip', () => {
+  const empty = createProcessorState('BRK.B')
+  const state: ProcessorState = {
+    ...empty,
+    bars: {
+      ...empty.bars,
+      open: [
+        {
+          start: 0,
+          end: 86_400_000,
+          open: 1.5,
+          high: 2,
+          low: 1,
+          close: 1.75,
+          openAt: 10,
+          closeAt: 20,
+          count: 3,
+          barVolume: 0,
+          hasBarQuote: false,
+          cumVolume: null,
+        },
+        {
+          start: 86_400_000,
+          end: 172_800_000,
+          open: 1.75,
+          high: 1.75,
+          low: 1.75,
+          close: 1.75,
+          openAt: 86_400_001,
+          closeAt: 86_400_001,
+          count: 1,
+          barVolume: 12.5,
+          hasBarQuote: true,
+          cumVolume: 1e9,
+        },
+      ],
+      eventTimeMs: -5,
+      volumeCarry: { day: 19_000, cumVolume: 123_456 },
+    },
+    features: { ...empty.features, rsiGain: -0, ewmaVar: 0.0004 },
+  }
+  const decoded = decodeProcessorState(encodeProcessorState(state))
+  assert.deepEqual(decoded, { ok: true, value: state })
+  assert.ok(Object.is(decoded.value.features.rsiGain, -0))
+})
+
+test('the JSON of older releases is still restored', async () => {
+  const state = (await realStates()).at(-1)!
+  assert.deepEqual(decodeProcessorState(encodeMessage(state)), { ok: true, value: state })
+})
+
+test('a broken value is an error naming what is wrong, never a throw', () => {
+  const bytes = encodeProcessorState(createProcessorState('AAPL'))
+  const withCount = (count: number): Uint8Array => {
+    const state = createProcessorState('AAPL')
+    return encodeProcessorState({ ...state, features: { ...state.features, count } })
+  }
+  const cases: [string, Uint8Array | null, string][] = [
+    ['null', null, 'empty message'],
+    ['empty', new Uint8Array(0), 'empty message'],
+    ['other bytes', new Uint8Array([1, 2, 3]), 'not a processor state: first byte 0x1'],
+    ['a newer encoding', new Uint8Array([0xb5, 9]), 'unknown processor-state encoding 9'],
+    ['truncated', bytes.subarray(0, 40), 'processor state truncated at byte 40 of 40'],
+    ['trailing bytes', new Uint8Array([...bytes, 0]), 'processor state has 1 bytes after its end'],
+    ['a field out of its schema', withCount(-1), 'features.count: Too small: expected number to be >=0'],
+    [
+      'a fraction where an integer belongs',
+      withCount(1.5),
+      'features.count: Invalid input: expected int, received number',
+    ],
+    ['broken JSON', new TextEncoder().encode('{"schema":'), 'message is not JSON'],
+  ]
+  for (const [name, input, expected] of cases) {
+    const decoded = decodeProcessorState(input)
+    assert.ok(!decoded.ok, name)
+    assert.ok(decoded.error.startsWith(expected), `${name}: ${decoded.error}`)
+  }
+})
