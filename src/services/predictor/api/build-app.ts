@@ -47,10 +47,10 @@ const require = createRequire(import.meta.url)
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const isReady = options.isReady ?? (() => true)
-  const cors = createCorsPolicy(options.corsOrigin ?? '*')
+  const cors = createCorsPolicy(options.corsOrigin ?? '*', SECURITY_HEADERS)
   // Every answer carries these, including the errors the router gives before any hook runs.
   const setCommonHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
-    void reply.headers(SECURITY_HEADERS).headers(cors.headersFor(request.headers.origin))
+    void reply.headers(cors.headersFor(request.headers.origin))
   }
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),

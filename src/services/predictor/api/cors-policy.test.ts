@@ -96,3 +96,14 @@ test('a rejected preflight is the API’s JSON error naming what is wrong; an al
     await app.close()
   }
 })
+
+test('the base headers come with every answer’s CORS headers, in one object per origin', () => {
+  const policy = createCorsPolicy(DASH, { 'x-content-type-options': 'nosniff' })
+  assert.deepEqual(policy.headersFor(DASH), {
+    'x-content-type-options': 'nosniff',
+    vary: 'Origin',
+    'access-control-allow-origin': DASH,
+  })
+  assert.deepEqual(policy.headersFor(EVIL), { 'x-content-type-options': 'nosniff', vary: 'Origin' })
+  assert.equal(policy.headersFor(DASH), policy.headersFor(DASH))
+})

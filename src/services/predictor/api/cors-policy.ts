@@ -2,29 +2,33 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ApiError } from './api-error.ts'
 
 export interface CorsPolicy {
-  /** The CORS headers of an answer to a request from `origin`; the same object for the same origin. */
+  /** The headers of every answer to a request from `origin`: the base ones and CORS'; one object per origin. */
   headersFor(origin: string | undefined): Readonly<Record<string, string>>
   /** The headers of the 204 answering a preflight; throws the ApiError naming what is wrong with it. */
   preflightHeaders(request: IncomingHttpHeaders): Record<string, string>
 }
 
 const ALLOWED_METHODS = 'GET, POST'
-const ANY_ORIGIN = { 'access-control-allow-origin': '*' } as const
-const VARY_ORIGIN = { vary: 'Origin' } as const
 
 /**
  * CORS for `*`, one origin or a comma-separated list, as @fastify/cors answered it (allowed
  * origins echoed, `Vary: Origin` for a list, GET and POST), with every header computed up front
  * and a rejected preflight answered like any other API error rather than in plain text.
+ * `baseHeaders` (the security headers) are merged in up front, so an answer sets one object.
  */
-export function createCorsPolicy(allowed: string): CorsPolicy {
+export function createCorsPolicy(
+  allowed: string,
+  baseHeaders: Readonly<Record<string, string>> = {},
+): CorsPolicy {
   const origins = allowed.split(',').map((part) => part.trim())
   const isAny = origins.includes('*')
+  const anyOrigin = { ...baseHeaders, 'access-control-allow-origin': '*' }
+  const otherOrigin = { ...baseHeaders, vary: 'Origin' }
   const byOrigin = new Map(
-    origins.map((origin) => [origin, { 'access-control-allow-origin': origin, ...VARY_ORIGIN }]),
+    origins.map((origin) => [origin, { ...otherOrigin, 'access-control-allow-origin': origin }]),
   )
   const headersFor = (origin: string | undefined): Readonly<Record<string, string>> =>
-    isAny ? ANY_ORIGIN : ((origin === undefined ? undefined : byOrigin.get(origin)) ?? VARY_ORIGIN)
+    isAny ? anyOrigin : ((origin === undefined ? undefined : byOrigin.get(origin)) ?? otherOrigin)
 
   return {
     headersFor,
