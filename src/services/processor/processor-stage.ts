@@ -41,6 +41,9 @@ type Entry = { partition: number; state: ProcessorState }
  */
 export function createProcessorStage(options: ProcessorStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
+  const barsTopic = topic(TOPICS.bars)
+  const featuresTopic = topic(TOPICS.features)
+  const stateTopic = topic(TOPICS.processorState)
   const states = new Map<string, Entry>()
 
   const deadLetter = (record: BusRecord, kind: string, reason: string): OutgoingRecord => {
@@ -54,8 +57,8 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     for (const bar of completed) {
       const next = nextFeatures(features, bar)
       features = next.state
-      outputs.push({ topic: topic(TOPICS.bars), key: bar.symbol, value: encodeMessage(bar) })
-      outputs.push({ topic: topic(TOPICS.features), key: bar.symbol, value: encodeMessage(next.row) })
+      outputs.push({ topic: barsTopic, key: bar.symbol, value: encodeMessage(bar) })
+      outputs.push({ topic: featuresTopic, key: bar.symbol, value: encodeMessage(next.row) })
       options.metrics.bars.inc()
     }
     return features
@@ -64,12 +67,7 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
   const emitChangelog = (changed: ReadonlySet<string>, outputs: OutgoingRecord[]): void => {
     for (const symbol of changed) {
       const entry = states.get(symbol)
-      if (entry)
-        outputs.push({
-          topic: topic(TOPICS.processorState),
-          key: symbol,
-          value: encodeProcessorState(entry.state),
-        })
+      if (entry) outputs.push({ topic: stateTopic, key: symbol, value: encodeProcessorState(entry.state) })
     }
   }
 

@@ -92,13 +92,37 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     const state = createProcessorState('AAPL')
     return encodeProcessorState({ ...state, features: { ...state.features, count } })
   }
+  const withHeaderByte = (source: Uint8Array, at: number, value: number): Uint8Array => {
+    const copy = source.slice()
+    copy[at] = value
+    return copy
+  }
+  const withOpenBarFlag = (flag: number): Uint8Array => {
+    const state = createProcessorState('AAPL')
+    const bar = { start: 0, end: 1, open: 1, high: 1, low: 1, close: 1, openAt: 0, closeAt: 0 }
+    const open = [{ ...bar, count: 1, barVolume: 0, hasBarQuote: true, cumVolume: null }]
+    const encoded = encodeProcessorState({ ...state, bars: { ...state.bars, open } })
+    new DataView(encoded.buffer).setFloat64(16 + 10 * 8, flag, true)
+    return encoded
+  }
   const cases: [string, Uint8Array | null, string][] = [
     ['null', null, 'empty message'],
     ['empty', new Uint8Array(0), 'empty message'],
     ['other bytes', new Uint8Array([1, 2, 3]), 'not a processor state: first byte 0x1'],
     ['a newer encoding', new Uint8Array([0xb5, 9]), 'unknown processor-state encoding 9'],
-    ['truncated', bytes.subarray(0, 40), 'processor state truncated at byte 40 of 40'],
-    ['trailing bytes', new Uint8Array([...bytes, 0]), 'processor state has 1 bytes after its end'],
+    ['no header', bytes.subarray(0, 9), 'processor state of 9 bytes lacks its header'],
+    ['truncated', bytes.subarray(0, 40), `processor state of 40 bytes, its header says ${bytes.length}`],
+    [
+      'trailing bytes',
+      new Uint8Array([...bytes, 0]),
+      `processor state of ${bytes.length + 1} bytes, its header says ${bytes.length}`,
+    ],
+    ['three open bars', withHeaderByte(bytes, 5, 3), 'processor state with 3 open bars'],
+    [
+      'a flag that is not 0 or 1',
+      withOpenBarFlag(2),
+      'bars.open.0.hasBarQuote: Invalid input: expected boolean',
+    ],
     ['a field out of its schema', withCount(-1), 'features.count: Too small: expected number to be >=0'],
     [
       'a fraction where an integer belongs',
