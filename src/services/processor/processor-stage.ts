@@ -11,7 +11,7 @@ import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 import { createProcessorState, type ProcessorState } from './processor-state.ts'
-import { decodeProcessorState, encodeProcessorState } from './processor-state-codec.ts'
+import { decodeProcessorState, encodeProcessorStates } from './processor-state-codec.ts'
 
 export interface ProcessorStageOptions {
   readonly bus: Bus
@@ -65,10 +65,10 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
   }
 
   const emitChangelog = (changed: ReadonlySet<string>, outputs: OutgoingRecord[]): void => {
-    for (const symbol of changed) {
-      const entry = states.get(symbol)
-      if (entry) outputs.push({ topic: stateTopic, key: symbol, value: encodeProcessorState(entry.state) })
-    }
+    const symbols = [...changed].filter((symbol) => states.has(symbol))
+    const values = encodeProcessorStates(symbols.map((symbol) => states.get(symbol)!.state))
+    for (const [index, symbol] of symbols.entries())
+      outputs.push({ topic: stateTopic, key: symbol, value: values[index]! })
   }
 
   /** Applies one record; returns a dead letter when the record cannot be used. */

@@ -6,7 +6,7 @@ import { encodeMessage } from '../../core/contracts/decode-message.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
 import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
 import { createProcessorState, type ProcessorState } from './processor-state.ts'
-import { decodeProcessorState, encodeProcessorState } from './processor-state-codec.ts'
+import { decodeProcessorState, encodeProcessorState, encodeProcessorStates } from './processor-state-codec.ts'
 
 const resolved = resolveBarConfig({ interval: '1d' })
 if (!resolved.ok) throw new Error(resolved.error)
@@ -33,6 +33,20 @@ test('a state decodes to exactly what was encoded, from empty to a full dedup ri
     assert.ok(bytes.byteLength < 4096, `${bytes.byteLength} bytes`)
     assert.deepEqual(decodeProcessorState(bytes), { ok: true, value: state })
   }
+})
+
+test('states encoded together are the bytes of each encoded alone, and decode from where they lie', async () => {
+  const states = await realStates()
+  const values = encodeProcessorStates(states)
+  assert.deepEqual(values, states.map(encodeProcessorState))
+  for (const [index, value] of values.entries()) {
+    assert.deepEqual(decodeProcessorState(value), { ok: true, value: states[index] })
+    // Shifted off the 8-byte alignment, as a value inside a fetched buffer may be.
+    const shifted = new Uint8Array(value.length + 1).subarray(1)
+    shifted.set(value)
+    assert.deepEqual(decodeProcessorState(shifted), { ok: true, value: states[index] })
+  }
+  assert.deepEqual(encodeProcessorStates([]), [])
 })
 
 test('open bars, a volume carry, nulls and -0 survive the round trip', () => {

@@ -40,6 +40,19 @@ const NULLABLE = [
   'ewmaVar',
 ] as const
 const bit = (name: (typeof NULLABLE)[number]): number => 1 << NULLABLE.indexOf(name)
+const BIT = {
+  open0CumVolume: bit('open0.cumVolume'),
+  open1CumVolume: bit('open1.cumVolume'),
+  closedThroughMs: bit('closedThroughMs'),
+  eventTimeMs: bit('eventTimeMs'),
+  volumeCarry: bit('volumeCarry'),
+  lastStart: bit('lastStart'),
+  ema12: bit('ema12'),
+  ema20: bit('ema20'),
+  ema26: bit('ema26'),
+  macdSignal: bit('macdSignal'),
+  ewmaVar: bit('ewmaVar'),
+} as const
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const utf8 = new TextEncoder()
@@ -60,82 +73,124 @@ const utf8Length = (text: string): number => {
   return text.length
 }
 
-/** The changelog value of one symbol's state (see the layout above). */
-export function encodeProcessorState(state: ProcessorState): Uint8Array {
-  const { bars, features } = state
-  const open = bars.open
-  const ids = bars.recentIds
+interface Layout {
+  readonly count: number
+  readonly symbolBytes: number
+  readonly barsSymbolBytes: number
+  readonly size: number
+}
+
+function layoutOf(state: ProcessorState): Layout {
+  const { bars } = state
   const symbolBytes = utf8Length(state.symbol)
   const barsSymbolBytes = bars.symbol === state.symbol ? symbolBytes : utf8Length(bars.symbol)
-  if (open.length > 2 || ids.length > 0xffff || symbolBytes > 0xffff || barsSymbolBytes > 0xffff)
+  if (
+    bars.open.length > 2 ||
+    bars.recentIds.length > 0xffff ||
+    symbolBytes > 0xffff ||
+    barsSymbolBytes > 0xffff
+  )
     throw new Error('encodeProcessorState: the state is outside its schema')
-  const count = open.length * OPEN_BAR + BARS + FEATURES + ids.length
-  const bytes = new Uint8Array(HEADER_BYTES + count * 8 + symbolBytes + barsSymbolBytes)
-  const f = new Float64Array(bytes.buffer, HEADER_BYTES, count)
+  const count = bars.open.length * OPEN_BAR + BARS + FEATURES + bars.recentIds.length
+  return {
+    count,
+    symbolBytes,
+    barsSymbolBytes,
+    size: HEADER_BYTES + count * 8 + symbolBytes + barsSymbolBytes,
+  }
+}
+
+/** Writes `value` (0 when null) at `f[k]`; returns `flag` when it is present. */
+function putNullable(f: Float64Array, k: number, value: number | null, flag: number): number {
+  f[k] = value ?? 0
+  return value === null ? 0 : flag
+}
+
+/** Writes the state at `bytes[0]`, which must be 8-byte aligned in its buffer. */
+function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array): void {
+  const { bars, features } = state
+  const { count } = layout
+  const f = new Float64Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count)
   let presence = 0
   let k = 0
-  const put = (value: number): void => {
-    f[k++] = value
+  for (const [index, b] of bars.open.entries()) {
+    f[k++] = b.start
+    f[k++] = b.end
+    f[k++] = b.open
+    f[k++] = b.high
+    f[k++] = b.low
+    f[k++] = b.close
+    f[k++] = b.openAt
+    f[k++] = b.closeAt
+    f[k++] = b.count
+    f[k++] = b.barVolume
+    f[k++] = b.hasBarQuote ? 1 : 0
+    presence |= putNullable(f, k++, b.cumVolume, index === 0 ? BIT.open0CumVolume : BIT.open1CumVolume)
   }
-  const putNullable = (value: number | null, flag: number): void => {
-    if (value !== null) presence |= flag
-    f[k++] = value ?? 0
+  presence |= putNullable(f, k++, bars.closedThroughMs, BIT.closedThroughMs)
+  presence |= putNullable(f, k++, bars.eventTimeMs, BIT.eventTimeMs)
+  f[k++] = bars.recentIdsNext
+  presence |= putNullable(f, k++, bars.volumeCarry?.day ?? null, BIT.volumeCarry)
+  f[k++] = bars.volumeCarry?.cumVolume ?? 0
+  f[k++] = features.count
+  presence |= putNullable(f, k++, features.lastStart, BIT.lastStart)
+  for (const ring of [features.closes, features.returns, features.volumes, features.sums]) {
+    f.set(ring, k)
+    k += ring.length
   }
-  const putAll = (values: readonly number[]): void => {
-    f.set(values, k)
-    k += values.length
-  }
-  for (const [index, b] of open.entries()) {
-    put(b.start)
-    put(b.end)
-    put(b.open)
-    put(b.high)
-    put(b.low)
-    put(b.close)
-    put(b.openAt)
-    put(b.closeAt)
-    put(b.count)
-    put(b.barVolume)
-    put(b.hasBarQuote ? 1 : 0)
-    putNullable(b.cumVolume, index === 0 ? bit('open0.cumVolume') : bit('open1.cumVolume'))
-  }
-  putNullable(bars.closedThroughMs, bit('closedThroughMs'))
-  putNullable(bars.eventTimeMs, bit('eventTimeMs'))
-  put(bars.recentIdsNext)
-  putNullable(bars.volumeCarry?.day ?? null, bit('volumeCarry'))
-  put(bars.volumeCarry?.cumVolume ?? 0)
-  put(features.count)
-  putNullable(features.lastStart, bit('lastStart'))
-  putAll(features.closes)
-  putAll(features.returns)
-  putAll(features.volumes)
-  putAll(features.sums)
-  putNullable(features.ema12, bit('ema12'))
-  putNullable(features.ema20, bit('ema20'))
-  putNullable(features.ema26, bit('ema26'))
-  putNullable(features.macdSignal, bit('macdSignal'))
-  put(features.rsiGain)
-  put(features.rsiLoss)
-  putNullable(features.ewmaVar, bit('ewmaVar'))
-  putAll(ids)
+  presence |= putNullable(f, k++, features.ema12, BIT.ema12)
+  presence |= putNullable(f, k++, features.ema20, BIT.ema20)
+  presence |= putNullable(f, k++, features.ema26, BIT.ema26)
+  presence |= putNullable(f, k++, features.macdSignal, BIT.macdSignal)
+  f[k++] = features.rsiGain
+  f[k++] = features.rsiLoss
+  presence |= putNullable(f, k++, features.ewmaVar, BIT.ewmaVar)
+  f.set(bars.recentIds, k)
+  k += bars.recentIds.length
   if (k !== count) throw new Error(`encodeProcessorState: wrote ${k} of ${count} numbers`)
   if (!isLittleEndian)
     for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
 
-  const header = new DataView(bytes.buffer, 0, HEADER_BYTES)
+  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
   header.setUint8(0, MARKER)
   header.setUint8(1, ENCODING)
   header.setUint8(2, state.schema)
   header.setUint8(3, bars.version)
   header.setUint8(4, features.version)
-  header.setUint8(5, open.length)
-  header.setUint16(6, ids.length, true)
+  header.setUint8(5, bars.open.length)
+  header.setUint16(6, bars.recentIds.length, true)
   header.setUint32(8, presence, true)
-  header.setUint16(12, symbolBytes, true)
-  header.setUint16(14, barsSymbolBytes, true)
+  header.setUint16(12, layout.symbolBytes, true)
+  header.setUint16(14, layout.barsSymbolBytes, true)
   const textAt = HEADER_BYTES + count * 8
   writeText(bytes, textAt, state.symbol)
-  writeText(bytes, textAt + symbolBytes, bars.symbol)
+  writeText(bytes, textAt + layout.symbolBytes, bars.symbol)
+}
+
+const align8 = (size: number): number => (size + 7) & ~7
+
+/**
+ * The changelog values of several states (see the layout above), in one allocation: a batch
+ * writes one per changed symbol, and thousands of small buffers are work for the GC.
+ */
+export function encodeProcessorStates(states: readonly ProcessorState[]): Uint8Array[] {
+  const layouts = states.map(layoutOf)
+  const buffer = new ArrayBuffer(layouts.reduce((sum, layout) => sum + align8(layout.size), 0))
+  let at = 0
+  return states.map((state, index) => {
+    const layout = layouts[index]!
+    const bytes = new Uint8Array(buffer, at, layout.size)
+    writeState(state, layout, bytes)
+    at += align8(layout.size)
+    return bytes
+  })
+}
+
+/** The changelog value of one symbol's state (see the layout above). */
+export function encodeProcessorState(state: ProcessorState): Uint8Array {
+  const layout = layoutOf(state)
+  const bytes = new Uint8Array(layout.size)
+  writeState(state, layout, bytes)
   return bytes
 }
 
