@@ -1,6 +1,7 @@
 // The prediction API under load beside the same framework's hello-world: autocannon drives
 // GET /api/v1/predictions/{symbol} of the real app (views filled from the bundled real series,
-// every plugin on: helmet, CORS, rate limit, zod validation and serialisation, metrics) and
+// everything on: security headers, CORS, rate limit, zod validation, the response validated and
+// serialised once per new bar or prediction, metrics) and
 // GET /hello of a bare Fastify app, one after the other, from a worker thread of this process.
 // `node bench/api.ts [seconds] [connections]` prints requests/s and p99 for both and their ratio.
 import type { AddressInfo } from 'node:net'
