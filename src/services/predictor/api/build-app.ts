@@ -48,9 +48,10 @@ const require = createRequire(import.meta.url)
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const isReady = options.isReady ?? (() => true)
   const cors = createCorsPolicy(options.corsOrigin ?? '*', SECURITY_HEADERS)
-  // Every answer carries these, including the errors the router gives before any hook runs.
+  // Every answer carries these, including the errors the router gives before any hook runs. (Node
+  // builds a request's headers object on first read: with any origin allowed, nothing reads it.)
   const setCommonHeaders = (request: FastifyRequest, reply: FastifyReply): void => {
-    void reply.headers(cors.headersFor(request.headers.origin))
+    void reply.headers(cors.headersFor(cors.isAnyOrigin ? undefined : request.headers.origin))
   }
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),

@@ -18,8 +18,11 @@ test('headersFor: any origin is *, a list echoes its members and always varies b
     [DASH, EVIL, { vary: 'Origin' }],
     [DASH, undefined, { vary: 'Origin' }],
   ]
-  for (const [allowed, origin, expected] of cases)
-    assert.deepEqual(createCorsPolicy(allowed).headersFor(origin), expected, `${allowed} ← ${origin}`)
+  for (const [allowed, origin, expected] of cases) {
+    const policy = createCorsPolicy(allowed)
+    assert.deepEqual(policy.headersFor(origin), expected, `${allowed} ← ${origin}`)
+    assert.equal(policy.isAnyOrigin, allowed.includes('*'), allowed)
+  }
 })
 
 test('preflightHeaders: the methods, the requested headers echoed, Vary', () => {

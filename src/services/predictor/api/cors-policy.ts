@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { ApiError } from './api-error.ts'
 
 export interface CorsPolicy {
+  /** Every origin is allowed: the answer's headers do not depend on the request's Origin. */
+  readonly isAnyOrigin: boolean
   /** The headers of every answer to a request from `origin`: the base ones and CORS'; one object per origin. */
   headersFor(origin: string | undefined): Readonly<Record<string, string>>
   /** The headers of the 204 answering a preflight; throws the ApiError naming what is wrong with it. */
@@ -31,6 +33,7 @@ export function createCorsPolicy(
     isAny ? anyOrigin : ((origin === undefined ? undefined : byOrigin.get(origin)) ?? otherOrigin)
 
   return {
+    isAnyOrigin: isAny,
     headersFor,
     preflightHeaders(request) {
       const { origin } = request
