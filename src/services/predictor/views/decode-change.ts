@@ -1,8 +1,8 @@
 import { barSchema } from '../../../core/contracts/bar.ts'
 import { decodeMessage } from '../../../core/contracts/decode-message.ts'
-import { modelSnapshotSchema } from '../../../core/contracts/model-snapshot.ts'
 import { predictionSchema } from '../../../core/contracts/prediction.ts'
 import { err, ok, type Result } from '../../../core/contracts/result.ts'
+import { decodeSnapshot } from '../../../core/training/upgrade-snapshot.ts'
 import type { ViewChange } from './create-views.ts'
 
 export type ViewKind = ViewChange['kind']
@@ -23,7 +23,8 @@ export function decodeChange(kind: ViewKind, value: Uint8Array | null): Result<V
       return decoded.ok ? ok({ kind, prediction: decoded.value }) : err(decoded.error)
     }
     case 'model': {
-      const decoded = decodeMessage(modelSnapshotSchema, value)
+      // Version 1 snapshots stay on the compacted topic until the trainer rewrites their symbols.
+      const decoded = decodeSnapshot(value)
       return decoded.ok ? ok({ kind, snapshot: decoded.value }) : err(decoded.error)
     }
   }
