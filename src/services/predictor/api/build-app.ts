@@ -56,6 +56,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     logController: new LogController({ disableRequestLogging: true }),
+    // No pino child per request: the one per-request line (a 5xx, in sendError) names its request.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     frameworkErrors: (error, request, reply) => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pino } from 'pino'
 import { buildTestApp } from '../fixtures/build-test-app.ts'
 import { errorResponse } from './api-schemas.ts'
 
@@ -33,16 +34,27 @@ test('hostile or malformed requests get a JSON 4xx, never a 500', async () => {
   }
 })
 
-test('a failure inside a handler is a 500 that leaks nothing', async () => {
+test('a failure inside a handler is a 500 that leaks nothing, logged with its cause and request id', async () => {
+  const lines: string[] = []
   const { app, aapl } = await buildTestApp({
     predict: () => {
       throw new Error('secret detail at /srv/model.ts:42')
     },
+    logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
   })
   try {
     const response = await app.inject({ method: 'POST', url: '/api/v1/predict', payload: aapl.at(-1)!.row })
     assert.equal(response.statusCode, 500)
     assert.deepEqual(response.json(), { statusCode: 500, error: 'internal', message: 'internal error' })
+    const logged = lines.map(
+      (line) => JSON.parse(line) as { msg: string; reqId?: string; err?: { message: string } },
+    )
+    assert.equal(logged.length, 1)
+    const [entry] = logged
+    assert.ok(entry !== undefined)
+    assert.equal(entry.msg, 'request failed')
+    assert.match(String(entry.reqId), /^req-/)
+    assert.equal(entry.err?.message, 'secret detail at /srv/model.ts:42')
   } finally {
     await app.close()
   }

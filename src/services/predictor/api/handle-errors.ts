@@ -59,7 +59,8 @@ export function toApiError(error: FastifyError): ApiError {
 
 /** Sends an error as the API's JSON error body; 5xx are logged with their cause, and their details stay here. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
-  if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, 'request failed')
+  if (error.statusCode >= 500)
+    request.log.error({ reqId: request.id, err: error.cause ?? error }, 'request failed')
   if (error.code === 'not_ready') void reply.header('retry-after', '1')
   return reply
     .code(error.statusCode)
