@@ -23,19 +23,24 @@ export function chunkByPartition(
   maxRequestBytes = MAX_REQUEST_BYTES,
 ): OutgoingRecord[][] {
   const chunks: OutgoingRecord[][] = []
-  const partitionOf = new Map<string, string>()
-  let shares = new Map<string, number>()
+  // By topic then key, so that no string is built per record.
+  const partitions = new Map<string, Map<string, number>>()
+  let shares = new Map<string, number[]>()
   let chunk: OutgoingRecord[] = []
   let bytes = 0
   for (const record of records) {
-    const keyOf = `${record.topic}\u0000${record.key}`
-    let partition = partitionOf.get(keyOf)
+    let byKey = partitions.get(record.topic)
+    if (byKey === undefined) {
+      byKey = new Map()
+      partitions.set(record.topic, byKey)
+    }
+    let partition = byKey.get(record.key)
     if (partition === undefined) {
-      partition = `${record.topic}\u0000${partitionForKey(record.key, partitionCount(record.topic))}`
-      partitionOf.set(keyOf, partition)
+      partition = partitionForKey(record.key, partitionCount(record.topic))
+      byKey.set(record.key, partition)
     }
     const size = sizeOf(record)
-    const share = (shares.get(partition) ?? 0) + size
+    const share = (shares.get(record.topic)?.[partition] ?? 0) + size
     if (chunk.length > 0 && (share > maxPartitionBytes || bytes + size > maxRequestBytes)) {
       chunks.push(chunk)
       chunk = []
@@ -44,7 +49,12 @@ export function chunkByPartition(
     }
     chunk.push(record)
     bytes += size
-    shares.set(partition, (shares.get(partition) ?? 0) + size)
+    let topicShares = shares.get(record.topic)
+    if (topicShares === undefined) {
+      topicShares = []
+      shares.set(record.topic, topicShares)
+    }
+    topicShares[partition] = (topicShares[partition] ?? 0) + size
   }
   if (chunk.length > 0) chunks.push(chunk)
   return chunks
