@@ -86,7 +86,7 @@ export async function commitTransactionOffsets(offsets: TransactionOffsets): Pro
         producerEpoch,
         offsets.generationId,
         offsets.memberId,
-        null,
+        consumer.groupInstanceId,
         topics,
       )
       return

@@ -144,6 +144,9 @@ export class KafkaBusConsumer implements BusConsumer {
     await this.#fetcher.resetOutOfRange(this.#options.fromBeginning ?? true)
     const unpositioned = this.#fetcher.unpositioned()
     if (unpositioned.length > 0) {
+      // Committed offsets are read "require stable", so they wait for a transaction a crashed
+      // predecessor left open; the first InitProducerId of the same transactional id aborts it.
+      if (this.#bus.instanceId !== undefined) await this.#transactionalProducer()?.fencePredecessor()
       const positions = await busCall('reading committed offsets', () =>
         startPositions(this.#client, unpositioned, {
           isGroup: this.#options.groupId !== undefined,
@@ -156,10 +159,7 @@ export class KafkaBusConsumer implements BusConsumer {
     if (!isAnnouncing) return
     const { revoked, assigned } = this.#tracker.takeAnnouncements()
     if (revoked.length > 0) await this.#options.onRevoked?.(revoked)
-    if (assigned.length > 0) {
-      if (this.#bus.instanceId !== undefined) await this.#transactionalProducer()?.fencePredecessor()
-      await this.#options.onAssigned?.(assigned)
-    }
+    if (assigned.length > 0) await this.#options.onAssigned?.(assigned)
   }
 
   /** The consumer's transactional producer; undefined without a group, as transactions need one. */
