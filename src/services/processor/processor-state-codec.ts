@@ -188,10 +188,8 @@ export function encodeProcessorStates(states: readonly ProcessorState[]): Uint8A
 
 /** The changelog value of one symbol's state (see the layout above). */
 export function encodeProcessorState(state: ProcessorState): Uint8Array {
-  const layout = layoutOf(state)
-  const bytes = new Uint8Array(layout.size)
-  writeState(state, layout, bytes)
-  return bytes
+  const [bytes] = encodeProcessorStates([state])
+  return bytes!
 }
 
 /** The plain value of the layout, still to be validated; a string when the layout is broken. */

@@ -92,7 +92,8 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           options.metrics.staleRows.inc()
           continue
         }
-        states.set(row.symbol, { partition: record.partition, state: step.state })
+        // The step changed the state in place; a new symbol's entry is kept from its first row on.
+        states.set(row.symbol, entry)
         changed.add(row.symbol)
         if (step.prediction !== null) {
           options.metrics.predictions.inc()

@@ -4,9 +4,8 @@ import type { ConsumptionObserver } from '../views/materialise-views.ts'
 
 interface RequestSeries {
   readonly labels: { readonly method: string; readonly route: string; readonly status: string }
-  count: number
-  /** What the counter has been given so far. */
-  reported: number
+  /** Requests since the counter was last given them. */
+  unreported: number
 }
 
 export interface PredictorMetrics extends ConsumptionObserver {
@@ -30,16 +29,13 @@ export function createPredictorMetrics(options: {
   const labelNames = ['method', 'route', 'status'] as const
   // Requests are counted here and added to the counter when scraped: cheaper per request than
   // prom-client's label hashing, and each label set's object is made once and reused.
-  const series = new Map<string, Map<string, Map<number, RequestSeries>>>()
+  const series = new Map<string, RequestSeries>()
   const seriesFor = (method: string, route: string, status: number): RequestSeries => {
-    let byMethod = series.get(route)
-    if (byMethod === undefined) series.set(route, (byMethod = new Map<string, Map<number, RequestSeries>>()))
-    let byStatus = byMethod.get(method)
-    if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, RequestSeries>()))
-    let found = byStatus.get(status)
+    const key = `${method} ${status} ${route}`
+    let found = series.get(key)
     if (found === undefined) {
-      found = { labels: { method, route, status: String(status) }, count: 0, reported: 0 }
-      byStatus.set(status, found)
+      found = { labels: { method, route, status: String(status) }, unreported: 0 }
+      series.set(key, found)
     }
     return found
   }
@@ -49,12 +45,10 @@ export function createPredictorMetrics(options: {
     labelNames,
     registers: [registry],
     collect: () => {
-      for (const byMethod of series.values())
-        for (const byStatus of byMethod.values())
-          for (const one of byStatus.values()) {
-            if (one.count > one.reported) requests.inc(one.labels, one.count - one.reported)
-            one.reported = one.count
-          }
+      for (const one of series.values()) {
+        if (one.unreported > 0) requests.inc(one.labels, one.unreported)
+        one.unreported = 0
+      }
     },
   })
   const latency = new Histogram({
@@ -96,7 +90,7 @@ export function createPredictorMetrics(options: {
     registry,
     observeRequest({ method, route, status }, seconds) {
       const one = seriesFor(method, route, status)
-      one.count += 1
+      one.unreported += 1
       latency.observe(one.labels, seconds)
     },
     setStreamClients: (count) => streamClients.set(count),
