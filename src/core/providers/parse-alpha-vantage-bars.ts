@@ -4,7 +4,7 @@ import { dailyBarStart } from './daily-bar-start.ts'
 import type { HistoryBatch } from './history-batch.ts'
 import type { HttpReply } from './http-reply.ts'
 import { makeQuote } from './make-quote.ts'
-import { parseDecimal } from './parse-decimal.ts'
+import { parseDecimal, readDecimalFields } from './parse-decimal.ts'
 import { providerFailure, type ProviderFailure } from './provider-failure.ts'
 import { readAlphaVantageBody } from './read-alpha-vantage-body.ts'
 
@@ -35,15 +35,9 @@ export function parseAlphaVantageBars(
   for (const [date, row] of Object.entries(series as Record<string, Record<string, unknown>>).sort(
     ([a], [b]) => (a < b ? -1 : 1),
   )) {
-    const numbers: Partial<Record<keyof typeof FIELDS, number>> = {}
-    const problems: string[] = []
-    for (const [name, key] of Object.entries(FIELDS) as [keyof typeof FIELDS, string][]) {
-      const parsed = parseDecimal(row[key])
-      if (parsed.ok) numbers[name] = parsed.value
-      else problems.push(`"${key}": ${parsed.error}`)
-    }
-    if (problems.length > 0 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-      rejected.push(`${date}: ${problems.join(', ') || 'not a date'}`)
+    const numbers = readDecimalFields(row, FIELDS)
+    if (!numbers.ok || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      rejected.push(`${date}: ${numbers.ok ? 'not a date' : numbers.error}`)
       continue
     }
     const volume = parseDecimal(row['5. volume'])
@@ -54,10 +48,10 @@ export function parseAlphaVantageBars(
         currency: 'USD',
         kind: 'bar',
         interval: '1d',
-        price: numbers.close ?? Number.NaN,
-        open: numbers.open,
-        high: numbers.high,
-        low: numbers.low,
+        price: numbers.value.close,
+        open: numbers.value.open,
+        high: numbers.value.high,
+        low: numbers.value.low,
         volume: volume.ok ? volume.value : undefined,
         asOf: dailyBarStart(date),
         fetchedAt: context.fetchedAt,

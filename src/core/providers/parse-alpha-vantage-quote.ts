@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../contracts/result.ts'
 import { zonedTimeToEpoch } from '../schedule/zoned-time-to-epoch.ts'
 import type { HttpReply } from './http-reply.ts'
 import { makeQuote } from './make-quote.ts'
-import { parseDecimal } from './parse-decimal.ts'
+import { parseDecimal, readDecimalFields } from './parse-decimal.ts'
 import { providerFailure, type ProviderFailure } from './provider-failure.ts'
 import { readAlphaVantageBody } from './read-alpha-vantage-body.ts'
 
@@ -32,12 +32,8 @@ export function parseAlphaVantageQuote(
   const fields = quote as Record<string, unknown>
   if (Object.keys(fields).length === 0)
     return err(providerFailure('not-found', 'Alpha Vantage: empty Global Quote (unknown symbol)'))
-  const numbers: Partial<Record<keyof typeof FIELDS, number>> = {}
-  for (const [name, key] of Object.entries(FIELDS) as [keyof typeof FIELDS, string][]) {
-    const parsed = parseDecimal(fields[key])
-    if (!parsed.ok) return err(providerFailure('invalid', `Alpha Vantage: "${key}": ${parsed.error}`))
-    numbers[name] = parsed.value
-  }
+  const numbers = readDecimalFields(fields, FIELDS)
+  if (!numbers.ok) return err(providerFailure('invalid', `Alpha Vantage: ${numbers.error}`))
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(fields['07. latest trading day']))
   if (!day) return err(providerFailure('invalid', 'Alpha Vantage: "07. latest trading day" is not a date'))
   const close = zonedTimeToEpoch(
@@ -51,10 +47,10 @@ export function parseAlphaVantageQuote(
       exchange: 'US',
       currency: 'USD',
       kind: 'snapshot',
-      price: numbers.price ?? Number.NaN,
-      open: numbers.open,
-      high: numbers.high,
-      low: numbers.low,
+      price: numbers.value.price,
+      open: numbers.value.open,
+      high: numbers.value.high,
+      low: numbers.value.low,
       volume: volume.ok ? volume.value : undefined,
       asOf: Math.min(close, context.fetchedAt),
       fetchedAt: context.fetchedAt,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseDecimal } from './parse-decimal.ts'
+import { parseDecimal, readDecimalFields } from './parse-decimal.ts'
 
 test('parseDecimal reads provider numbers, thousands separators included', () => {
   const good: [unknown, number][] = [
@@ -33,4 +33,16 @@ test('parseDecimal refuses what is not a number instead of reading it as zero', 
     [{}, 'not a number: {}'],
   ]
   for (const [input, error] of bad) assert.deepEqual(parseDecimal(input), { ok: false, error }, String(input))
+})
+
+test('readDecimalFields gives every field by our name, or names every unreadable one by its key', () => {
+  const fields = { open: '1. open', close: '4. close' } as const
+  assert.deepEqual(readDecimalFields({ '1. open': '10.50', '4. close': 11 }, fields), {
+    ok: true,
+    value: { open: 10.5, close: 11 },
+  })
+  assert.deepEqual(readDecimalFields({ '4. close': 'N/D' }, fields), {
+    ok: false,
+    error: '"1. open": missing, "4. close": not a number: "N/D"',
+  })
 })

@@ -16,3 +16,21 @@ export function parseDecimal(value: unknown): Result<number> {
     return err(`not a number: ${JSON.stringify(value.slice(0, 40))}`)
   return ok(Number(text.replaceAll(',', '')))
 }
+
+/**
+ * The numbers of `fields` (our name → the provider's key) in one of its records, or every field
+ * that does not parse, named by its key: `"1. open": missing, "4. close": not a number: "N/D"`.
+ */
+export function readDecimalFields<Name extends string>(
+  record: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<Name, string>>,
+): Result<Record<Name, number>> {
+  const numbers: Partial<Record<Name, number>> = {}
+  const problems: string[] = []
+  for (const [name, key] of Object.entries(fields) as [Name, string][]) {
+    const parsed = parseDecimal(record[key])
+    if (parsed.ok) numbers[name] = parsed.value
+    else problems.push(`"${key}": ${parsed.error}`)
+  }
+  return problems.length > 0 ? err(problems.join(', ')) : ok(numbers as Record<Name, number>)
+}
