@@ -24,8 +24,10 @@ const lowest = (models: readonly Scored[], by: (scores: ForecastScores) => numbe
 const coverageText = (scores: ForecastScores): string =>
   `${formatPercent(scores.coverage80)} / ${formatPercent(scores.coverage95)}`
 
+const dmText = (scores: ForecastScores): string => (scores.dm === null ? 'n/a' : scores.dm.toFixed(2))
+
 const describeScores = (id: string, scores: ForecastScores): string =>
-  `${id} ${scores.maeToNaive.toPrecision(5)}, ${coverageText(scores)}, width ${scores.width80.toFixed(4)} / ${scores.width95.toFixed(4)}`
+  `${id} ${scores.maeToNaive.toPrecision(5)}, ${coverageText(scores)}, width ${scores.width80.toFixed(4)} / ${scores.width95.toFixed(4)}, DM ${dmText(scores)}`
 
 export interface AccuracyComparison {
   readonly rows: readonly BenchRow[]
@@ -104,9 +106,11 @@ export function compareAccuracy(
     const servedShares = [...servedCounts]
       .map(([id, count]) => `${id} ${formatPercent(count / q.n)}`)
       .join(', ')
+    const ourBest = lowest(ourModels, (s) => s.maeToNaive)
     accuracyNotes.push(
+      `${symbol}: how sure each "best" is: River's best ${bestMae.id} DM ${dmText(bestMae.scores)}, quotecast's best model ${ourBest.id} (${ourBest.scores.maeToNaive.toPrecision(5)}) DM ${dmText(ourBest.scores)}, against naive on the same bars; −1.645 is one-sided 5 % (p = 0.05), and quotecast serves a model only at −2.326 (1 %). River's best is the lowest of ${sane.length} grid entries picked after seeing this series.`,
       `${symbol}: quotecast published the forecast of ${servedShares} of the scored bars (its serving rule publishes a model only once it beats naive significantly, Diebold–Mariano).`,
-      `${symbol}, ${q.n} bars, as "id MAE÷naive, coverage 80 / 95, mean width 80 / 95 (log return)": ${describeScores('quotecast served', q)}; ${ourModels
+      `${symbol}, ${q.n} bars, as "id MAE÷naive, coverage 80 / 95, mean width 80 / 95 (log return), DM against naive": ${describeScores('quotecast served', q)}; ${ourModels
         .map((m) => describeScores(`quotecast ${m.id}`, m.scores))
         .join('; ')}; ${sane.map((m) => describeScores(m.id, m.scores)).join('; ')}.` +
         (diverged.length === 0

@@ -1,4 +1,5 @@
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
+import { dieboldMariano } from '../../src/core/metrics/diebold-mariano.ts'
 import type { SymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
 import type { RiverForecast } from './run-river.ts'
 
@@ -19,6 +20,11 @@ export interface ForecastScores {
   readonly coverage95: number
   readonly width80: number
   readonly width95: number
+  /**
+   * Diebold–Mariano statistic of |error| against naive's on the same bars (negative: lower loss);
+   * quotecast serves a model only at −2.326 or below. Null where it is undefined.
+   */
+  readonly dm: number | null
 }
 
 export interface QuotecastForecasts {
@@ -79,12 +85,17 @@ export function scoreForecasts(
   let hits95 = 0
   let width80 = 0
   let width95 = 0
+  let sumLossDiff = 0
+  let sumLossDiffSq = 0
   forecasts.forEach((forecast, t) => {
     const actual = returns[t]
     if (forecast === null || actual === null || actual === undefined || !isScored(t)) return
     n++
+    const lossDiff = Math.abs(actual - forecast.point) - Math.abs(actual)
     absError += Math.abs(actual - forecast.point)
     naiveAbsError += Math.abs(actual)
+    sumLossDiff += lossDiff
+    sumLossDiffSq += lossDiff * lossDiff
     if (actual >= forecast.lo80 && actual <= forecast.hi80) hits80++
     if (actual >= forecast.lo95 && actual <= forecast.hi95) hits95++
     width80 += forecast.hi80 - forecast.lo80
@@ -97,6 +108,7 @@ export function scoreForecasts(
     coverage95: hits95 / n,
     width80: width80 / n,
     width95: width95 / n,
+    dm: dieboldMariano(n, sumLossDiff, sumLossDiffSq),
   }
 }
 
