@@ -36,7 +36,7 @@ export interface ScaleFigures extends ScaleJob {
   readonly microsPerMessage: number
   /** Changelog records (processor-state or models) written per message in the measured phase. */
   readonly changelogPerMessage: number
-  /** Encoded size of each symbol's latest changelog value: processor-state (binary) or model snapshot (JSON). */
+  /** Encoded size of each symbol's latest changelog value: processor-state or model snapshot (both binary). */
   readonly stateBytesMean: number
   readonly stateBytesMax: number
   /** Growth of the heap (after GC) from no state to every symbol warmed up, per symbol. */

@@ -7,7 +7,7 @@ import { kafkaBootstrap, uniqueTopicPrefix } from '../helpers/kafka.ts'
 import { apiRequests, referenceAnswers, referenceApp } from '../support/api-reference.ts'
 import { settledAnswers } from '../support/settled-answers.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'
-import { assertSameBySymbol, latestByKey, valuesByKey } from '../support/compare-outputs.ts'
+import { assertSameBySymbol, assertSameSnapshots, valuesByKey } from '../support/compare-outputs.ts'
 import { expectedOutputs } from '../support/expected-outputs.ts'
 import { KafkaProbe } from '../support/kafka-probe.ts'
 import { runCommand, startService, stopServices, type ServiceProcess } from '../support/services.ts'
@@ -66,11 +66,7 @@ describe('the pipeline, every stage a process on the real broker', () => {
         expected.predictions,
         'predictions',
       )
-      assert.deepEqual(
-        latestByKey(await probe.read(topic(TOPICS.models))),
-        expected.snapshots,
-        'latest snapshots',
-      )
+      assertSameSnapshots(await probe.read(topic(TOPICS.models)), expected.snapshots, 'latest snapshots')
       assert.deepEqual(await probe.read(topic(TOPICS.deadLetters)), [])
 
       const requests = apiRequests(expected)

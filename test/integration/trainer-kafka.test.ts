@@ -7,7 +7,7 @@ import { TOPICS } from '../../src/core/contracts/topics.ts'
 import { seededRandom } from '../../src/core/model/seeded-random.ts'
 import { kafkaBootstrap } from '../helpers/kafka.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'
-import { assertSameBySymbol, latestByKey, valuesByKey } from '../support/compare-outputs.ts'
+import { assertSameBySymbol, assertSameSnapshots, valuesByKey } from '../support/compare-outputs.ts'
 import { expectedOutputs } from '../support/expected-outputs.ts'
 import { producePaced } from '../support/paced-producer.ts'
 import { byEventTime } from '../support/relabelled-series.ts'
@@ -44,11 +44,7 @@ async function assertTrainerOutputs(
     expected.predictions,
     'predictions',
   )
-  assert.deepEqual(
-    latestByKey(await p.probe.read(p.topic(TOPICS.models))),
-    expected.snapshots,
-    'latest snapshots',
-  )
+  assertSameSnapshots(await p.probe.read(p.topic(TOPICS.models)), expected.snapshots, 'latest snapshots')
   assert.deepEqual(await p.probe.read(p.topic(TOPICS.deadLetters)), [])
 }
 

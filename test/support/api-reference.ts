@@ -47,8 +47,8 @@ export async function referenceApp(
   maxBarsPerSymbol = 2000,
 ): Promise<FastifyInstance> {
   const views = createViews({ maxBarsPerSymbol })
-  const apply = (kind: 'bar' | 'prediction' | 'model', json: string): void => {
-    const change = decodeChange(kind, utf8.encode(json))
+  const apply = (kind: 'bar' | 'prediction' | 'model', value: string | Uint8Array): void => {
+    const change = decodeChange(kind, typeof value === 'string' ? utf8.encode(value) : value)
     assert.ok(change.ok && change.value !== null, `an expected ${kind} the service cannot read`)
     views.apply(change.value, 0)
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { decodeSnapshot } from '../../src/core/training/upgrade-snapshot.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import type { BySymbol } from './expected-outputs.ts'
 
@@ -16,14 +17,28 @@ export function valuesByKey(records: readonly BusRecord[]): Map<string, string[]
   return byKey
 }
 
-/** The last value per key: what a compacted topic holds for each. */
-export function latestByKey(records: readonly BusRecord[]): Map<string, string> {
-  const latest = new Map<string, string>()
-  for (const [key, values] of valuesByKey(records)) {
-    const last = values.at(-1)
-    if (last !== undefined) latest.set(key, last)
-  }
-  return latest
+/**
+ * Asserts that the last value of each symbol on the models topic (what the compacted topic keeps) is
+ * the expected one, byte for byte. The values are binary, so a difference is shown decoded first.
+ */
+export function assertSameSnapshots(
+  records: readonly BusRecord[],
+  expected: ReadonlyMap<string, Uint8Array>,
+  what: string,
+): void {
+  const latest = new Map<string, Uint8Array | null>()
+  for (const record of records) latest.set(record.key ?? '(null)', record.value)
+  const decoded = (values: ReadonlyMap<string, Uint8Array | null>) =>
+    new Map(
+      [...values].map(([key, value]) => {
+        const snapshot = decodeSnapshot(value)
+        return [key, snapshot.ok ? snapshot.value : snapshot.error]
+      }),
+    )
+  const hex = (values: ReadonlyMap<string, Uint8Array | null>) =>
+    new Map([...values].map(([key, value]) => [key, value && Buffer.from(value).toString('hex')]))
+  assert.deepEqual(decoded(latest), decoded(expected), what)
+  assert.deepEqual(hex(latest), hex(expected), `${what}, byte for byte`)
 }
 
 /** The partitions each key was found in. */

@@ -4,6 +4,7 @@ import { createFeatureState } from '../../src/core/features/feature-state.ts'
 import { nextFeatures } from '../../src/core/features/next-features.ts'
 import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
 import { evaluateSeries } from '../../src/core/training/evaluate-series.ts'
+import { encodeModelSnapshot } from '../../src/core/training/model-snapshot-codec.ts'
 
 /** Messages as the JSON text they are on the wire, per symbol, in order. */
 export type BySymbol = ReadonlyMap<string, readonly string[]>
@@ -12,8 +13,8 @@ export interface ExpectedOutputs {
   readonly bars: BySymbol
   readonly features: BySymbol
   readonly predictions: BySymbol
-  /** The latest model snapshot per symbol, as the compacted `models` topic keeps it. */
-  readonly snapshots: ReadonlyMap<string, string>
+  /** The latest model snapshot per symbol, as the compacted `models` topic keeps it (binary). */
+  readonly snapshots: ReadonlyMap<string, Uint8Array>
 }
 
 /** One symbol's feature rows by the core's incremental computation, bar after bar. */
@@ -36,7 +37,7 @@ export function expectedOutputs(series: readonly (readonly Bar[])[]): ExpectedOu
   const bars = new Map<string, string[]>()
   const features = new Map<string, string[]>()
   const predictions = new Map<string, string[]>()
-  const snapshots = new Map<string, string>()
+  const snapshots = new Map<string, Uint8Array>()
   for (const symbolBars of series) {
     const symbol = symbolBars[0]?.symbol
     if (symbol === undefined) continue
@@ -54,7 +55,7 @@ export function expectedOutputs(series: readonly (readonly Bar[])[]): ExpectedOu
       symbol,
       evaluation.predictions.map((prediction) => JSON.stringify(prediction)),
     )
-    snapshots.set(symbol, JSON.stringify(trainer.toSnapshot(evaluation.state)))
+    snapshots.set(symbol, encodeModelSnapshot(evaluation.state))
   }
   return { bars, features, predictions, snapshots }
 }

@@ -4,7 +4,7 @@ import type { Quote } from '../../src/core/contracts/quote.ts'
 import { TOPICS, topicSpecs, type TopicName } from '../../src/core/contracts/topics.ts'
 import type { OutgoingRecord } from '../../src/platform/bus/bus.ts'
 import { uniqueTopicPrefix } from '../helpers/kafka.ts'
-import { assertSameBySymbol, latestByKey, valuesByKey } from './compare-outputs.ts'
+import { assertSameBySymbol, assertSameSnapshots, valuesByKey } from './compare-outputs.ts'
 import type { ExpectedOutputs } from './expected-outputs.ts'
 import { KafkaProbe } from './kafka-probe.ts'
 import {
@@ -123,7 +123,7 @@ export class TestPipeline {
     assertSameBySymbol(valuesByKey(await read(TOPICS.bars)), expected.bars, 'bars')
     assertSameBySymbol(valuesByKey(await read(TOPICS.features)), expected.features, 'features')
     assertSameBySymbol(valuesByKey(await read(TOPICS.predictions)), expected.predictions, 'predictions')
-    assert.deepEqual(latestByKey(await read(TOPICS.models)), expected.snapshots, 'latest snapshots')
+    assertSameSnapshots(await read(TOPICS.models), expected.snapshots, 'latest snapshots')
     assert.deepEqual(await read(TOPICS.deadLetters), [], 'no dead letters')
   }
 

@@ -7,6 +7,7 @@ import {
   type ModelSnapshot,
 } from '../contracts/model-snapshot.ts'
 import { err, type Result } from '../contracts/result.ts'
+import { decodeModelSnapshot, MODEL_SNAPSHOT_MARKER } from './model-snapshot-codec.ts'
 
 const sums = z
   .object(Object.fromEntries(SCORE_SUM_FIELDS.map((name) => [name, z.number()])))
@@ -63,11 +64,13 @@ const snapshotV1Schema = z
   .pipe(modelSnapshotSchema)
 
 /**
- * Decodes a models-topic value, reading a version 1 snapshot (written before the state was stored
- * once, without its derived scores) as the same state in version 2, so a trainer upgraded over a
- * compacted topic resumes where it stopped. Errors name the version 2 field.
+ * Decodes a models-topic value: the binary layout (`model-snapshot-codec.ts`), or the JSON of older
+ * releases, reading a version 1 snapshot (written before the state was stored once, without its
+ * derived scores) as the same state in version 2, so a trainer upgraded over a compacted topic
+ * resumes where it stopped. Errors name the version 2 field.
  */
 export function decodeSnapshot(bytes: Uint8Array | null): Result<ModelSnapshot> {
+  if (bytes?.[0] === MODEL_SNAPSHOT_MARKER) return decodeModelSnapshot(bytes)
   const decoded = decodeMessage(modelSnapshotSchema, bytes)
   if (decoded.ok) return decoded
   const legacy = decodeMessage(snapshotV1Schema, bytes)

@@ -6,6 +6,8 @@ import { topicSpecs } from '../../core/contracts/topics.ts'
 import { createFeatureState } from '../../core/features/feature-state.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { encodeModelSnapshot } from '../../core/training/model-snapshot-codec.ts'
+import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
 import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
 import { drainStage } from '../../../test/support/drain-stage.ts'
@@ -37,11 +39,13 @@ async function runTrainerOver(
     now: () => 0,
   })
   await drainStage(bus, stage, { groupId: 'trainer', topic: 'features', ...options })
-  const text = (topic: string) =>
-    bus
-      .readToEnd(topic)
-      .then((records) => records.map((r) => new TextDecoder().decode(r.value ?? new Uint8Array())))
-  return { predictions: await text('predictions'), models: await text('models') }
+  const values = (topic: string) =>
+    bus.readToEnd(topic).then((records) => records.map((r) => r.value ?? new Uint8Array()))
+  const text = new TextDecoder()
+  return {
+    predictions: (await values('predictions')).map((value) => text.decode(value)),
+    models: await values('models'),
+  }
 }
 
 test('the trainer publishes exactly the predictions of the pure training step, and the last snapshot', async () => {
@@ -57,7 +61,8 @@ test('the trainer publishes exactly the predictions of the pure training step, a
   const out = await runTrainerOver(rows, { maxRecords: 128 })
   assert.ok(expected.length > rows.length - 40, `predictions for nearly every bar (${expected.length})`)
   assert.deepEqual(out.predictions, expected)
-  assert.equal(out.models.at(-1), JSON.stringify(trainer.toSnapshot(state)))
+  assert.deepEqual(decodeSnapshot(out.models.at(-1)!), { ok: true, value: trainer.toSnapshot(state) })
+  assert.deepEqual(out.models.at(-1), encodeModelSnapshot(state))
 })
 
 test('a trainer restarted from its snapshots after each crash point publishes the uninterrupted output', async () => {
@@ -65,5 +70,5 @@ test('a trainer restarted from its snapshots after each crash point publishes th
   const uninterrupted = await runTrainerOver(rows, { maxRecords: 60 })
   const restarted = await runTrainerOver(rows, { maxRecords: 60, restartAfter: [0, 2, 3, 6] })
   assert.deepEqual(restarted.predictions, uninterrupted.predictions)
-  assert.equal(restarted.models.at(-1), uninterrupted.models.at(-1))
+  assert.deepEqual(restarted.models.at(-1), uninterrupted.models.at(-1))
 })

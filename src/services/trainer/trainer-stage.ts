@@ -3,24 +3,24 @@ import { featureRowSchema } from '../../core/contracts/feature-row.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { summariseScores } from '../../core/metrics/summarise-scores.ts'
 import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { encodeModelSnapshots } from '../../core/training/model-snapshot-codec.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import type { TrainerState } from '../../core/training/trainer-state.ts'
 import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
 import type { TrainerMetrics } from './trainer-metrics.ts'
-import type { ModelSnapshot } from '../../core/contracts/model-snapshot.ts'
 
-function recordScores(metrics: TrainerMetrics, snapshot: ModelSnapshot): void {
-  for (const model of snapshot.models) {
-    const scores = summariseScores(model.scoreSums)
+function recordScores(metrics: TrainerMetrics, state: TrainerState): void {
+  for (const [index, slot] of state.models.entries()) {
+    const scores = summariseScores(slot.scores)
     if (scores.mase !== null)
-      metrics.errorRatioVsNaive.set({ symbol: snapshot.symbol, model: model.id }, scores.mase)
-    if (model.id !== snapshot.served) continue
+      metrics.errorRatioVsNaive.set({ symbol: state.symbol, model: slot.id }, scores.mase)
+    if (index !== state.served) continue
     if (scores.coverage80 !== null)
-      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.8' }, scores.coverage80)
+      metrics.intervalCoverage.set({ symbol: state.symbol, level: '0.8' }, scores.coverage80)
     if (scores.coverage95 !== null)
-      metrics.intervalCoverage.set({ symbol: snapshot.symbol, level: '0.95' }, scores.coverage95)
+      metrics.intervalCoverage.set({ symbol: state.symbol, level: '0.95' }, scores.coverage95)
   }
 }
 
@@ -104,12 +104,12 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           })
         }
       }
-      for (const symbol of changed) {
-        const entry = states.get(symbol)
-        if (!entry) continue
-        const snapshot = options.trainer.toSnapshot(entry.state)
-        outputs.push({ topic: topic(TOPICS.models), key: symbol, value: encodeMessage(snapshot) })
-        recordScores(options.metrics, snapshot)
+      const symbols = [...changed]
+      const changedStates = symbols.map((symbol) => states.get(symbol)!.state)
+      const values = encodeModelSnapshots(changedStates)
+      for (const [index, symbol] of symbols.entries()) {
+        outputs.push({ topic: topic(TOPICS.models), key: symbol, value: values[index]! })
+        recordScores(options.metrics, changedStates[index]!)
       }
       return outputs
     },

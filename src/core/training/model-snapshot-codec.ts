@@ -1,0 +1,301 @@
+import { validateMessage } from '../contracts/decode-message.ts'
+import {
+  MODEL_SNAPSHOT_SCHEMA_VERSION,
+  modelSnapshotSchema,
+  SCORE_SUM_FIELDS,
+  type ModelSnapshot,
+} from '../contracts/model-snapshot.ts'
+import { err, type Result } from '../contracts/result.ts'
+import type { AnyModelSpec } from '../model/model-spec.ts'
+import {
+  fitsStateLayout,
+  parseStateLayout,
+  readStateNumbers,
+  stateLayoutOf,
+  writeStateNumbers,
+  type ModelStateLayout,
+} from './model-state-layout.ts'
+import type { TrainerState } from './trainer-state.ts'
+
+/**
+ * The models-topic value of a symbol: the snapshot `toSnapshot` gives, in a binary layout rather
+ * than JSON, since printing some 140 doubles per message was half the trainer's cost at thousands
+ * of symbols. Numbers are little-endian float64 (exact, so a restored state equals the written one
+ * bit for bit); NaN stands for null in the nullable fields. Layout (encoding 1):
+ *
+ *   header, 16 bytes: u8 0xB6 (JSON starts with `{`), u8 encoding, u8 schema, u8 0,
+ *     u16 models, u16 lastInputs, u32 float64s, u32 bytes of text
+ *   float64s: version, trainedThrough, lastClose, volatility, pendingSigma, servedScoreSums,
+ *     the lastInputs values; per model version, band, scoreSums, recentLossDiff, pending, state
+ *   text, each a u16 byte count and UTF-8: symbol, interval, served, the lastInputs names; per
+ *     model id, kind and the layout of its state (`model-state-layout.ts`)
+ *
+ * Decoding checks the layout, then validates the result with `modelSnapshotSchema`.
+ */
+export const MODEL_SNAPSHOT_MARKER = 0xb6
+const ENCODING = 1
+const HEADER_BYTES = 16
+const SUMS = SCORE_SUM_FIELDS.length
+const TOP = 7 + SUMS
+const PER_MODEL = 7 + SUMS
+
+const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+const utf8 = new TextEncoder()
+const utf8Strict = new TextDecoder('utf-8', { fatal: true })
+
+const utf8Length = (text: string): number => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return utf8.encode(text).length
+  return text.length
+}
+
+/** Writes `text` after its u16 byte count at `at`; symbols and names are short and ASCII, which skips the encoder. */
+function writeText(bytes: Uint8Array, at: number, text: string, length: number): number {
+  bytes[at] = length & 0xff
+  bytes[at + 1] = length >>> 8
+  if (length !== text.length) utf8.encodeInto(text, bytes.subarray(at + 2, at + 2 + length))
+  else for (let i = 0; i < length; i++) bytes[at + 2 + i] = text.charCodeAt(i)
+  return at + 2 + length
+}
+
+/** What every state of a spec shares: its layout (checked against each state) and the text of it. */
+interface SpecLayout {
+  readonly layout: ModelStateLayout
+  readonly textBytes: number
+}
+
+const specLayouts = new WeakMap<AnyModelSpec, SpecLayout>()
+
+function specLayoutOf(spec: AnyModelSpec, state: unknown): SpecLayout {
+  const cached = specLayouts.get(spec)
+  if (cached !== undefined && fitsStateLayout(cached.layout, state)) return cached
+  const layout = stateLayoutOf(state)
+  const fresh = { layout, textBytes: utf8Length(layout.text) }
+  if (cached === undefined) specLayouts.set(spec, fresh)
+  return fresh
+}
+
+/** A state's value, planned before it is written: what it holds and how large it is. */
+interface Plan {
+  readonly state: TrainerState
+  readonly served: string
+  readonly inputNames: readonly string[]
+  readonly inputValues: readonly number[]
+  readonly layouts: readonly SpecLayout[]
+  readonly texts: readonly number[]
+  readonly count: number
+  readonly textBytes: number
+  readonly size: number
+}
+
+function planOf(state: TrainerState): Plan {
+  if (Number.isNaN(state.lastBarStart))
+    throw new Error(`no row trained for ${state.symbol} yet: nothing to snapshot`)
+  const inputNames: string[] = []
+  const inputValues: number[] = []
+  for (const slot of state.models) {
+    const { features } = slot.spec
+    for (let i = 0; i < features.length; i++) {
+      const name = features[i]!
+      const value = slot.inputs[i] ?? Number.NaN
+      let at = inputNames.indexOf(name)
+      if (at === -1) at = inputNames.push(name) - 1
+      inputValues[at] = Number.isFinite(value) ? value : Number.NaN
+    }
+  }
+  const served = state.models[state.served]?.id ?? ''
+  const texts = [state.symbol, state.interval, served, ...inputNames].map(utf8Length)
+  let count = TOP + inputNames.length
+  const layouts = state.models.map((slot) => {
+    const layout = specLayoutOf(slot.spec, slot.state)
+    texts.push(utf8Length(slot.id), utf8Length(slot.spec.kind), layout.textBytes)
+    count += PER_MODEL + layout.layout.count
+    return layout
+  })
+  const textBytes = texts.reduce((sum, length) => sum + 2 + length, 0)
+  if (state.models.length > 0xffff || inputNames.length > 0xffff || texts.some((length) => length > 0xffff))
+    throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
+  const size = HEADER_BYTES + count * 8 + textBytes
+  return { state, served, inputNames, inputValues, layouts, texts, count, textBytes, size }
+}
+
+const orNaN = (value: number): number => (Number.isFinite(value) ? value : Number.NaN)
+
+/** Writes the planned value at `bytes[0]`, which must be 8-byte aligned in its buffer. */
+function writePlan(plan: Plan, bytes: Uint8Array): void {
+  const { state, count, texts } = plan
+  const f = new Float64Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count)
+  const { volatility } = state
+  f[0] = state.version
+  f[1] = state.lastBarStart
+  f[2] = state.lastClose
+  f[3] = volatility.variance
+  f[4] = volatility.weight
+  f[5] = volatility.count
+  f[6] = orNaN(state.pendingSigma)
+  f.set(state.servedScores, 7)
+  let k = TOP
+  for (const value of plan.inputValues) f[k++] = value
+  for (const [index, slot] of state.models.entries()) {
+    f[k++] = slot.spec.version
+    f.set(slot.band, k)
+    f.set(slot.scores, k + 4)
+    k += 4 + SUMS
+    f[k++] = slot.recentLossDiff
+    f[k++] = orNaN(slot.pending)
+    k = writeStateNumbers(plan.layouts[index]!.layout, slot.state, f, k)
+  }
+  if (k !== count) throw new Error(`encodeModelSnapshot: wrote ${k} of ${count} numbers`)
+  if (!isLittleEndian)
+    for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
+
+  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
+  header.setUint8(0, MODEL_SNAPSHOT_MARKER)
+  header.setUint8(1, ENCODING)
+  header.setUint8(2, MODEL_SNAPSHOT_SCHEMA_VERSION)
+  header.setUint16(4, state.models.length, true)
+  header.setUint16(6, plan.inputNames.length, true)
+  header.setUint32(8, count, true)
+  header.setUint32(12, plan.textBytes, true)
+  let at = HEADER_BYTES + count * 8
+  let t = 0
+  for (const text of [state.symbol, state.interval, plan.served, ...plan.inputNames])
+    at = writeText(bytes, at, text, texts[t++]!)
+  for (const [index, slot] of state.models.entries()) {
+    at = writeText(bytes, at, slot.id, texts[t++]!)
+    at = writeText(bytes, at, slot.spec.kind, texts[t++]!)
+    at = writeText(bytes, at, plan.layouts[index]!.layout.text, texts[t++]!)
+  }
+}
+
+const align8 = (size: number): number => (size + 7) & ~7
+
+/**
+ * The models-topic values of several states (see the layout above), in one allocation: a batch
+ * writes one per changed symbol, and thousands of small buffers are work for the GC. Throws when a
+ * state has seen no row (there is nothing to publish yet).
+ */
+export function encodeModelSnapshots(states: readonly TrainerState[]): Uint8Array[] {
+  const plans = states.map(planOf)
+  const buffer = new ArrayBuffer(plans.reduce((sum, plan) => sum + align8(plan.size), 0))
+  let at = 0
+  return plans.map((plan) => {
+    const bytes = new Uint8Array(buffer, at, plan.size)
+    writePlan(plan, bytes)
+    at += align8(plan.size)
+    return bytes
+  })
+}
+
+/** The models-topic value of one symbol's state (see the layout above). */
+export function encodeModelSnapshot(state: TrainerState): Uint8Array {
+  const [bytes] = encodeModelSnapshots([state])
+  return bytes!
+}
+
+/** The texts of a value in order, or what is wrong with them. */
+function readTexts(bytes: Uint8Array, at: number, count: number): string | string[] {
+  const texts: string[] = []
+  for (let index = 0; index < count; index++) {
+    if (at + 2 > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
+    const end = at + 2 + (bytes[at]! | (bytes[at + 1]! << 8))
+    if (end > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
+    try {
+      texts.push(utf8Strict.decode(bytes.subarray(at + 2, end)))
+    } catch {
+      return `model snapshot text ${index} of ${count} is not UTF-8`
+    }
+    at = end
+  }
+  if (at !== bytes.byteLength) return `model snapshot has ${bytes.byteLength - at} bytes after its texts`
+  return texts
+}
+
+/** Parsed layouts by their text: every value of a model list repeats the same few. */
+const parsedLayouts = new Map<string, Result<ModelStateLayout>>()
+
+function parsedLayoutOf(text: string): Result<ModelStateLayout> {
+  let parsed = parsedLayouts.get(text)
+  if (parsed === undefined) {
+    parsed = parseStateLayout(text)
+    if (parsedLayouts.size >= 64) parsedLayouts.clear()
+    parsedLayouts.set(text, parsed)
+  }
+  return parsed
+}
+
+/** The plain value of the layout, still to be validated; a string when the layout is broken. */
+function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
+  if (bytes.byteLength < HEADER_BYTES) return `model snapshot of ${bytes.byteLength} bytes lacks its header`
+  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
+  const modelCount = header.getUint16(4, true)
+  const inputCount = header.getUint16(6, true)
+  const count = header.getUint32(8, true)
+  const textBytes = header.getUint32(12, true)
+  const size = HEADER_BYTES + count * 8 + textBytes
+  if (bytes.byteLength !== size) return `model snapshot of ${bytes.byteLength} bytes, its header says ${size}`
+  const texts = readTexts(bytes, HEADER_BYTES + count * 8, 3 + inputCount + 3 * modelCount)
+  if (typeof texts === 'string') return texts
+  const [symbol, interval, served] = texts
+  const layouts: ModelStateLayout[] = []
+  let expected = TOP + inputCount
+  for (let index = 0; index < modelCount; index++) {
+    const layout = parsedLayoutOf(texts[3 + inputCount + 3 * index + 2]!)
+    if (!layout.ok) return `models.${index}.state: ${layout.error}`
+    layouts.push(layout.value)
+    expected += PER_MODEL + layout.value.count
+  }
+  if (count !== expected) return `model snapshot of ${count} numbers, its models take ${expected}`
+  // A copy: the value may sit at any offset of a fetched buffer, and float64 reads need alignment.
+  const numbers = bytes.slice(HEADER_BYTES, HEADER_BYTES + count * 8)
+  if (!isLittleEndian) for (let at = 0; at < numbers.length; at += 8) numbers.subarray(at, at + 8).reverse()
+  const f = new Float64Array(numbers.buffer)
+  const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
+  const many = (at: number, length: number): number[] => Array.from(f.subarray(at, at + length))
+  const lastInputs: Record<string, number | null> = {}
+  for (let index = 0; index < inputCount; index++) lastInputs[texts[3 + index]!] = orNull(f[TOP + index]!)
+  let k = TOP + inputCount
+  const models = layouts.map((layout, index) => {
+    const at = k
+    k += PER_MODEL + layout.count
+    return {
+      id: texts[3 + inputCount + 3 * index],
+      kind: texts[3 + inputCount + 3 * index + 1],
+      version: f[at],
+      state: readStateNumbers(layout, f, at + PER_MODEL),
+      band: many(at + 1, 4),
+      scoreSums: many(at + 5, SUMS),
+      recentLossDiff: f[at + 5 + SUMS],
+      pending: orNull(f[at + 6 + SUMS]!),
+    }
+  })
+  return {
+    value: {
+      schema: header.getUint8(2),
+      symbol,
+      interval,
+      version: f[0],
+      trainedThrough: f[1],
+      served,
+      lastClose: f[2],
+      lastInputs,
+      volatility: many(3, 3),
+      pendingSigma: orNull(f[6]!),
+      servedScoreSums: many(7, SUMS),
+      models,
+    },
+  }
+}
+
+/**
+ * Decodes and validates a binary models-topic value (`decodeSnapshot` also reads the JSON of older
+ * releases). Never throws on bad input; the error says what is wrong, down to the field.
+ */
+export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnapshot> {
+  if (bytes === null || bytes.byteLength === 0) return err('empty message')
+  if (bytes[0] !== MODEL_SNAPSHOT_MARKER)
+    return err(`not a binary model snapshot: first byte 0x${bytes[0]!.toString(16)}`)
+  if (bytes[1] !== ENCODING) return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
+  const read = readSnapshot(bytes)
+  if (typeof read === 'string') return err(read)
+  return validateMessage(modelSnapshotSchema, read.value)
+}
