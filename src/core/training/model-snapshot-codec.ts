@@ -9,6 +9,7 @@ import { err, type Result } from '../contracts/result.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
 import {
   fitsStateLayout,
+  numbersAt,
   parseStateLayout,
   readStateNumbers,
   stateLayoutOf,
@@ -48,7 +49,7 @@ const utf8Length = (text: string): number => {
   return text.length
 }
 
-/** Writes `text` after its u16 byte count at `at`; symbols and names are short and ASCII, which skips the encoder. */
+/** Writes `text` after its u16 byte count at `at`; symbols are short and ASCII, which skips the encoder. */
 function writeText(bytes: Uint8Array, at: number, text: string, length: number): number {
   bytes[at] = length & 0xff
   bytes[at + 1] = length >>> 8
@@ -57,74 +58,109 @@ function writeText(bytes: Uint8Array, at: number, text: string, length: number):
   return at + 2 + length
 }
 
-/** What every state of a spec shares: its layout (checked against each state) and the text of it. */
-interface SpecLayout {
-  readonly layout: ModelStateLayout
-  readonly textBytes: number
+/** Copies `values` to `f[k]` on: a loop, since `set` costs more than a dozen numbers. */
+function put(f: Float64Array, k: number, values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) f[k + i] = values[i]!
+  return k + values.length
 }
 
-const specLayouts = new WeakMap<AnyModelSpec, SpecLayout>()
+/**
+ * What the values of one model list share, built once: the lastInputs names, where each model's
+ * inputs go among them, the layout of each model's state, and the text from the names on.
+ */
+interface Template {
+  readonly specs: readonly AnyModelSpec[]
+  readonly inputCount: number
+  /** Per model, per input: its index among the lastInputs values (the last model to name it wins). */
+  readonly inputAt: readonly (readonly number[])[]
+  readonly layouts: readonly ModelStateLayout[]
+  /** Float64s of a value. */
+  readonly count: number
+  /** The names, then each model's id, kind and state layout, each after its u16 byte count. */
+  readonly tail: Uint8Array
+}
 
-function specLayoutOf(spec: AnyModelSpec, state: unknown): SpecLayout {
-  const cached = specLayouts.get(spec)
-  if (cached !== undefined && fitsStateLayout(cached.layout, state)) return cached
-  const layout = stateLayoutOf(state)
-  const fresh = { layout, textBytes: utf8Length(layout.text) }
-  if (cached === undefined) specLayouts.set(spec, fresh)
+function templateOf(state: TrainerState): Template {
+  const specs = state.models.map((slot) => slot.spec)
+  const names = [...new Set(specs.flatMap((spec) => spec.features))]
+  const layouts = state.models.map((slot) => stateLayoutOf(slot.state))
+  const texts = [...names, ...specs.flatMap((spec, index) => [spec.id, spec.kind, layouts[index]!.text])]
+  const encoded = texts.map((text) => utf8.encode(text))
+  if (specs.length > 0xffff || names.length > 0xffff || encoded.some((text) => text.length > 0xffff))
+    throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
+  const tail = new Uint8Array(encoded.reduce((sum, text) => sum + 2 + text.length, 0))
+  let at = 0
+  for (const text of encoded) {
+    tail.set([text.length & 0xff, text.length >>> 8, ...text], at)
+    at += 2 + text.length
+  }
+  return {
+    specs,
+    inputCount: names.length,
+    inputAt: specs.map((spec) => spec.features.map((name) => names.indexOf(name))),
+    layouts,
+    count: layouts.reduce((sum, layout) => sum + PER_MODEL + layout.count, TOP + names.length),
+    tail,
+  }
+}
+
+/** The last template by its first model, reused while a state's models and their layouts match it. */
+const templates = new WeakMap<AnyModelSpec, Template>()
+
+function cachedTemplateOf(state: TrainerState): Template {
+  const { models } = state
+  const cached = models[0] === undefined ? undefined : templates.get(models[0].spec)
+  if (
+    cached?.specs.length === models.length &&
+    models.every(
+      (slot, index) =>
+        slot.spec === cached.specs[index] && fitsStateLayout(cached.layouts[index]!, slot.state),
+    )
+  )
+    return cached
+  const fresh = templateOf(state)
+  if (models[0] !== undefined) templates.set(models[0].spec, fresh)
   return fresh
 }
 
-/** A state's value, planned before it is written: what it holds and how large it is. */
+/** A state's value, planned before it is written: its template, `served` and its size. */
 interface Plan {
   readonly state: TrainerState
+  readonly template: Template
   readonly served: string
-  readonly inputNames: readonly string[]
-  readonly inputValues: readonly number[]
-  readonly layouts: readonly SpecLayout[]
-  readonly texts: readonly number[]
-  readonly count: number
-  readonly textBytes: number
+  readonly symbolBytes: number
+  readonly servedBytes: number
   readonly size: number
 }
 
 function planOf(state: TrainerState): Plan {
   if (Number.isNaN(state.lastBarStart))
     throw new Error(`no row trained for ${state.symbol} yet: nothing to snapshot`)
-  const inputNames: string[] = []
-  const inputValues: number[] = []
-  for (const slot of state.models) {
-    const { features } = slot.spec
-    for (let i = 0; i < features.length; i++) {
-      const name = features[i]!
-      const value = slot.inputs[i] ?? Number.NaN
-      let at = inputNames.indexOf(name)
-      if (at === -1) at = inputNames.push(name) - 1
-      inputValues[at] = Number.isFinite(value) ? value : Number.NaN
-    }
-  }
+  const template = cachedTemplateOf(state)
   const served = state.models[state.served]?.id ?? ''
-  const texts = [state.symbol, state.interval, served, ...inputNames].map(utf8Length)
-  let count = TOP + inputNames.length
-  const layouts = state.models.map((slot) => {
-    const layout = specLayoutOf(slot.spec, slot.state)
-    texts.push(utf8Length(slot.id), utf8Length(slot.spec.kind), layout.textBytes)
-    count += PER_MODEL + layout.layout.count
-    return layout
-  })
-  const textBytes = texts.reduce((sum, length) => sum + 2 + length, 0)
-  if (state.models.length > 0xffff || inputNames.length > 0xffff || texts.some((length) => length > 0xffff))
+  const symbolBytes = utf8Length(state.symbol)
+  const servedBytes = utf8Length(served)
+  if (symbolBytes > 0xffff || servedBytes > 0xffff)
     throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
-  const size = HEADER_BYTES + count * 8 + textBytes
-  return { state, served, inputNames, inputValues, layouts, texts, count, textBytes, size }
+  const textBytes = 6 + symbolBytes + state.interval.length + servedBytes + template.tail.length
+  return {
+    state,
+    template,
+    served,
+    symbolBytes,
+    servedBytes,
+    size: HEADER_BYTES + template.count * 8 + textBytes,
+  }
 }
 
 const orNaN = (value: number): number => (Number.isFinite(value) ? value : Number.NaN)
 
 /** Writes the planned value at `bytes[0]`, which must be 8-byte aligned in its buffer. */
 function writePlan(plan: Plan, bytes: Uint8Array): void {
-  const { state, count, texts } = plan
+  const { state, template } = plan
+  const { count, inputAt, layouts } = template
   const f = new Float64Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count)
-  const { volatility } = state
+  const { volatility, models } = state
   f[0] = state.version
   f[1] = state.lastBarStart
   f[2] = state.lastClose
@@ -132,39 +168,35 @@ function writePlan(plan: Plan, bytes: Uint8Array): void {
   f[4] = volatility.weight
   f[5] = volatility.count
   f[6] = orNaN(state.pendingSigma)
-  f.set(state.servedScores, 7)
-  let k = TOP
-  for (const value of plan.inputValues) f[k++] = value
-  for (const [index, slot] of state.models.entries()) {
-    f[k++] = slot.spec.version
-    f.set(slot.band, k)
-    f.set(slot.scores, k + 4)
-    k += 4 + SUMS
+  put(f, 7, state.servedScores)
+  let k = TOP + template.inputCount
+  for (let index = 0; index < models.length; index++) {
+    const slot = models[index]!
+    const at = inputAt[index]!
+    for (let i = 0; i < at.length; i++) f[TOP + at[i]!] = orNaN(slot.inputs[i]!)
+    f[k] = slot.spec.version
+    k = put(f, put(f, k + 1, slot.band), slot.scores)
     f[k++] = slot.recentLossDiff
     f[k++] = orNaN(slot.pending)
-    k = writeStateNumbers(plan.layouts[index]!.layout, slot.state, f, k)
+    k = writeStateNumbers(layouts[index]!, slot.state, f, k)
   }
   if (k !== count) throw new Error(`encodeModelSnapshot: wrote ${k} of ${count} numbers`)
   if (!isLittleEndian)
     for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
 
+  const textAt = HEADER_BYTES + count * 8
   const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
   header.setUint8(0, MODEL_SNAPSHOT_MARKER)
   header.setUint8(1, ENCODING)
   header.setUint8(2, MODEL_SNAPSHOT_SCHEMA_VERSION)
-  header.setUint16(4, state.models.length, true)
-  header.setUint16(6, plan.inputNames.length, true)
+  header.setUint16(4, models.length, true)
+  header.setUint16(6, template.inputCount, true)
   header.setUint32(8, count, true)
-  header.setUint32(12, plan.textBytes, true)
-  let at = HEADER_BYTES + count * 8
-  let t = 0
-  for (const text of [state.symbol, state.interval, plan.served, ...plan.inputNames])
-    at = writeText(bytes, at, text, texts[t++]!)
-  for (const [index, slot] of state.models.entries()) {
-    at = writeText(bytes, at, slot.id, texts[t++]!)
-    at = writeText(bytes, at, slot.spec.kind, texts[t++]!)
-    at = writeText(bytes, at, plan.layouts[index]!.layout.text, texts[t++]!)
-  }
+  header.setUint32(12, bytes.byteLength - textAt, true)
+  let at = writeText(bytes, textAt, state.symbol, plan.symbolBytes)
+  at = writeText(bytes, at, state.interval, state.interval.length)
+  at = writeText(bytes, at, plan.served, plan.servedBytes)
+  bytes.set(template.tail, at)
 }
 
 const align8 = (size: number): number => (size + 7) & ~7
@@ -192,6 +224,20 @@ export function encodeModelSnapshot(state: TrainerState): Uint8Array {
   return bytes!
 }
 
+/** UTF-8 from `start` to `end`, undefined when it is not; short ASCII (symbols, names) skips the decoder. */
+function readText(bytes: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start <= 64) {
+    let text = ''
+    for (let i = start; i < end && bytes[i]! < 0x80; i++) text += String.fromCharCode(bytes[i]!)
+    if (text.length === end - start) return text
+  }
+  try {
+    return utf8Strict.decode(bytes.subarray(start, end))
+  } catch {
+    return undefined
+  }
+}
+
 /** The texts of a value in order, or what is wrong with them. */
 function readTexts(bytes: Uint8Array, at: number, count: number): string | string[] {
   const texts: string[] = []
@@ -199,11 +245,9 @@ function readTexts(bytes: Uint8Array, at: number, count: number): string | strin
     if (at + 2 > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
     const end = at + 2 + (bytes[at]! | (bytes[at + 1]! << 8))
     if (end > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
-    try {
-      texts.push(utf8Strict.decode(bytes.subarray(at + 2, end)))
-    } catch {
-      return `model snapshot text ${index} of ${count} is not UTF-8`
-    }
+    const text = readText(bytes, at + 2, end)
+    if (text === undefined) return `model snapshot text ${index} of ${count} is not UTF-8`
+    texts.push(text)
     at = end
   }
   if (at !== bytes.byteLength) return `model snapshot has ${bytes.byteLength - at} bytes after its texts`
@@ -250,7 +294,7 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
   if (!isLittleEndian) for (let at = 0; at < numbers.length; at += 8) numbers.subarray(at, at + 8).reverse()
   const f = new Float64Array(numbers.buffer)
   const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
-  const many = (at: number, length: number): number[] => Array.from(f.subarray(at, at + length))
+  const many = (at: number, length: number): number[] => numbersAt(f, at, length)
   const lastInputs: Record<string, number | null> = {}
   for (let index = 0; index < inputCount; index++) lastInputs[texts[3 + index]!] = orNull(f[TOP + index]!)
   let k = TOP + inputCount

@@ -54,3 +54,11 @@ test('a layout text that names no plain fields is an error value', () => {
   ]
   for (const [text, error] of cases) assert.deepEqual(parseStateLayout(text), { ok: false, error }, text)
 })
+
+test('inherited names are plain keys of the state read back, never the prototype’s', () => {
+  const layout = parseStateLayout('toString.x,constructor,hasOwnProperty[2]')
+  assert.ok(layout.ok)
+  const state = readStateNumbers(layout.value, Float64Array.of(1, 2, 3, 4), 0)
+  assert.deepEqual(state, { toString: { x: 1 }, constructor: 2, hasOwnProperty: [3, 4] })
+  assert.equal(Object.hasOwn(Object.prototype.toString, 'x'), false)
+})

@@ -61,8 +61,8 @@ export function stateLayoutOf(state: unknown): ModelStateLayout {
 function leafOf(state: unknown, keys: readonly string[]): unknown {
   let value = state
   for (const key of keys) {
-    if (!isRecord(value)) return undefined
-    value = value[key]
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<string, unknown>)[key]
   }
   return value
 }
@@ -88,8 +88,9 @@ export function writeStateNumbers(
     const leaf = leafOf(state, keys)
     if (length < 0) f[k++] = leaf as number
     else {
-      f.set(leaf as ArrayLike<number>, k)
-      k += length
+      // A loop: `set` costs more than a few numbers.
+      const values = leaf as ArrayLike<number>
+      for (let i = 0; i < length; i++) f[k++] = values[i]!
     }
   }
   return k
@@ -117,6 +118,13 @@ export function parseStateLayout(text: string): Result<ModelStateLayout> {
   return ok(layoutOf(fields))
 }
 
+/** `f[at]` to `f[at + length - 1]` as an array (a loop: `Array.from` of a subarray costs more). */
+export function numbersAt(f: Float64Array, at: number, length: number): number[] {
+  const values: number[] = []
+  for (let i = 0; i < length; i++) values.push(f[at + i]!)
+  return values
+}
+
 /** The plain state (numbers and arrays of numbers) that `layout` places at `f[at]`. */
 export function readStateNumbers(
   layout: ModelStateLayout,
@@ -127,8 +135,12 @@ export function readStateNumbers(
   let k = at
   for (const { keys, length } of layout.fields) {
     let parent = state
-    for (const key of keys.slice(0, -1)) parent = (parent[key] ??= {}) as Record<string, unknown>
-    parent[keys.at(-1)!] = length < 0 ? f[k] : Array.from(f.subarray(k, k + length))
+    for (let i = 0; i < keys.length - 1; i++) {
+      const key = keys[i]!
+      // Own keys only: `toString.x` must not reach Object.prototype.toString.
+      parent = (Object.hasOwn(parent, key) ? parent[key] : (parent[key] = {})) as Record<string, unknown>
+    }
+    parent[keys.at(-1)!] = length < 0 ? f[k] : numbersAt(f, k, length)
     k += length < 0 ? 1 : length
   }
   return state
