@@ -1,14 +1,21 @@
-import { Counter, Gauge, Registry } from 'prom-client'
+import { Counter, Registry } from 'prom-client'
 
 export interface TrainerMetrics {
   readonly rows: Counter
   readonly predictions: Counter
   readonly deadLettered: Counter
   readonly staleRows: Counter
-  /** Each model's prequential MASE against the naive forecast, per symbol. */
-  readonly errorRatioVsNaive: Gauge<'symbol' | 'model'>
-  /** The served model's interval coverage so far, per symbol and nominal level. */
-  readonly intervalCoverage: Gauge<'symbol' | 'level'>
+  /**
+   * Σ|error| of each model's scored forecasts over all symbols, in log-return units: divided by
+   * `naiveAbsError` over a window, the model's MASE on those bars (below 1 beats naive).
+   */
+  readonly absError: Counter<'model'>
+  /** Σ|error| of the naive forecast on the bars each model was scored on. */
+  readonly naiveAbsError: Counter<'model'>
+  /** Published forecasts scored against the realised return, per interval level (the same count for each). */
+  readonly intervalOutcomes: Counter<'level'>
+  /** Realised returns inside the published interval, per nominal level: hits / outcomes is the coverage. */
+  readonly intervalHits: Counter<'level'>
 }
 
 export function createTrainerMetrics(registry: Registry): TrainerMetrics {
@@ -33,16 +40,28 @@ export function createTrainerMetrics(registry: Registry): TrainerMetrics {
       help: 'Rows at or before the last trained bar, ignored (replays are idempotent)',
       registers: [registry],
     }),
-    errorRatioVsNaive: new Gauge({
-      name: 'quotecast_model_error_ratio_vs_naive',
-      help: "Prequential MAE relative to the naive forecast's (MASE); below 1 beats naive",
-      labelNames: ['symbol', 'model'],
+    absError: new Counter({
+      name: 'quotecast_model_abs_error_total',
+      help: "Sum of |error| (log returns) of each model's scored forecasts, all symbols; over the naive sum it is MASE",
+      labelNames: ['model'],
       registers: [registry],
     }),
-    intervalCoverage: new Gauge({
-      name: 'quotecast_interval_coverage_ratio',
-      help: "Fraction of outcomes inside the served model's prediction interval, by nominal level",
-      labelNames: ['symbol', 'level'],
+    naiveAbsError: new Counter({
+      name: 'quotecast_model_naive_abs_error_total',
+      help: 'Sum of |error| (log returns) of the naive forecast on the bars each model was scored on, all symbols',
+      labelNames: ['model'],
+      registers: [registry],
+    }),
+    intervalOutcomes: new Counter({
+      name: 'quotecast_interval_outcomes_total',
+      help: 'Published forecasts scored against the realised return, all symbols (the same count for each level)',
+      labelNames: ['level'],
+      registers: [registry],
+    }),
+    intervalHits: new Counter({
+      name: 'quotecast_interval_hits_total',
+      help: 'Realised returns inside the published prediction interval, by nominal level, all symbols',
+      labelNames: ['level'],
       registers: [registry],
     }),
   }

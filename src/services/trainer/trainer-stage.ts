@@ -1,7 +1,6 @@
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { featureRowSchema } from '../../core/contracts/feature-row.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
-import { summariseScores } from '../../core/metrics/summarise-scores.ts'
 import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import { encodeModelSnapshots } from '../../core/training/model-snapshot-codec.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
@@ -9,20 +8,8 @@ import type { TrainerState } from '../../core/training/trainer-state.ts'
 import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
+import { createScoreTally } from './score-tally.ts'
 import type { TrainerMetrics } from './trainer-metrics.ts'
-
-function recordScores(metrics: TrainerMetrics, state: TrainerState): void {
-  for (const [index, slot] of state.models.entries()) {
-    const scores = summariseScores(slot.scores)
-    if (scores.mase !== null)
-      metrics.errorRatioVsNaive.set({ symbol: state.symbol, model: slot.id }, scores.mase)
-    if (index !== state.served) continue
-    if (scores.coverage80 !== null)
-      metrics.intervalCoverage.set({ symbol: state.symbol, level: '0.8' }, scores.coverage80)
-    if (scores.coverage95 !== null)
-      metrics.intervalCoverage.set({ symbol: state.symbol, level: '0.95' }, scores.coverage95)
-  }
-}
 
 export interface TrainerStageOptions {
   readonly bus: Bus
@@ -40,6 +27,7 @@ export interface TrainerStageOptions {
 export function createTrainerStage(options: TrainerStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
   const states = new Map<string, { partition: number; state: TrainerState }>()
+  const tally = createScoreTally(options.trainer.options.models.map((model) => model.id))
 
   return {
     async restore(partitions: readonly TopicPartition[]) {
@@ -87,7 +75,9 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           outputs.push(toDeadLetter(record, reason, 'trainer', options.now(), options.topicPrefix))
           continue
         }
+        tally.before(entry.state)
         const step = options.trainer.step(entry.state, row)
+        tally.after(entry.state)
         if (step.isStale) {
           options.metrics.staleRows.inc()
           continue
@@ -109,8 +99,8 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
       const values = encodeModelSnapshots(changedStates)
       for (const [index, symbol] of symbols.entries()) {
         outputs.push({ topic: topic(TOPICS.models), key: symbol, value: values[index]! })
-        recordScores(options.metrics, changedStates[index]!)
       }
+      tally.flush(options.metrics)
       return outputs
     },
   }
