@@ -92,8 +92,10 @@ test('out-of-order quotes within the open bar are merged by event time', () => {
 
 test('a quote for a closed bar is rejected as late, naming the bar, and changes nothing', () => {
   const { state } = feed(minuteQuotes, oneMinute)
+  const before = structuredClone(state)
   const out = applyQuote(state, snapshot('late', '2024-01-02T14:30:59Z', 150), oneMinute)
   assert.equal(out.state, state)
+  assert.deepEqual(state, before)
   assert.deepEqual(out.completed, [])
   assert.deepEqual(out.rejected, {
     kind: 'late',
@@ -134,6 +136,9 @@ test('duplicates are rejected by id; the id memory is bounded', () => {
   const once = feed(quotes, oneMinute)
   assert.deepEqual(once.rejected, [{ kind: 'duplicate', reason: 'quote id "a" was already applied' }])
   assert.equal(once.state.open[0]?.count, 1)
+  const before = structuredClone(once.state)
+  assert.equal(applyQuote(once.state, quotes[0]!, oneMinute).rejected?.kind, 'duplicate')
+  assert.deepEqual(once.state, before, 'a duplicate changes nothing')
   // A duplicate of a quote whose bar has closed is still a duplicate while its id is remembered...
   const closed = feed(
     [snapshot('b', '2024-01-02T14:31:10Z', 101), snapshot('a', '2024-01-02T14:30:10Z', 100)],
@@ -205,7 +210,32 @@ test('unusable quotes are invalid: another symbol, asOf after fetchedAt, a coars
     const out = applyQuote(state, quote, oneMinute)
     assert.deepEqual(out.rejected, { kind: 'invalid', reason })
     assert.equal(out.state, state)
+    assert.deepEqual(state, createBarBuilderState('AAPL'))
   }
+})
+
+test('the state changes in place; bars already returned never change', () => {
+  const lenient = config({ interval: '1m', allowedLatenessMs: 30_000 })
+  const state = createBarBuilderState('AAPL')
+  const returned: { bar: unknown; json: string }[] = []
+  const quotes = Array.from({ length: 400 }, (_, i) =>
+    snapshot(
+      `q${i}`,
+      new Date(Date.parse('2024-01-02T14:30:00Z') + i * 13_000).toISOString(),
+      100 + (i % 9),
+      {
+        volume: i * 10,
+      },
+    ),
+  )
+  for (const quote of quotes) {
+    const out = applyQuote(state, quote, lenient)
+    assert.equal(out.state, state)
+    for (const bar of out.completed) returned.push({ bar, json: JSON.stringify(bar) })
+  }
+  assert.equal(returned.length, 85)
+  for (const { bar, json } of returned) assert.equal(JSON.stringify(bar), json)
+  assert.equal(state.recentIds.length, 64)
 })
 
 test('state stays small and valid: many quotes with long ids', () => {

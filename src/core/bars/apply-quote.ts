@@ -18,6 +18,7 @@ export interface QuoteRejection {
 }
 
 export interface ApplyQuoteResult {
+  /** The state passed in, changed in place (untouched when the quote is rejected). */
   readonly state: BarBuilderState
   /** Bars this quote completed, oldest first (usually none, sometimes one). */
   readonly completed: readonly Bar[]
@@ -37,7 +38,10 @@ function reject(state: BarBuilderState, kind: RejectionKind, reason: string): Ap
  * coarser than the bars built), not a duplicate of a recently seen id, not late (its bar already
  * closed). An accepted quote is merged into its bar, and every bar the new event-time watermark
  * has passed is closed and returned. A rejected quote leaves the state as it was.
- * Pure: `state` is not modified.
+ *
+ * Changes `state` in place: its owner keeps one per symbol, and copying it for every quote made
+ * the processor's garbage grow with the number of symbols. Every check runs before the first
+ * write, so a rejection changes nothing; the completed bars are new objects, never part of the state.
  */
 export function applyQuote(state: BarBuilderState, quote: Quote, config: BarConfig): ApplyQuoteResult {
   if (quote.symbol !== state.symbol) {
@@ -73,20 +77,25 @@ export function applyQuote(state: BarBuilderState, quote: Quote, config: BarConf
         `(the last closed bar is the ${describeBar(state.closedThroughMs - config.intervalMs, config)})`,
     )
   }
-  const open = withBar(state.open, mergeQuote(findBar(state.open, at.start), quote, at))
+  const bar = findBar(state.open, at.start)
+  const merged = mergeQuote(bar, quote, at)
+  if (bar === undefined) insertBar(state.open, merged)
   const eventTimeMs = state.eventTimeMs === null ? at.eventEndMs : Math.max(state.eventTimeMs, at.eventEndMs)
-  let recentIds: number[]
-  let recentIdsNext = state.recentIdsNext
-  if (state.recentIds.length < config.dedupCapacity) {
-    recentIds = [...state.recentIds, idHash]
-  } else {
-    recentIds = state.recentIds.slice()
-    recentIds[recentIdsNext % recentIds.length] = idHash
-    recentIdsNext = (recentIdsNext + 1) % recentIds.length
+  state.eventTimeMs = eventTimeMs
+  rememberId(state, idHash, config.dedupCapacity)
+  const closed = closeDueBarsOnAxis(state, eventTimeMs - config.allowedLatenessMs, config)
+  return { state, completed: closed.completed, rejected: null }
+}
+
+/** Adds an accepted id to the dedup ring: appended until the ring is full, then over the oldest. */
+function rememberId(state: BarBuilderState, idHash: number, capacity: number): void {
+  const ids = state.recentIds
+  if (ids.length < capacity) {
+    ids.push(idHash)
+    return
   }
-  const merged: BarBuilderState = { ...state, open, eventTimeMs, recentIds, recentIdsNext }
-  const closed = closeDueBarsOnAxis(merged, eventTimeMs - config.allowedLatenessMs, config)
-  return { state: closed.state, completed: closed.completed, rejected: null }
+  ids[state.recentIdsNext % ids.length] = idHash
+  state.recentIdsNext = (state.recentIdsNext + 1) % ids.length
 }
 
 function describeBar(start: number, config: BarConfig): string {
@@ -100,18 +109,9 @@ function findBar(open: readonly OpenBar[], start: number): OpenBar | undefined {
   return undefined
 }
 
-/** Replaces the bar with the same start, or inserts it in start order. */
-function withBar(open: readonly OpenBar[], bar: OpenBar): OpenBar[] {
-  const result: OpenBar[] = []
-  let isPlaced = false
-  for (const other of open) {
-    if (!isPlaced && other.start >= bar.start) {
-      result.push(bar)
-      isPlaced = true
-      if (other.start === bar.start) continue
-    }
-    result.push(other)
-  }
-  if (!isPlaced) result.push(bar)
-  return result
+/** Inserts a bar whose start no open bar has, in start order. */
+function insertBar(open: OpenBar[], bar: OpenBar): void {
+  const at = open.findIndex((other) => other.start > bar.start)
+  if (at === -1) open.push(bar)
+  else open.splice(at, 0, bar)
 }

@@ -3,7 +3,7 @@ import { epochMs, nonNegative, positivePrice, symbol } from '../contracts/primit
 
 export const BAR_BUILDER_STATE_VERSION = 1
 
-/** A bar still collecting quotes. */
+/** A bar still collecting quotes: `applyQuote` merges each quote into it in place. */
 export const openBarSchema = z
   .object({
     start: epochMs,
@@ -24,32 +24,32 @@ export const openBarSchema = z
     cumVolume: nonNegative.nullable(),
   })
   .strict()
-  .readonly()
 
 export type OpenBar = z.infer<typeof openBarSchema>
 
 /**
  * One symbol's bar builder: plain JSON data, a few hundred bytes to about 1.2 KB with the default
- * 64-id dedup ring. Validate a restored state with this schema before using it.
+ * 64-id dedup ring. `applyQuote` and `closeDueBars` change it in place, so it is not `readonly`
+ * (a zod `.readonly()` would freeze what a restore parses). Validate a restored state with this
+ * schema before using it.
  */
 export const barBuilderStateSchema = z
   .object({
     version: z.literal(BAR_BUILDER_STATE_VERSION),
     symbol,
     /** Bars still open, oldest first: at most two, since lateness never exceeds the interval. */
-    open: z.array(openBarSchema).max(2).readonly(),
+    open: z.array(openBarSchema).max(2),
     /** End of the last closed bar: a quote for a bar before it is late. */
     closedThroughMs: epochMs.nullable(),
     /** The furthest event time seen on the bars' time axis (place-quote.ts): a snapshot's asOf, a bar quote's end. */
     eventTimeMs: z.number().int().nullable(),
     /** Hashes of the most recently accepted quote ids: a ring, next written at `recentIdsNext`. */
-    recentIds: z.array(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).max(256).readonly(),
+    recentIds: z.array(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)).max(256),
     recentIdsNext: z.number().int().nonnegative(),
     /** The cumulative day volume already counted in earlier bars of that (exchange-local) day. */
-    volumeCarry: z.object({ day: z.number().int(), cumVolume: nonNegative }).strict().readonly().nullable(),
+    volumeCarry: z.object({ day: z.number().int(), cumVolume: nonNegative }).strict().nullable(),
   })
   .strict()
-  .readonly()
 
 export type BarBuilderState = z.infer<typeof barBuilderStateSchema>
 

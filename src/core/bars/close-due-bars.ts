@@ -7,6 +7,7 @@ const DAY_MS = INTERVAL_MS['1d']
 const NO_BARS: readonly Bar[] = Object.freeze([])
 
 export interface CloseDueBarsResult {
+  /** The state passed in, changed in place. */
   readonly state: BarBuilderState
   /** Bars completed by this call, oldest first; empty (and shared) when none. */
   readonly completed: readonly Bar[]
@@ -20,6 +21,7 @@ export interface CloseDueBarsResult {
  *
  * A bar built from snapshots gets the growth of the cumulative day volume since the previous
  * closed bar of the same exchange day; a bar with bar quotes in it gets the sum of their volumes.
+ * Changes `state` in place, as `applyQuote` does; the completed bars are new objects.
  */
 export function closeDueBars(
   state: BarBuilderState,
@@ -42,18 +44,21 @@ export function closeDueBarsOnAxis(
   const first = state.open[0]
   if (first === undefined || first.end > watermarkMs) return { state, completed: NO_BARS }
   const completed: Bar[] = []
-  let carry = state.volumeCarry
-  let closedThroughMs = state.closedThroughMs
-  let remaining = 0
-  for (const bar of state.open) {
-    if (bar.end > watermarkMs) break
-    remaining++
+  const open = state.open
+  for (let bar = open[0]; bar !== undefined && bar.end <= watermarkMs; bar = open[0]) {
+    open.shift()
     let volume = bar.barVolume
     if (bar.cumVolume !== null) {
       const day = Math.floor((config.interval === '1d' ? bar.start : bar.start + config.utcOffsetMs) / DAY_MS)
+      const carry = state.volumeCarry
       const counted = carry !== null && carry.day === day ? carry.cumVolume : 0
       if (!bar.hasBarQuote) volume = Math.max(0, bar.cumVolume - counted)
-      carry = { day, cumVolume: Math.max(counted, bar.cumVolume) }
+      const cumVolume = Math.max(counted, bar.cumVolume)
+      if (carry === null) state.volumeCarry = { day, cumVolume }
+      else {
+        carry.day = day
+        carry.cumVolume = cumVolume
+      }
     }
     completed.push({
       schema: BAR_SCHEMA_VERSION,
@@ -68,8 +73,7 @@ export function closeDueBarsOnAxis(
       volume,
       count: bar.count,
     })
-    closedThroughMs = bar.end
+    state.closedThroughMs = bar.end
   }
-  const open = state.open.slice(remaining)
-  return { state: { ...state, open, closedThroughMs, volumeCarry: carry }, completed }
+  return { state, completed }
 }

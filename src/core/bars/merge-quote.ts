@@ -3,8 +3,9 @@ import type { OpenBar } from './bar-builder-state.ts'
 import type { QuotePlacement } from './place-quote.ts'
 
 /**
- * Merges one accepted quote into its bar (or starts the bar). OHLC follow event time, not arrival:
- * open comes from the earliest contribution, close from the latest, high and low are extremes.
+ * Merges one accepted quote into its bar, in place, or starts the bar (a new object) when there
+ * is none. OHLC follow event time, not arrival: open comes from the earliest contribution, close
+ * from the latest, high and low are extremes.
  */
 export function mergeQuote(bar: OpenBar | undefined, quote: Quote, at: QuotePlacement): OpenBar {
   const close = quote.price
@@ -30,20 +31,21 @@ export function mergeQuote(bar: OpenBar | undefined, quote: Quote, at: QuotePlac
       cumVolume,
     }
   }
-  const isEarliest = at.atMs < bar.openAt
-  const isLatest = at.eventEndMs >= bar.closeAt
-  return {
-    start: bar.start,
-    end: bar.end,
-    open: isEarliest ? open : bar.open,
-    high: Math.max(bar.high, high),
-    low: Math.min(bar.low, low),
-    close: isLatest ? close : bar.close,
-    openAt: isEarliest ? at.atMs : bar.openAt,
-    closeAt: isLatest ? at.eventEndMs : bar.closeAt,
-    count: bar.count + 1,
-    barVolume: isBarQuote ? bar.barVolume + (volume ?? 0) : bar.barVolume,
-    hasBarQuote: bar.hasBarQuote || isBarQuote,
-    cumVolume: cumVolume === null ? bar.cumVolume : Math.max(bar.cumVolume ?? 0, cumVolume),
+  if (at.atMs < bar.openAt) {
+    bar.open = open
+    bar.openAt = at.atMs
   }
+  if (at.eventEndMs >= bar.closeAt) {
+    bar.close = close
+    bar.closeAt = at.eventEndMs
+  }
+  bar.high = Math.max(bar.high, high)
+  bar.low = Math.min(bar.low, low)
+  bar.count += 1
+  if (isBarQuote) {
+    bar.barVolume += volume ?? 0
+    bar.hasBarQuote = true
+  }
+  if (cumVolume !== null) bar.cumVolume = Math.max(bar.cumVolume ?? 0, cumVolume)
+  return bar
 }

@@ -182,14 +182,26 @@ test('the row carries the bar, the feature version and the gap, and satisfies it
   assert.equal(featureRowSchema.safeParse(second.row).success, true)
 })
 
-test('does not modify the state it is given', () => {
+test('advances the state in place; the rows it returns share nothing with the state', () => {
   let state = createFeatureState()
-  for (let i = 0; i < 30; i++) state = nextFeatures(state, bar(i, 100 + Math.sin(i))).state
-  const snapshot = JSON.stringify(state)
-  const frozen = deepFreeze(structuredClone(state))
-  const out = nextFeatures(frozen, bar(30, 101))
-  assert.equal(JSON.stringify(frozen), snapshot)
-  assert.notEqual(out.state, frozen)
+  const rows: { row: unknown; json: string }[] = []
+  for (let i = 0; i < 60; i++) {
+    const out = nextFeatures(state, bar(i, 100 + Math.sin(i), 1000 + i))
+    assert.equal(out.state, state)
+    assert.equal(out.state.count, i + 1)
+    rows.push({ row: out.row, json: JSON.stringify(out.row) })
+    state = out.state
+  }
+  for (const { row, json } of rows) assert.equal(JSON.stringify(row), json)
+})
+
+test('a fresh state shares no array with another or within itself', () => {
+  const fresh = createFeatureState()
+  const { closes, returns, volumes, sums } = fresh
+  assert.equal(new Set([closes, returns, volumes, sums]).size, 4)
+  const other = createFeatureState()
+  for (let i = 0; i < 30; i++) nextFeatures(other, bar(i, 100 + i, 1000))
+  assert.deepEqual(fresh, createFeatureState())
 })
 
 test('a bar that does not follow the previous one is a broken invariant', () => {
@@ -206,11 +218,3 @@ test('the state is small, plain JSON and valid against its schema', () => {
   assert.ok(json.length < 4096, `${json.length} bytes`)
   assert.deepEqual(featureStateSchema.parse(JSON.parse(json)), state)
 })
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
-    Object.freeze(value)
-  }
-  return value
-}

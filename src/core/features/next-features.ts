@@ -30,7 +30,9 @@ const finiteOrNull = (x: number | null): number | null => (x !== null && Number.
  * slides by one (ring buffers and double-double running sums), every average is a recursion.
  * Features lacking history are null (see README.md for each one's warm-up). Bars must come in
  * start order; a bar not after the previous one is a broken invariant and throws.
- * Pure: `state` is not modified.
+ *
+ * Changes `state` in place and returns it with the row: its owner keeps one per symbol, and a
+ * copy per bar was garbage that grew with the number of symbols. The row shares nothing with it.
  */
 export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureState; row: FeatureRow } {
   if (state.lastStart !== null && bar.start <= state.lastStart) {
@@ -40,10 +42,7 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
   const n = state.count + 1
   const close = bar.close
   const slot = (n - 1) % W
-  const closes = state.closes.slice()
-  const returns = state.returns.slice()
-  const volumes = state.volumes.slice()
-  const sums = state.sums.slice()
+  const { closes, returns, volumes, sums } = state
   const previousClose = n > 1 ? (closes[(n - 2) % W] ?? 0) : 0
   slideWindowSums(sums, CLOSES, close, closes[slot] ?? 0)
   closes[slot] = close
@@ -122,22 +121,15 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
   }
   const gapBars =
     state.lastStart === null ? 0 : countGapBars(state.lastStart, bar.start, INTERVAL_MS[bar.interval])
-  const next: FeatureState = {
-    ...state,
-    count: n,
-    lastStart: bar.start,
-    closes,
-    returns,
-    volumes,
-    sums,
-    ema12,
-    ema20,
-    ema26,
-    macdSignal,
-    rsiGain,
-    rsiLoss,
-    ewmaVar,
-  }
+  state.count = n
+  state.lastStart = bar.start
+  state.ema12 = ema12
+  state.ema20 = ema20
+  state.ema26 = ema26
+  state.macdSignal = macdSignal
+  state.rsiGain = rsiGain
+  state.rsiLoss = rsiLoss
+  state.ewmaVar = ewmaVar
   const row: FeatureRow = {
     schema: FEATURE_ROW_SCHEMA_VERSION,
     symbol: bar.symbol,
@@ -149,5 +141,5 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     gapBars,
     values,
   }
-  return { state: next, row }
+  return { state, row }
 }

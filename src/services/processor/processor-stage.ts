@@ -32,12 +32,15 @@ export interface ProcessorStageOptions {
   readonly isClosingOnClock?: boolean
 }
 
-type Entry = { partition: number; state: ProcessorState }
+type Entry = { partition: number; readonly state: ProcessorState }
 
 /**
  * Quotes → bars → features for the symbols of the assigned partitions. Each batch returns the
  * bars, feature rows and dead letters it produced plus the changed symbols' state for the
  * changelog, so that all of it commits with the consumed offsets.
+ *
+ * Each symbol's state is changed in place and never leaves the stage except encoded. If a batch
+ * throws half-way, the loop forgets every state and restores the committed ones.
  */
 export function createProcessorStage(options: ProcessorStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
@@ -51,17 +54,14 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     return toDeadLetter(record, reason, 'processor', options.now(), options.topicPrefix)
   }
 
-  /** Publishes completed bars with their feature rows; returns the feature state after them. */
-  const emitBars = (state: ProcessorState, completed: readonly Bar[], outputs: OutgoingRecord[]) => {
-    let features = state.features
+  /** Publishes completed bars with their feature rows, advancing the feature state in place. */
+  const emitBars = (state: ProcessorState, completed: readonly Bar[], outputs: OutgoingRecord[]): void => {
     for (const bar of completed) {
-      const next = nextFeatures(features, bar)
-      features = next.state
+      const { row } = nextFeatures(state.features, bar)
       outputs.push({ topic: barsTopic, key: bar.symbol, value: encodeMessage(bar) })
-      outputs.push({ topic: featuresTopic, key: bar.symbol, value: encodeMessage(next.row) })
+      outputs.push({ topic: featuresTopic, key: bar.symbol, value: encodeMessage(row) })
       options.metrics.bars.inc()
     }
-    return features
   }
 
   const emitChangelog = (changed: ReadonlySet<string>, outputs: OutgoingRecord[]): void => {
@@ -93,19 +93,15 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
         `fetchedAt ${at} is in the future (more than ${aheadMs} ms after the processor's clock)`,
       )
     }
-    const entry = states.get(quote.symbol) ?? {
-      partition: record.partition,
-      state: createProcessorState(quote.symbol),
-    }
-    const applied = applyQuote(entry.state.bars, quote, options.barConfig)
+    const entry = states.get(quote.symbol)
+    const state = entry?.state ?? createProcessorState(quote.symbol)
+    const applied = applyQuote(state.bars, quote, options.barConfig)
     if (applied.rejected !== null) {
       return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
     }
-    const features = emitBars(entry.state, applied.completed, outputs)
-    states.set(quote.symbol, {
-      partition: record.partition,
-      state: { ...entry.state, bars: applied.state, features },
-    })
+    emitBars(state, applied.completed, outputs)
+    if (entry === undefined) states.set(quote.symbol, { partition: record.partition, state })
+    else entry.partition = record.partition
     return undefined
   }
 
@@ -152,8 +148,7 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
             for (const [symbol, entry] of states) {
               const closed = closeDueBars(entry.state.bars, watermarkMs, options.barConfig)
               if (closed.completed.length === 0) continue
-              const features = emitBars(entry.state, closed.completed, outputs)
-              states.set(symbol, { ...entry, state: { ...entry.state, bars: closed.state, features } })
+              emitBars(entry.state, closed.completed, outputs)
               changed.add(symbol)
             }
             emitChangelog(changed, outputs)

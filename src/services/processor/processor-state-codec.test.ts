@@ -15,14 +15,12 @@ const barConfig = resolved.value
 /** The states of a real series after 0, 1, 2, 25 and all of its quotes. */
 async function realStates(): Promise<ProcessorState[]> {
   const { quotes } = await bundledSeries('aapl')
-  let state = createProcessorState(quotes[0]!.symbol)
-  const states = [state]
+  const state = createProcessorState(quotes[0]!.symbol)
+  const states = [structuredClone(state)]
   for (const [index, quote] of quotes.entries()) {
-    const applied = applyQuote(state.bars, quote, barConfig)
-    let features = state.features
-    for (const bar of applied.completed) features = nextFeatures(features, bar).state
-    state = { ...state, bars: applied.state, features }
-    if ([0, 1, 24, quotes.length - 1].includes(index)) states.push(state)
+    // Both steps change the state in place: keep copies of it.
+    for (const bar of applyQuote(state.bars, quote, barConfig).completed) nextFeatures(state.features, bar)
+    if ([0, 1, 24, quotes.length - 1].includes(index)) states.push(structuredClone(state))
   }
   return states
 }
@@ -93,6 +91,24 @@ test('open bars, a volume carry, nulls and -0 survive the round trip', () => {
   const decoded = decodeProcessorState(encodeProcessorState(state))
   assert.deepEqual(decoded, { ok: true, value: state })
   assert.ok(Object.is(decoded.value.features.rsiGain, -0))
+})
+
+test('a decoded state is not frozen: changed in place, it continues as the encoded one does', async () => {
+  const { quotes } = await bundledSeries('aapl')
+  const original = createProcessorState(quotes[0]!.symbol)
+  const advance = (state: ProcessorState, quote: (typeof quotes)[number]): string[] =>
+    applyQuote(state.bars, quote, barConfig).completed.map((bar) =>
+      JSON.stringify(nextFeatures(state.features, bar).row),
+    )
+  for (const quote of quotes.slice(0, 100)) advance(original, quote)
+  for (const bytes of [encodeProcessorState(original), encodeMessage(original)]) {
+    const decoded = decodeProcessorState(bytes)
+    assert.ok(decoded.ok)
+    const copy = structuredClone(original)
+    for (const quote of quotes.slice(100, 200))
+      assert.deepEqual(advance(decoded.value, quote), advance(copy, quote))
+    assert.deepEqual(decoded.value, copy)
+  }
 })
 
 test('the JSON of older releases is still restored', async () => {
