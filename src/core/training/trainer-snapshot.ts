@@ -7,7 +7,7 @@ import {
 import { err, ok, type Result } from '../contracts/result.ts'
 import { readInputs } from '../model/model-spec.ts'
 import type { TrainerOptions } from './trainer-options.ts'
-import { createModelSlot, createTrainerState, type ModelSlot, type TrainerState } from './trainer-state.ts'
+import { createTrainerState, type TrainerState } from './trainer-state.ts'
 
 type ScoreSumsJson = ModelSnapshot['servedScoreSums']
 type BandJson = ModelSnapshot['models'][number]['band']
@@ -64,24 +64,33 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   const parsed = modelSnapshotSchema.safeParse(snapshot)
   if (!parsed.success) return err(`snapshot of ${snapshot.symbol}: ${describeIssues(parsed.error)}`)
   const saved = parsed.data
-  const models: ModelSlot[] = []
-  for (const spec of options.models) {
+  const savedSlots = options.models.map((spec) => {
     const savedSlot = saved.models.find((candidate) => candidate.id === spec.id)
-    if (savedSlot === undefined || savedSlot.kind !== spec.kind || savedSlot.version !== spec.version) {
-      models.push(createModelSlot(spec))
+    return savedSlot?.kind === spec.kind && savedSlot.version === spec.version ? savedSlot : undefined
+  })
+  const modelStates: unknown[] = []
+  for (const [index, spec] of options.models.entries()) {
+    const savedSlot = savedSlots[index]
+    if (savedSlot === undefined) {
+      modelStates.push(undefined)
       continue
     }
     const modelState = spec.stateSchema.safeParse(savedSlot.state)
     if (!modelState.success) return err(`state of model ${spec.id}: ${describeIssues(modelState.error)}`)
-    const slot = createModelSlot(spec, spec.copy(modelState.data))
-    slot.band.set(savedSlot.band)
-    slot.scores.set(savedSlot.scoreSums)
-    slot.recentLossDiff = savedSlot.recentLossDiff
-    slot.pending = savedSlot.pending ?? Number.NaN
-    models.push(slot)
+    modelStates.push(spec.copy(modelState.data))
   }
-  for (const slot of models) slot.hasInputs = readInputs(saved.lastInputs, slot.spec.features, slot.inputs)
-  const state = createTrainerState(options, saved.symbol, saved.interval, models)
+  const state = createTrainerState(options, saved.symbol, saved.interval, modelStates)
+  const { models } = state
+  for (const [index, slot] of models.entries()) {
+    const savedSlot = savedSlots[index]
+    if (savedSlot !== undefined) {
+      slot.band.set(savedSlot.band)
+      slot.scores.set(savedSlot.scoreSums)
+      slot.recentLossDiff = savedSlot.recentLossDiff
+      slot.pending = savedSlot.pending ?? Number.NaN
+    }
+    slot.hasInputs = readInputs(saved.lastInputs, slot.spec.features, slot.inputs)
+  }
   const served = models.findIndex((slot) => slot.id === saved.served)
   if (served !== -1) state.served = served
   state.version = saved.version

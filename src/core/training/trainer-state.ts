@@ -2,7 +2,8 @@ import type { Interval } from '../contracts/primitives.ts'
 import { initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
 import { initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
-import { emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
+import type { ScoreSums } from '../metrics/score-sums.ts'
+import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
 /** One model's place in a symbol's state; the numbers change in place as rows arrive. */
@@ -47,27 +48,57 @@ export interface TrainerState {
   readonly models: readonly ModelSlot[]
 }
 
-export function createModelSlot(spec: AnyModelSpec, state: unknown = spec.init()): ModelSlot {
+const BAND_LENGTH = 4
+
+/** The numbers of a model slot's arrays: inputs, band and scores. */
+const slotLength = (spec: AnyModelSpec): number =>
+  spec.features.length + BAND_LENGTH + SCORE_SUM_FIELDS.length
+
+/**
+ * A model's slot over `numbers`, which its arrays become views of: the arrays of a symbol share one
+ * buffer, since each typed array of its own costs some 200 bytes of heap besides its numbers.
+ */
+function createModelSlot(spec: AnyModelSpec, numbers: Float64Array, state: unknown): ModelSlot {
+  const width = spec.features.length
+  const band = numbers.subarray(width, width + BAND_LENGTH)
+  band.set(initialConformalBand())
   return {
     id: spec.id,
     spec,
     state,
-    inputs: new Float64Array(spec.features.length).fill(Number.NaN),
+    inputs: numbers.subarray(0, width).fill(Number.NaN),
     hasInputs: false,
-    band: initialConformalBand(),
-    scores: emptyScoreSums(),
+    band,
+    scores: numbers.subarray(width + BAND_LENGTH, width + BAND_LENGTH + SCORE_SUM_FIELDS.length),
     recentLossDiff: 0,
     pending: Number.NaN,
   }
 }
 
-/** A symbol's state before its first row. */
+/**
+ * A symbol's state before its first row; `modelStates[i]`, when given, is the state `options.models[i]`
+ * starts from instead of `init()`.
+ */
 export function createTrainerState(
   options: TrainerOptions,
   symbolName: string,
   barInterval: Interval,
-  models: readonly ModelSlot[] = options.models.map((spec) => createModelSlot(spec)),
+  modelStates: readonly unknown[] = [],
 ): TrainerState {
+  const specs = options.models
+  const numbers = new Float64Array(
+    specs.reduce<number>((sum, spec) => sum + slotLength(spec), SCORE_SUM_FIELDS.length),
+  )
+  let at = SCORE_SUM_FIELDS.length
+  const models = specs.map((spec, index) => {
+    const slot = createModelSlot(
+      spec,
+      numbers.subarray(at, at + slotLength(spec)),
+      modelStates[index] ?? spec.init(),
+    )
+    at += slotLength(spec)
+    return slot
+  })
   return {
     symbol: symbolName,
     interval: barInterval,
@@ -80,7 +111,7 @@ export function createTrainerState(
       0,
       models.findIndex((slot) => slot.id === options.serving.baselineId),
     ),
-    servedScores: emptyScoreSums(),
+    servedScores: numbers.subarray(0, SCORE_SUM_FIELDS.length),
     models,
   }
 }
