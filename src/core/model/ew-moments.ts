@@ -1,10 +1,11 @@
 import { z } from 'zod'
 
+// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
 export const ewMomentsSchema = z
   .object({
+    count: z.number().int().nonnegative(),
     /** Total weight Σρ^k of the observations seen; 0 before the first. */
     weight: z.number().nonnegative(),
-    count: z.number().int().nonnegative(),
     mean: z.array(z.number()),
     /** Weighted sum of squared deviations; the variance is `sumSq / weight`. */
     sumSq: z.array(z.number()),

@@ -10,12 +10,13 @@ export interface MedianModelOptions {
   readonly warmupBars: number
 }
 
+// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
 const medianStateSchema = z
   .object({
+    count: z.number().int().nonnegative(),
     median: z.number(),
     meanSquare: z.number().nonnegative(),
     weight: z.number().nonnegative(),
-    count: z.number().int().nonnegative(),
   })
   .strict()
 

@@ -17,6 +17,13 @@ export interface ModelSpec<S> {
   readonly version: number
   /** Feature names the model reads from a row (empty for naive), in the order of its inputs. */
   readonly features: readonly string[]
+  /**
+   * The state's contract. Where the state has number fields that `update` sets to fractions, the
+   * schema lists its keys in another order than the state objects have them: V8 gives objects
+   * whose keys come in the same order one hidden class, so the schema's shape (which holds zod
+   * objects) would make those fields boxed, and every update would allocate a number that lives as
+   * long as the state (measured: about 1.4 µs a message in garbage collection at 10,000 symbols).
+   */
   readonly stateSchema: z.ZodType<S>
   init(): S
   /** A state that shares nothing with `state`. */
