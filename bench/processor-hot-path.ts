@@ -8,7 +8,11 @@ import { createBarBuilderState, type BarBuilderState } from '../src/core/bars/ba
 import { resolveBarConfig } from '../src/core/bars/resolve-bar-config.ts'
 import type { Bar } from '../src/core/contracts/bar.ts'
 import type { Quote } from '../src/core/contracts/quote.ts'
-import { createFeatureState, type FeatureState } from '../src/core/features/feature-state.ts'
+import {
+  createFeatureState,
+  toFeatureStateJson,
+  type FeatureState,
+} from '../src/core/features/feature-state.ts'
 import { nextFeatures } from '../src/core/features/next-features.ts'
 import { BUNDLED_CSV, loadCsv } from '../src/platform/market-data/load-csv.ts'
 
@@ -185,6 +189,8 @@ for (const [name, quotes] of [
   console.log(`  applyQuote alone:          ${rate(outcome.quotes, barSeconds)} quotes`)
   console.log(`  nextFeatures alone:        ${rate(outcome.rows, featureSeconds)} feature rows`)
   const barBytes = Math.max(...outcome.barStates.map((s) => JSON.stringify(s).length))
-  const featureBytes = Math.max(...outcome.featureStates.map((s) => JSON.stringify(s).length))
+  const featureBytes = Math.max(
+    ...outcome.featureStates.map((s) => JSON.stringify(toFeatureStateJson(s)).length),
+  )
   console.log(`  state per symbol (JSON): bar builder ${barBytes} B, features ${featureBytes} B`)
 }

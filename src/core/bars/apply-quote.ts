@@ -92,6 +92,8 @@ function rememberId(state: BarBuilderState, idHash: number, capacity: number): v
   const ids = state.recentIds
   if (ids.length < capacity) {
     ids.push(idHash)
+    // Full, the ring keeps its size for good: one copy drops the spare room `push` leaves behind.
+    if (ids.length === capacity) state.recentIds = ids.slice()
     return
   }
   ids[state.recentIdsNext % ids.length] = idHash

@@ -10,7 +10,13 @@ import { BollingerBands, EMA, MACD, RSI, SMA } from 'trading-signals'
 import type { Bar } from '../contracts/bar.ts'
 import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
 import { FEATURE_NAMES, type FeatureName } from './feature-names.ts'
-import { createFeatureState, featureStateSchema, type FeatureState } from './feature-state.ts'
+import {
+  createFeatureState,
+  featureStateSchema,
+  fromFeatureStateJson,
+  toFeatureStateJson,
+  type FeatureState,
+} from './feature-state.ts'
 import { nextFeatures } from './next-features.ts'
 
 type Values = Record<FeatureName, number | null>
@@ -173,7 +179,8 @@ for (const { file, symbol, count } of SERIES) {
     const uninterrupted = incremental(bars).rows
     for (const cut of [1, 14, 20, 26, 34, 500, count - 1]) {
       const before = incremental(bars.slice(0, cut)).state
-      const restored = featureStateSchema.parse(JSON.parse(JSON.stringify(before)))
+      const json = JSON.stringify(toFeatureStateJson(before))
+      const restored = fromFeatureStateJson(featureStateSchema.parse(JSON.parse(json)))
       assert.deepEqual(incremental(bars.slice(cut), restored).rows, uninterrupted.slice(cut), `cut at ${cut}`)
     }
   })

@@ -5,15 +5,48 @@ import { FEATURE_VERSION } from './feature-names.ts'
 /** Bars kept in each ring: the longest window (SMA, Bollinger, 20-bar returns, volume z-score). */
 export const FEATURE_WINDOW = 20
 
-const ring = z.array(finite).length(FEATURE_WINDOW)
+const W = FEATURE_WINDOW
 
 /**
- * One symbol's feature state: plain JSON data of about 1.5 KB, restorable with this schema, and
- * changed in place by `nextFeatures` (so not `readonly`: zod would freeze a restored one). The
- * rings are indexed by position modulo 20 and start as zeros, which a window then "removes" at no
- * cost while it fills. `sums` holds four windows of double-double Σx and Σx² (see window-sums.ts):
- * closes at 0, 5-bar returns at 4, 20-bar returns at 8, volumes at 12.
+ * Where each number of a feature state lies in `FeatureState.data`, in the order of the JSON form
+ * below (and of the processor-state changelog layout): the rings and `sums` are runs of 20 and 16.
  */
+export const FEATURE_SLOT = {
+  count: 0,
+  lastStart: 1,
+  closes: 2,
+  returns: 2 + W,
+  volumes: 2 + 2 * W,
+  sums: 2 + 3 * W,
+  ema12: 2 + 3 * W + 16,
+  ema20: 3 + 3 * W + 16,
+  ema26: 4 + 3 * W + 16,
+  macdSignal: 5 + 3 * W + 16,
+  rsiGain: 6 + 3 * W + 16,
+  rsiLoss: 7 + 3 * W + 16,
+  ewmaVar: 8 + 3 * W + 16,
+  length: 9 + 3 * W + 16,
+} as const
+
+/** The numbers that may be absent: NaN in `data`, null in the JSON form. */
+const NULLABLE = ['lastStart', 'ema12', 'ema20', 'ema26', 'macdSignal', 'ewmaVar'] as const
+
+/**
+ * One symbol's feature state, as `nextFeatures` changes it in place: every number in one
+ * Float64Array (`FEATURE_SLOT` says where), NaN where the JSON form has null. One contiguous array
+ * and no boxed numbers, because the processor keeps one per symbol and touches it for every bar.
+ * The rings are indexed by position modulo 20 and start as zeros, which a window then "removes" at
+ * no cost while it fills. `sums` holds four windows of double-double Σx and Σx² (see
+ * window-sums.ts): closes at 0, 5-bar returns at 4, 20-bar returns at 8, volumes at 12.
+ */
+export interface FeatureState {
+  readonly version: typeof FEATURE_VERSION
+  readonly data: Float64Array
+}
+
+const ring = z.array(finite).length(FEATURE_WINDOW).readonly()
+
+/** A feature state as plain JSON data of about 1.5 KB: how it is persisted, restorable with this schema. */
 export const featureStateSchema = z
   .object({
     version: z.literal(FEATURE_VERSION),
@@ -23,7 +56,7 @@ export const featureStateSchema = z
     closes: ring,
     returns: ring,
     volumes: ring,
-    sums: z.array(finite).length(16),
+    sums: z.array(finite).length(16).readonly(),
     /** EMAs seeded with the first close, as trading-signals seeds them. */
     ema12: finite.nullable(),
     ema20: finite.nullable(),
@@ -37,26 +70,51 @@ export const featureStateSchema = z
     ewmaVar: finite.nullable(),
   })
   .strict()
+  .readonly()
 
-export type FeatureState = z.infer<typeof featureStateSchema>
+export type FeatureStateJson = z.infer<typeof featureStateSchema>
 
 /** The state of a symbol that has seen no bar yet. */
 export function createFeatureState(): FeatureState {
-  const zeros = (): number[] => new Array<number>(FEATURE_WINDOW).fill(0)
+  const data = new Float64Array(FEATURE_SLOT.length)
+  for (const name of NULLABLE) data[FEATURE_SLOT[name]] = Number.NaN
+  return { version: FEATURE_VERSION, data }
+}
+
+/** The JSON form of a state: a copy, which later steps leave alone. */
+export function toFeatureStateJson(state: FeatureState): FeatureStateJson {
+  const { data } = state
+  const value = (slot: number): number => data[slot] ?? 0
+  const nullable = (slot: number): number | null => (Number.isNaN(data[slot]) ? null : value(slot))
+  const run = (slot: number, length: number): number[] => Array.from(data.subarray(slot, slot + length))
   return {
-    version: FEATURE_VERSION,
-    count: 0,
-    lastStart: null,
-    closes: zeros(),
-    returns: zeros(),
-    volumes: zeros(),
-    sums: new Array<number>(16).fill(0),
-    ema12: null,
-    ema20: null,
-    ema26: null,
-    macdSignal: null,
-    rsiGain: 0,
-    rsiLoss: 0,
-    ewmaVar: null,
+    version: state.version,
+    count: value(FEATURE_SLOT.count),
+    lastStart: nullable(FEATURE_SLOT.lastStart),
+    closes: run(FEATURE_SLOT.closes, W),
+    returns: run(FEATURE_SLOT.returns, W),
+    volumes: run(FEATURE_SLOT.volumes, W),
+    sums: run(FEATURE_SLOT.sums, 16),
+    ema12: nullable(FEATURE_SLOT.ema12),
+    ema20: nullable(FEATURE_SLOT.ema20),
+    ema26: nullable(FEATURE_SLOT.ema26),
+    macdSignal: nullable(FEATURE_SLOT.macdSignal),
+    rsiGain: value(FEATURE_SLOT.rsiGain),
+    rsiLoss: value(FEATURE_SLOT.rsiLoss),
+    ewmaVar: nullable(FEATURE_SLOT.ewmaVar),
   }
+}
+
+/** The state of a JSON form validated with `featureStateSchema` (its numbers copied). */
+export function fromFeatureStateJson(json: FeatureStateJson): FeatureState {
+  const data = new Float64Array(FEATURE_SLOT.length)
+  data[FEATURE_SLOT.count] = json.count
+  data.set(json.closes, FEATURE_SLOT.closes)
+  data.set(json.returns, FEATURE_SLOT.returns)
+  data.set(json.volumes, FEATURE_SLOT.volumes)
+  data.set(json.sums, FEATURE_SLOT.sums)
+  data[FEATURE_SLOT.rsiGain] = json.rsiGain
+  data[FEATURE_SLOT.rsiLoss] = json.rsiLoss
+  for (const name of NULLABLE) data[FEATURE_SLOT[name]] = json[name] ?? Number.NaN
+  return { version: json.version, data }
 }

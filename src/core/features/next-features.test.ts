@@ -3,7 +3,13 @@ import { test } from 'node:test'
 import { BAR_SCHEMA_VERSION, type Bar } from '../contracts/bar.ts'
 import { featureRowSchema } from '../contracts/feature-row.ts'
 import { FEATURE_NAMES, FEATURE_VERSION, type FeatureName } from './feature-names.ts'
-import { createFeatureState, featureStateSchema } from './feature-state.ts'
+import {
+  createFeatureState,
+  FEATURE_SLOT,
+  featureStateSchema,
+  fromFeatureStateJson,
+  toFeatureStateJson,
+} from './feature-state.ts'
 import { nextFeatures } from './next-features.ts'
 
 const T0 = Date.UTC(2024, 0, 2, 14, 30)
@@ -188,20 +194,39 @@ test('advances the state in place; the rows it returns share nothing with the st
   for (let i = 0; i < 60; i++) {
     const out = nextFeatures(state, bar(i, 100 + Math.sin(i), 1000 + i))
     assert.equal(out.state, state)
-    assert.equal(out.state.count, i + 1)
+    assert.equal(out.state.data[FEATURE_SLOT.count], i + 1)
     rows.push({ row: out.row, json: JSON.stringify(out.row) })
     state = out.state
   }
   for (const { row, json } of rows) assert.equal(JSON.stringify(row), json)
 })
 
-test('a fresh state shares no array with another or within itself', () => {
+test('a fresh state shares its array with no other state', () => {
   const fresh = createFeatureState()
-  const { closes, returns, volumes, sums } = fresh
-  assert.equal(new Set([closes, returns, volumes, sums]).size, 4)
   const other = createFeatureState()
+  assert.notEqual(fresh.data, other.data)
   for (let i = 0; i < 30; i++) nextFeatures(other, bar(i, 100 + i, 1000))
   assert.deepEqual(fresh, createFeatureState())
+})
+
+test('the JSON form of a fresh state: zeros, and null for what NaN stands for in place', () => {
+  const zeros = new Array<number>(20).fill(0)
+  assert.deepEqual(toFeatureStateJson(createFeatureState()), {
+    version: FEATURE_VERSION,
+    count: 0,
+    lastStart: null,
+    closes: zeros,
+    returns: zeros,
+    volumes: zeros,
+    sums: new Array<number>(16).fill(0),
+    ema12: null,
+    ema20: null,
+    ema26: null,
+    macdSignal: null,
+    rsiGain: 0,
+    rsiLoss: 0,
+    ewmaVar: null,
+  })
 })
 
 test('a bar that does not follow the previous one is a broken invariant', () => {
@@ -210,11 +235,13 @@ test('a bar that does not follow the previous one is a broken invariant', () => 
   assert.throws(() => nextFeatures(state, bar(4, 10)), /does not follow/)
 })
 
-test('the state is small, plain JSON and valid against its schema', () => {
+test('the state has a small JSON form, valid against its schema, that converts back to it', () => {
   let state = createFeatureState()
   for (let i = 0; i < 100; i++)
     state = nextFeatures(state, bar(i, 1234.5678 * Math.exp(Math.sin(i) / 10), 1e9 + i)).state
-  const json = JSON.stringify(state)
+  const json = JSON.stringify(toFeatureStateJson(state))
   assert.ok(json.length < 4096, `${json.length} bytes`)
-  assert.deepEqual(featureStateSchema.parse(JSON.parse(json)), state)
+  const parsed = featureStateSchema.parse(JSON.parse(json))
+  assert.equal(parsed.lastStart, T0 + 99 * MINUTE)
+  assert.deepEqual(fromFeatureStateJson(parsed), state)
 })

@@ -3,7 +3,7 @@ import { FEATURE_ROW_SCHEMA_VERSION, type FeatureRow } from '../contracts/featur
 import { INTERVAL_MS } from '../contracts/primitives.ts'
 import { countGapBars } from './count-gap-bars.ts'
 import { FEATURE_VERSION, type FeatureName } from './feature-names.ts'
-import { FEATURE_WINDOW as W, type FeatureState } from './feature-state.ts'
+import { FEATURE_SLOT, FEATURE_WINDOW as W, type FeatureState } from './feature-state.ts'
 import { slideWindowSums, windowScaledDeviation, windowSum, windowSumOfSquares } from './window-sums.ts'
 
 const SHORT = 5
@@ -16,14 +16,18 @@ const K12 = 2 / 13
 const K20 = 2 / 21
 const K26 = 2 / 27
 const K9 = 2 / 10
-const [CLOSES, RET5, RET20, VOLUMES] = [0, 4, 8, 12] as const
+const S = FEATURE_SLOT
+// The four windows of running sums, in `data`.
+const [CLOSES, RET5, RET20, VOLUMES] = [S.sums, S.sums + 4, S.sums + 8, S.sums + 12] as const
 
 /** The return k bars back (1 = this bar's), with m returns seen so far. */
-const lag = (returns: readonly number[], m: number, k: number): number | null =>
-  m >= k ? (returns[(m - k) % W] ?? 0) : null
-const sampleStd = (sums: readonly number[], at: number, size: number): number =>
-  Math.sqrt(windowScaledDeviation(sums, at, size) / (size * (size - 1)))
+const lag = (data: Float64Array, m: number, k: number): number | null =>
+  m >= k ? (data[S.returns + ((m - k) % W)] ?? 0) : null
+const sampleStd = (data: Float64Array, at: number, size: number): number =>
+  Math.sqrt(windowScaledDeviation(data, at, size) / (size * (size - 1)))
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null)
+/** A nullable slot: NaN stands for null. */
+const orNull = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x)
 
 /**
  * Computes the feature row of a completed bar and the state after it, in O(1): every window
@@ -35,30 +39,33 @@ const finiteOrNull = (x: number | null): number | null => (x !== null && Number.
  * copy per bar was garbage that grew with the number of symbols. The row shares nothing with it.
  */
 export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureState; row: FeatureRow } {
-  if (state.lastStart !== null && bar.start <= state.lastStart) {
-    const [at, last] = [bar.start, state.lastStart].map((ms) => new Date(ms).toISOString())
+  const { data } = state
+  const lastStart = orNull(data[S.lastStart])
+  if (lastStart !== null && bar.start <= lastStart) {
+    const [at, last] = [bar.start, lastStart].map((ms) => new Date(ms).toISOString())
     throw new Error(`nextFeatures: the ${bar.symbol} bar at ${at} does not follow the bar at ${last}`)
   }
-  const n = state.count + 1
+  const n = (data[S.count] ?? 0) + 1
   const close = bar.close
   const slot = (n - 1) % W
-  const { closes, returns, volumes, sums } = state
-  const previousClose = n > 1 ? (closes[(n - 2) % W] ?? 0) : 0
-  slideWindowSums(sums, CLOSES, close, closes[slot] ?? 0)
-  closes[slot] = close
-  slideWindowSums(sums, VOLUMES, bar.volume, volumes[slot] ?? 0)
-  volumes[slot] = bar.volume
+  const previousClose = n > 1 ? (data[S.closes + ((n - 2) % W)] ?? 0) : 0
+  slideWindowSums(data, CLOSES, close, data[S.closes + slot] ?? 0)
+  data[S.closes + slot] = close
+  slideWindowSums(data, VOLUMES, bar.volume, data[S.volumes + slot] ?? 0)
+  data[S.volumes + slot] = bar.volume
 
   // Returns: the j-th return (0-based) lives at j % W; m returns so far.
   const m = n - 1
-  let { rsiGain, rsiLoss, ewmaVar } = state
+  let rsiGain = data[S.rsiGain] ?? 0
+  let rsiLoss = data[S.rsiLoss] ?? 0
+  let ewmaVar = orNull(data[S.ewmaVar])
   if (m > 0) {
     const r = Math.log(close / previousClose)
     const j = m - 1
-    slideWindowSums(sums, RET20, r, returns[j % W] ?? 0)
-    slideWindowSums(sums, RET5, r, j >= SHORT ? (returns[(j - SHORT) % W] ?? 0) : 0)
-    returns[j % W] = r
-    if (m === W) ewmaVar = windowSumOfSquares(sums, RET20) / W
+    slideWindowSums(data, RET20, r, data[S.returns + (j % W)] ?? 0)
+    slideWindowSums(data, RET5, r, j >= SHORT ? (data[S.returns + ((j - SHORT) % W)] ?? 0) : 0)
+    data[S.returns + (j % W)] = r
+    if (m === W) ewmaVar = windowSumOfSquares(data, RET20) / W
     else if (ewmaVar !== null) ewmaVar = LAMBDA * ewmaVar + (1 - LAMBDA) * r * r
     const gain = close > previousClose ? close - previousClose : 0
     const loss = close > previousClose ? 0 : previousClose - close
@@ -75,39 +82,39 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     }
   }
 
-  const ema12 = close * K12 + (state.ema12 ?? close) * (1 - K12)
-  const ema20 = close * K20 + (state.ema20 ?? close) * (1 - K20)
-  const ema26 = close * K26 + (state.ema26 ?? close) * (1 - K26)
+  const ema12 = close * K12 + (orNull(data[S.ema12]) ?? close) * (1 - K12)
+  const ema20 = close * K20 + (orNull(data[S.ema20]) ?? close) * (1 - K20)
+  const ema26 = close * K26 + (orNull(data[S.ema26]) ?? close) * (1 - K26)
   const macd = n >= MACD_LONG ? ema12 - ema26 : null
-  const macdSignal = macd === null ? null : macd * K9 + (state.macdSignal ?? macd) * (1 - K9)
+  const macdSignal = macd === null ? null : macd * K9 + (orNull(data[S.macdSignal]) ?? macd) * (1 - K9)
   const hasSignal = n >= MACD_LONG + MACD_SIGNAL - 1
 
   let sma20: number | null = null
   let pctB: number | null = null
   let volumeZ: number | null = null
   if (n >= W) {
-    sma20 = windowSum(sums, CLOSES) / W
-    const sigma = Math.sqrt(windowScaledDeviation(sums, CLOSES, W)) / W
+    sma20 = windowSum(data, CLOSES) / W
+    const sigma = Math.sqrt(windowScaledDeviation(data, CLOSES, W)) / W
     const lower = sma20 - sigma * 2
     const upper = sma20 + sigma * 2
     pctB = sigma > 0 ? (close - lower) / (upper - lower) : null
-    const volumeDeviation = windowScaledDeviation(sums, VOLUMES, W)
+    const volumeDeviation = windowScaledDeviation(data, VOLUMES, W)
     volumeZ =
       volumeDeviation > 0
-        ? (bar.volume - windowSum(sums, VOLUMES) / W) / Math.sqrt(volumeDeviation / (W * (W - 1)))
+        ? (bar.volume - windowSum(data, VOLUMES) / W) / Math.sqrt(volumeDeviation / (W * (W - 1)))
         : null
   }
 
   const values: Record<FeatureName, number | null> = {
-    r1: lag(returns, m, 1),
-    r2: lag(returns, m, 2),
-    r3: lag(returns, m, 3),
-    r4: lag(returns, m, 4),
-    r5: lag(returns, m, 5),
-    retMean5: m >= SHORT ? windowSum(sums, RET5) / SHORT : null,
-    retStd5: m >= SHORT ? sampleStd(sums, RET5, SHORT) : null,
-    retMean20: m >= W ? windowSum(sums, RET20) / W : null,
-    retStd20: m >= W ? sampleStd(sums, RET20, W) : null,
+    r1: lag(data, m, 1),
+    r2: lag(data, m, 2),
+    r3: lag(data, m, 3),
+    r4: lag(data, m, 4),
+    r5: lag(data, m, 5),
+    retMean5: m >= SHORT ? windowSum(data, RET5) / SHORT : null,
+    retStd5: m >= SHORT ? sampleStd(data, RET5, SHORT) : null,
+    retMean20: m >= W ? windowSum(data, RET20) / W : null,
+    retStd20: m >= W ? sampleStd(data, RET20, W) : null,
     ewmaVol: ewmaVar === null ? null : Math.sqrt(ewmaVar),
     closeToSma20: sma20 === null ? null : finiteOrNull(close / sma20 - 1),
     closeToEma20: n >= W ? finiteOrNull(close / ema20 - 1) : null,
@@ -119,17 +126,16 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     volumeZ20: finiteOrNull(volumeZ),
     close,
   }
-  const gapBars =
-    state.lastStart === null ? 0 : countGapBars(state.lastStart, bar.start, INTERVAL_MS[bar.interval])
-  state.count = n
-  state.lastStart = bar.start
-  state.ema12 = ema12
-  state.ema20 = ema20
-  state.ema26 = ema26
-  state.macdSignal = macdSignal
-  state.rsiGain = rsiGain
-  state.rsiLoss = rsiLoss
-  state.ewmaVar = ewmaVar
+  const gapBars = lastStart === null ? 0 : countGapBars(lastStart, bar.start, INTERVAL_MS[bar.interval])
+  data[S.count] = n
+  data[S.lastStart] = bar.start
+  data[S.ema12] = ema12
+  data[S.ema20] = ema20
+  data[S.ema26] = ema26
+  data[S.macdSignal] = macdSignal ?? Number.NaN
+  data[S.rsiGain] = rsiGain
+  data[S.rsiLoss] = rsiLoss
+  data[S.ewmaVar] = ewmaVar ?? Number.NaN
   const row: FeatureRow = {
     schema: FEATURE_ROW_SCHEMA_VERSION,
     symbol: bar.symbol,

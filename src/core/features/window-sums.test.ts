@@ -21,7 +21,7 @@ test('n·Σx² − (Σx)² stays exact to 1e-12 over 200,000 slides of a window 
   const next = random(7)
   const n = 20
   const window: number[] = new Array<number>(n).fill(0)
-  const sums = [0, 0, 0, 0]
+  const sums = new Float64Array(4)
   let naiveSum = 0
   let naiveSquares = 0
   let worst = 0
@@ -50,9 +50,9 @@ test('n·Σx² − (Σx)² stays exact to 1e-12 over 200,000 slides of a window 
 })
 
 test('a window filled from zeros: sums of 1..5 and their squares are exact', () => {
-  const sums = [0, 0, 0, 0, 0, 0, 0, 0]
+  const sums = new Float64Array(8)
   for (const x of [1, 2, 3, 4, 5]) slideWindowSums(sums, 4, x, 0)
-  assert.deepEqual(sums.slice(0, 4), [0, 0, 0, 0])
+  assert.deepEqual([...sums.subarray(0, 4)], [0, 0, 0, 0])
   assert.equal(windowSum(sums, 4), 15)
   assert.equal(windowSumOfSquares(sums, 4), 55)
   assert.equal(windowScaledDeviation(sums, 4, 5), 5 * 55 - 15 * 15)
@@ -62,7 +62,7 @@ test('a window filled from zeros: sums of 1..5 and their squares are exact', () 
 })
 
 test('equal values have no spread, exactly', () => {
-  const sums = [0, 0, 0, 0]
+  const sums = new Float64Array(4)
   for (let i = 0; i < 20; i++) slideWindowSums(sums, 0, 0.1, 0)
   for (let i = 0; i < 1000; i++) slideWindowSums(sums, 0, 0.1, 0.1)
   assert.equal(windowScaledDeviation(sums, 0, 20), 0)

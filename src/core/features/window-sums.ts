@@ -1,6 +1,6 @@
 /**
  * Rolling Σx and Σx² of a window, each kept as an unevaluated sum of two doubles (hi + lo,
- * "double-double", about 106 bits) in four consecutive slots of a flat array: [Σx hi, Σx lo,
+ * "double-double", about 106 bits) in four consecutive slots of a Float64Array: [Σx hi, Σx lo,
  * Σx² hi, Σx² lo]. Squares are formed exactly (Dekker's split) and every add and remove goes
  * through error-free transformations (Knuth's TwoSum), so a slide rounds only at about 2^-106 of
  * the sums: the drift that plagues running sums of squares stays far below double precision for
@@ -20,7 +20,7 @@ function productError(a: number, b: number, p: number): number {
 }
 
 /** sums[at..at+1] += a + b + tiny, with a and b added exactly and the pair renormalised. */
-function accumulate(sums: number[], at: number, a: number, b: number, tiny: number): void {
+function accumulate(sums: Float64Array, at: number, a: number, b: number, tiny: number): void {
   const hi = sums[at] ?? 0
   const s = hi + a
   let v = s - hi
@@ -36,7 +36,7 @@ function accumulate(sums: number[], at: number, a: number, b: number, tiny: numb
 }
 
 /** Slides the window at `sums[at..at+3]` in place: adds `xIn`, removes `xOut` (0 while filling). */
-export function slideWindowSums(sums: number[], at: number, xIn: number, xOut: number): void {
+export function slideWindowSums(sums: Float64Array, at: number, xIn: number, xOut: number): void {
   accumulate(sums, at, xIn, -xOut, 0)
   const inSquare = xIn * xIn
   const outSquare = xOut * xOut
@@ -50,12 +50,12 @@ export function slideWindowSums(sums: number[], at: number, xIn: number, xOut: n
 }
 
 /** Σx of the window, rounded once. */
-export function windowSum(sums: readonly number[], at: number): number {
+export function windowSum(sums: Float64Array, at: number): number {
   return (sums[at] ?? 0) + (sums[at + 1] ?? 0)
 }
 
 /** Σx² of the window, rounded once. */
-export function windowSumOfSquares(sums: readonly number[], at: number): number {
+export function windowSumOfSquares(sums: Float64Array, at: number): number {
   return (sums[at + 2] ?? 0) + (sums[at + 3] ?? 0)
 }
 
@@ -64,7 +64,7 @@ export function windowSumOfSquares(sums: readonly number[], at: number): number 
  * difference is exact whenever it cancels (Sterbenz), so the result keeps full double precision
  * even when the spread is tiny next to the level (closes around 3,000 that move by cents).
  */
-export function windowScaledDeviation(sums: readonly number[], at: number, n: number): number {
+export function windowScaledDeviation(sums: Float64Array, at: number, n: number): number {
   const a = sums[at] ?? 0
   const b = sums[at + 1] ?? 0
   const c = sums[at + 2] ?? 0

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { applyQuote } from '../../core/bars/apply-quote.ts'
 import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
 import { encodeMessage } from '../../core/contracts/decode-message.ts'
+import { FEATURE_SLOT, fromFeatureStateJson, toFeatureStateJson } from '../../core/features/feature-state.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
 import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
 import { createProcessorState, type ProcessorState } from './processor-state.ts'
@@ -86,11 +87,13 @@ test('open bars, a volume carry, nulls and -0 survive the round trip', () => {
       eventTimeMs: -5,
       volumeCarry: { day: 19_000, cumVolume: 123_456 },
     },
-    features: { ...empty.features, rsiGain: -0, ewmaVar: 0.0004 },
+    features: fromFeatureStateJson({ ...toFeatureStateJson(empty.features), rsiGain: -0, ewmaVar: 0.0004 }),
   }
   const decoded = decodeProcessorState(encodeProcessorState(state))
   assert.deepEqual(decoded, { ok: true, value: state })
-  assert.ok(Object.is(decoded.value.features.rsiGain, -0))
+  assert.ok(decoded.ok)
+  assert.ok(Object.is(decoded.value.features.data[FEATURE_SLOT.rsiGain], -0))
+  assert.equal(toFeatureStateJson(decoded.value.features).lastStart, null)
 })
 
 test('a decoded state is not frozen: changed in place, it continues as the encoded one does', async () => {
@@ -101,7 +104,8 @@ test('a decoded state is not frozen: changed in place, it continues as the encod
       JSON.stringify(nextFeatures(state.features, bar).row),
     )
   for (const quote of quotes.slice(0, 100)) advance(original, quote)
-  for (const bytes of [encodeProcessorState(original), encodeMessage(original)]) {
+  const json = encodeMessage({ ...original, features: toFeatureStateJson(original.features) })
+  for (const bytes of [encodeProcessorState(original), json]) {
     const decoded = decodeProcessorState(bytes)
     assert.ok(decoded.ok)
     const copy = structuredClone(original)
@@ -113,14 +117,16 @@ test('a decoded state is not frozen: changed in place, it continues as the encod
 
 test('the JSON of older releases is still restored', async () => {
   const state = (await realStates()).at(-1)!
-  assert.deepEqual(decodeProcessorState(encodeMessage(state)), { ok: true, value: state })
+  const json = encodeMessage({ ...state, features: toFeatureStateJson(state.features) })
+  assert.deepEqual(decodeProcessorState(json), { ok: true, value: state })
 })
 
 test('a broken value is an error naming what is wrong, never a throw', () => {
   const bytes = encodeProcessorState(createProcessorState('AAPL'))
   const withCount = (count: number): Uint8Array => {
     const state = createProcessorState('AAPL')
-    return encodeProcessorState({ ...state, features: { ...state.features, count } })
+    const features = fromFeatureStateJson({ ...toFeatureStateJson(state.features), count })
+    return encodeProcessorState({ ...state, features })
   }
   const withHeaderByte = (source: Uint8Array, at: number, value: number): Uint8Array => {
     const copy = source.slice()

@@ -1,8 +1,8 @@
 import type { OpenBar } from '../../core/bars/bar-builder-state.ts'
 import { decodeMessage, validateMessage } from '../../core/contracts/decode-message.ts'
-import { err, type Result } from '../../core/contracts/result.ts'
-import { FEATURE_WINDOW } from '../../core/features/feature-state.ts'
-import { processorStateSchema, type ProcessorState } from './processor-state.ts'
+import { err, ok, type Result } from '../../core/contracts/result.ts'
+import { FEATURE_SLOT, FEATURE_WINDOW, fromFeatureStateJson } from '../../core/features/feature-state.ts'
+import { processorStateSchema, type ProcessorState, type ProcessorStateJson } from './processor-state.ts'
 
 /**
  * The changelog value of a symbol's processor state: a binary layout rather than JSON, since
@@ -25,7 +25,8 @@ const HEADER_BYTES = 16
 const OPEN_BAR = 12
 const BARS = 5
 const W = FEATURE_WINDOW
-const FEATURES = 2 + 3 * W + 16 + 7
+/** The feature state's numbers, in the order they lie in its `data` (FEATURE_SLOT). */
+const FEATURES = FEATURE_SLOT.length
 const NULLABLE = [
   'open0.cumVolume',
   'open1.cumVolume',
@@ -53,6 +54,15 @@ const BIT = {
   macdSignal: bit('macdSignal'),
   ewmaVar: bit('ewmaVar'),
 } as const
+/** The feature state's slots that hold NaN for none, with their presence bits. */
+const FEATURE_NULLABLE = [
+  [FEATURE_SLOT.lastStart, BIT.lastStart],
+  [FEATURE_SLOT.ema12, BIT.ema12],
+  [FEATURE_SLOT.ema20, BIT.ema20],
+  [FEATURE_SLOT.ema26, BIT.ema26],
+  [FEATURE_SLOT.macdSignal, BIT.macdSignal],
+  [FEATURE_SLOT.ewmaVar, BIT.ewmaVar],
+] as const
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const utf8 = new TextEncoder()
@@ -132,19 +142,13 @@ function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array): v
   f[k++] = bars.recentIdsNext
   presence |= putNullable(f, k++, bars.volumeCarry?.day ?? null, BIT.volumeCarry)
   f[k++] = bars.volumeCarry?.cumVolume ?? 0
-  f[k++] = features.count
-  presence |= putNullable(f, k++, features.lastStart, BIT.lastStart)
-  for (const ring of [features.closes, features.returns, features.volumes, features.sums]) {
-    f.set(ring, k)
-    k += ring.length
+  // The feature state is already in this layout, with NaN where a number is absent.
+  f.set(features.data, k)
+  for (const [slot, flag] of FEATURE_NULLABLE) {
+    if (Number.isNaN(f[k + slot])) f[k + slot] = 0
+    else presence |= flag
   }
-  presence |= putNullable(f, k++, features.ema12, BIT.ema12)
-  presence |= putNullable(f, k++, features.ema20, BIT.ema20)
-  presence |= putNullable(f, k++, features.ema26, BIT.ema26)
-  presence |= putNullable(f, k++, features.macdSignal, BIT.macdSignal)
-  f[k++] = features.rsiGain
-  f[k++] = features.rsiLoss
-  presence |= putNullable(f, k++, features.ewmaVar, BIT.ewmaVar)
+  k += FEATURES
   f.set(bars.recentIds, k)
   k += bars.recentIds.length
   if (k !== count) throw new Error(`encodeProcessorState: wrote ${k} of ${count} numbers`)
@@ -286,10 +290,16 @@ function readState(bytes: Uint8Array): string | { readonly value: unknown } {
  */
 export function decodeProcessorState(bytes: Uint8Array | null): Result<ProcessorState> {
   if (bytes === null || bytes.byteLength === 0) return err('empty message')
-  if (bytes[0] === 0x7b) return decodeMessage(processorStateSchema, bytes)
+  if (bytes[0] === 0x7b) return toState(decodeMessage(processorStateSchema, bytes))
   if (bytes[0] !== MARKER) return err(`not a processor state: first byte 0x${bytes[0]!.toString(16)}`)
   if (bytes[1] !== ENCODING) return err(`unknown processor-state encoding ${String(bytes[1])}`)
   const read = readState(bytes)
   if (typeof read === 'string') return err(read)
-  return validateMessage(processorStateSchema, read.value)
+  return toState(validateMessage(processorStateSchema, read.value))
+}
+
+/** The validated JSON form as the stage keeps it: its feature state in one array. */
+function toState(decoded: Result<ProcessorStateJson>): Result<ProcessorState> {
+  if (!decoded.ok) return decoded
+  return ok({ ...decoded.value, features: fromFeatureStateJson(decoded.value.features) })
 }
