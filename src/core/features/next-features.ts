@@ -20,9 +20,11 @@ const S = FEATURE_SLOT
 // The four windows of running sums, in `data`.
 const [CLOSES, RET5, RET20, VOLUMES] = [S.sums, S.sums + 4, S.sums + 8, S.sums + 12] as const
 
+/** The ring position `k` places before `slot` (0 < k < W). */
+const back = (slot: number, k: number): number => (slot - k + W) % W
 /** The return k bars back (1 = this bar's), with m returns seen so far. */
-const lag = (data: Float64Array, m: number, k: number): number | null =>
-  m >= k ? (data[S.returns + ((m - k) % W)] ?? 0) : null
+const lag = (data: Float64Array, m: number, slot: number, k: number): number | null =>
+  m >= k ? (data[S.returns + back(slot, k)] ?? 0) : null
 const sampleStd = (data: Float64Array, at: number, size: number): number =>
   Math.sqrt(windowScaledDeviation(data, at, size) / (size * (size - 1)))
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null)
@@ -45,16 +47,19 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     const [at, last] = [bar.start, lastStart].map((ms) => new Date(ms).toISOString())
     throw new Error(`nextFeatures: the ${bar.symbol} bar at ${at} does not follow the bar at ${last}`)
   }
-  const n = (data[S.count] ?? 0) + 1
+  const count = data[S.count] ?? 0
+  const n = count + 1
   const close = bar.close
-  const slot = (n - 1) % W
-  const previousClose = n > 1 ? (data[S.closes + ((n - 2) % W)] ?? 0) : 0
+  // This bar's ring position. Every other one is taken from it: the count is a double here, and
+  // `%` on doubles is a slow call where the small integers below take one instruction.
+  const slot = (count % W) | 0
+  const previousClose = n > 1 ? (data[S.closes + back(slot, 1)] ?? 0) : 0
   slideWindowSums(data, CLOSES, close, data[S.closes + slot] ?? 0)
   data[S.closes + slot] = close
   slideWindowSums(data, VOLUMES, bar.volume, data[S.volumes + slot] ?? 0)
   data[S.volumes + slot] = bar.volume
 
-  // Returns: the j-th return (0-based) lives at j % W; m returns so far.
+  // Returns: the j-th return (0-based) lives at j % W; m returns so far, so this one at `slot - 1`.
   const m = n - 1
   let rsiGain = data[S.rsiGain] ?? 0
   let rsiLoss = data[S.rsiLoss] ?? 0
@@ -62,9 +67,9 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
   if (m > 0) {
     const r = Math.log(close / previousClose)
     const j = m - 1
-    slideWindowSums(data, RET20, r, data[S.returns + (j % W)] ?? 0)
-    slideWindowSums(data, RET5, r, j >= SHORT ? (data[S.returns + ((j - SHORT) % W)] ?? 0) : 0)
-    data[S.returns + (j % W)] = r
+    slideWindowSums(data, RET20, r, data[S.returns + back(slot, 1)] ?? 0)
+    slideWindowSums(data, RET5, r, j >= SHORT ? (data[S.returns + back(slot, 1 + SHORT)] ?? 0) : 0)
+    data[S.returns + back(slot, 1)] = r
     if (m === W) ewmaVar = windowSumOfSquares(data, RET20) / W
     else if (ewmaVar !== null) ewmaVar = LAMBDA * ewmaVar + (1 - LAMBDA) * r * r
     const gain = close > previousClose ? close - previousClose : 0
@@ -106,11 +111,11 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
   }
 
   const values: Record<FeatureName, number | null> = {
-    r1: lag(data, m, 1),
-    r2: lag(data, m, 2),
-    r3: lag(data, m, 3),
-    r4: lag(data, m, 4),
-    r5: lag(data, m, 5),
+    r1: lag(data, m, slot, 1),
+    r2: lag(data, m, slot, 2),
+    r3: lag(data, m, slot, 3),
+    r4: lag(data, m, slot, 4),
+    r5: lag(data, m, slot, 5),
     retMean5: m >= SHORT ? windowSum(data, RET5) / SHORT : null,
     retStd5: m >= SHORT ? sampleStd(data, RET5, SHORT) : null,
     retMean20: m >= W ? windowSum(data, RET20) / W : null,
