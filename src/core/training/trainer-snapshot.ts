@@ -15,8 +15,9 @@ type BandJson = ModelSnapshot['models'][number]['band']
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
 
 /**
- * The models-topic message for a symbol: its whole state as plain JSON, sharing nothing with it.
- * Throws when the state has seen no row (there is nothing to publish yet).
+ * A symbol's snapshot, what its models-topic value decodes to (`model-snapshot-codec.ts` writes the
+ * value from the state directly): its whole state as plain data, sharing nothing with it. Throws
+ * when the state has seen no row (there is nothing to publish yet).
  */
 export function toSnapshot(state: TrainerState): ModelSnapshot {
   if (Number.isNaN(state.lastBarStart))
