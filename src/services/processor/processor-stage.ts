@@ -32,7 +32,7 @@ export interface ProcessorStageOptions {
   readonly isClosingOnClock?: boolean
 }
 
-type Entry = { partition: number; readonly state: ProcessorState }
+type Entry = { readonly symbol: string; partition: number; readonly state: ProcessorState }
 
 /**
  * Quotes → bars → features for the symbols of the assigned partitions. Each batch returns the
@@ -64,15 +64,20 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     }
   }
 
-  const emitChangelog = (changed: ReadonlySet<string>, outputs: OutgoingRecord[]): void => {
-    const symbols = [...changed].filter((symbol) => states.has(symbol))
-    const values = encodeProcessorStates(symbols.map((symbol) => states.get(symbol)!.state))
-    for (const [index, symbol] of symbols.entries())
-      outputs.push({ topic: stateTopic, key: symbol, value: values[index]! })
+  /** The changed symbols' states, by entry: looking them up again cost a miss each at thousands of symbols. */
+  const emitChangelog = (changed: ReadonlySet<Entry>, outputs: OutgoingRecord[]): void => {
+    const entries = [...changed]
+    const values = encodeProcessorStates(entries.map((entry) => entry.state))
+    for (const [index, entry] of entries.entries())
+      outputs.push({ topic: stateTopic, key: entry.symbol, value: values[index]! })
   }
 
-  /** Applies one record; returns a dead letter when the record cannot be used. */
-  const apply = (record: BusRecord, outputs: OutgoingRecord[]): OutgoingRecord | undefined => {
+  /** Applies one record, adding the symbol's entry to `changed`; returns a dead letter when the record cannot be used. */
+  const apply = (
+    record: BusRecord,
+    outputs: OutgoingRecord[],
+    changed: Set<Entry>,
+  ): OutgoingRecord | undefined => {
     options.metrics.processed.inc()
     const decoded = decodeMessage(quoteSchema, record.value)
     if (!decoded.ok) return deadLetter(record, 'invalid', decoded.error)
@@ -100,8 +105,14 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
     }
     emitBars(state, applied.completed, outputs)
-    if (entry === undefined) states.set(quote.symbol, { partition: record.partition, state })
-    else entry.partition = record.partition
+    if (entry === undefined) {
+      const created = { symbol: quote.symbol, partition: record.partition, state }
+      states.set(quote.symbol, created)
+      changed.add(created)
+    } else {
+      entry.partition = record.partition
+      changed.add(entry)
+    }
     return undefined
   }
 
@@ -117,7 +128,7 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
         }
         const decoded = decodeProcessorState(record.value)
         if (!decoded.ok) throw new Error(`processor-state of ${record.key} is unreadable: ${decoded.error}`)
-        states.set(record.key, { partition: record.partition, state: decoded.value })
+        states.set(record.key, { symbol: record.key, partition: record.partition, state: decoded.value })
       }
     },
 
@@ -129,11 +140,10 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
 
     process(records: readonly BusRecord[]): OutgoingRecord[] {
       const outputs: OutgoingRecord[] = []
-      const changed = new Set<string>()
+      const changed = new Set<Entry>()
       for (const record of records) {
-        const letter = apply(record, outputs)
-        if (letter === undefined && record.key !== null) changed.add(record.key)
-        else if (letter !== undefined) outputs.push(letter)
+        const letter = apply(record, outputs, changed)
+        if (letter !== undefined) outputs.push(letter)
       }
       emitChangelog(changed, outputs)
       return outputs
@@ -143,13 +153,13 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       ? {
           tick(nowMs: number): OutgoingRecord[] {
             const outputs: OutgoingRecord[] = []
-            const changed = new Set<string>()
+            const changed = new Set<Entry>()
             const watermarkMs = nowMs - options.barConfig.allowedLatenessMs
-            for (const [symbol, entry] of states) {
+            for (const entry of states.values()) {
               const closed = closeDueBars(entry.state.bars, watermarkMs, options.barConfig)
               if (closed.completed.length === 0) continue
               emitBars(entry.state, closed.completed, outputs)
-              changed.add(symbol)
+              changed.add(entry)
             }
             emitChangelog(changed, outputs)
             return outputs

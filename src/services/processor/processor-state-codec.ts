@@ -116,13 +116,19 @@ function putNullable(f: Float64Array, k: number, value: number | null, flag: num
   return value === null ? 0 : flag
 }
 
-/** Writes the state at `bytes[0]`, which must be 8-byte aligned in its buffer. */
-function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array): void {
+/** Views of a whole batch's buffer, made once: per state they were an allocation each. */
+interface BatchViews {
+  readonly numbers: Float64Array
+  readonly header: DataView
+}
+
+/** Writes the state at `bytes[0]`, which must be 8-byte aligned in its buffer (viewed by `views`). */
+function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array, views: BatchViews): void {
   const { bars, features } = state
-  const { count } = layout
-  const f = new Float64Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count)
+  const f = views.numbers
+  const first = (bytes.byteOffset + HEADER_BYTES) / 8
   let presence = 0
-  let k = 0
+  let k = first
   for (const [index, b] of bars.open.entries()) {
     f[k++] = b.start
     f[k++] = b.end
@@ -151,21 +157,23 @@ function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array): v
   k += FEATURES
   f.set(bars.recentIds, k)
   k += bars.recentIds.length
-  if (k !== count) throw new Error(`encodeProcessorState: wrote ${k} of ${count} numbers`)
+  const { count } = layout
+  if (k - first !== count) throw new Error(`encodeProcessorState: wrote ${k - first} of ${count} numbers`)
   if (!isLittleEndian)
     for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
 
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
-  header.setUint8(0, MARKER)
-  header.setUint8(1, ENCODING)
-  header.setUint8(2, state.schema)
-  header.setUint8(3, bars.version)
-  header.setUint8(4, features.version)
-  header.setUint8(5, bars.open.length)
-  header.setUint16(6, bars.recentIds.length, true)
-  header.setUint32(8, presence, true)
-  header.setUint16(12, layout.symbolBytes, true)
-  header.setUint16(14, layout.barsSymbolBytes, true)
+  const { header } = views
+  const at = bytes.byteOffset
+  header.setUint8(at, MARKER)
+  header.setUint8(at + 1, ENCODING)
+  header.setUint8(at + 2, state.schema)
+  header.setUint8(at + 3, bars.version)
+  header.setUint8(at + 4, features.version)
+  header.setUint8(at + 5, bars.open.length)
+  header.setUint16(at + 6, bars.recentIds.length, true)
+  header.setUint32(at + 8, presence, true)
+  header.setUint16(at + 12, layout.symbolBytes, true)
+  header.setUint16(at + 14, layout.barsSymbolBytes, true)
   const textAt = HEADER_BYTES + count * 8
   writeText(bytes, textAt, state.symbol)
   writeText(bytes, textAt + layout.symbolBytes, bars.symbol)
@@ -180,11 +188,12 @@ const align8 = (size: number): number => (size + 7) & ~7
 export function encodeProcessorStates(states: readonly ProcessorState[]): Uint8Array[] {
   const layouts = states.map(layoutOf)
   const buffer = new ArrayBuffer(layouts.reduce((sum, layout) => sum + align8(layout.size), 0))
+  const views = { numbers: new Float64Array(buffer), header: new DataView(buffer) }
   let at = 0
   return states.map((state, index) => {
     const layout = layouts[index]!
     const bytes = new Uint8Array(buffer, at, layout.size)
-    writeState(state, layout, bytes)
+    writeState(state, layout, bytes, views)
     at += align8(layout.size)
     return bytes
   })
