@@ -1,11 +1,12 @@
 import { z } from 'zod'
 
+// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
 export const rlsSchema = z
   .object({
+    updates: z.number().int().nonnegative(),
     theta: z.array(z.number()),
     /** The inverse-information matrix P, upper triangle packed row by row (it is symmetric). */
     p: z.array(z.number()),
-    updates: z.number().int().nonnegative(),
     /** Times P was reset to P0 because it stopped being usable (non-finite, non-positive or wound up). */
     resets: z.number().int().nonnegative(),
   })
