@@ -1,6 +1,6 @@
 // One scale measurement in a fresh process (run with --expose-gc by measure-scale.ts): a stage of
 // the processor or the trainer, called directly as its service loop calls it, with N symbols.
-// Prints one JSON line: cost per message, state bytes per symbol, heap per symbol, RSS.
+// Prints one JSON line: cost per message, state bytes per symbol, memory per symbol, RSS.
 import { performance } from 'node:perf_hooks'
 import { Registry } from 'prom-client'
 import { resolveBarConfig } from '../../src/core/bars/resolve-bar-config.ts'
@@ -39,9 +39,18 @@ export interface ScaleFigures extends ScaleJob {
   /** Encoded size of each symbol's latest changelog value: processor-state or model snapshot (both binary). */
   readonly stateBytesMean: number
   readonly stateBytesMax: number
-  /** Growth of the heap (after GC) from no state to every symbol warmed up, per symbol. */
-  readonly heapBytesPerSymbol: number
+  /**
+   * Growth of the memory (after GC) from no state to every symbol warmed up, per symbol: the V8
+   * heap plus ArrayBuffer memory, which holds typed-array state off the heap.
+   */
+  readonly memoryBytesPerSymbol: number
   readonly rssBytes: number
+}
+
+/** What state can occupy: the V8 heap and the ArrayBuffers off it (typed arrays' storage). */
+const stateMemory = (): number => {
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
 }
 
 const gc = (): void => {
@@ -117,11 +126,11 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
   }
 
   gc()
-  const heapBefore = process.memoryUsage().heapUsed
+  const memoryBefore = stateMemory()
   for (let left = job.warmBars * job.symbols; left > 0; left -= job.batchSize)
     stage.process(nextBatch(Math.min(left, job.batchSize)))
   gc()
-  const heapAfter = process.memoryUsage().heapUsed
+  const memoryAfter = stateMemory()
 
   const stateBytes = new Map<string, number>()
   let changelogRecords = 0
@@ -144,7 +153,7 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
     changelogPerMessage: changelogRecords / job.measuredMessages,
     stateBytesMean: sizes.reduce((sum, size) => sum + size, 0) / sizes.length,
     stateBytesMax: Math.max(...sizes),
-    heapBytesPerSymbol: (heapAfter - heapBefore) / job.symbols,
+    memoryBytesPerSymbol: (memoryAfter - memoryBefore) / job.symbols,
     rssBytes: process.memoryUsage().rss,
   }
 }
