@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
+import { Counter, Registry } from 'prom-client'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
 import { realSeriesSteps } from './fixtures/real-series-steps.ts'
@@ -31,6 +32,30 @@ test('startPredictionService serves what the topics hold once restored, and stop
   } finally {
     controller.abort()
     await service.stopped
+    await service.close()
+    await bus.close()
+  }
+})
+
+test('/metrics also serves the metrics of the stages in the same process (quotecast run)', async () => {
+  const bus = new MemoryBus()
+  const stageMetrics = new Registry()
+  new Counter({ name: 'quotecast_trainer_rows_total', help: 'rows', registers: [stageMetrics] }).inc(3)
+  const service = await startPredictionService({
+    bus,
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+    stageMetrics,
+  })
+  try {
+    const lines = (await service.app.inject({ url: '/metrics' })).body.split('\n')
+    assert.ok(lines.includes('quotecast_trainer_rows_total 3'), 'the stage counter is missing')
+    assert.ok(
+      lines.some((line) => line.startsWith('quotecast_predictor_view_size')),
+      'the own metrics are missing',
+    )
+  } finally {
     await service.close()
     await bus.close()
   }

@@ -8,6 +8,7 @@ import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
 import { createModelPredictor } from './predict/create-model-predictor.ts'
 import { createViews, type PredictorViews } from './views/create-views.ts'
 import { materialiseViews } from './views/materialise-views.ts'
+import type { Registry } from 'prom-client'
 
 export interface PredictionServiceOptions {
   readonly bus: Bus
@@ -25,6 +26,8 @@ export interface PredictionServiceOptions {
   /** Bars (and predictions) kept per symbol. Default 2,000. */
   readonly maxBarsPerSymbol?: number
   readonly now?: () => number
+  /** Metrics of the stages running in this process (`quotecast run`), served beside the service's own. */
+  readonly stageMetrics?: Registry
 }
 
 export interface PredictionService {
@@ -62,6 +65,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
   const app = await buildApp({
     views,
     metrics,
+    ...(options.stageMetrics === undefined ? {} : { stageMetrics: options.stageMetrics }),
     predict: createModelPredictor(),
     isReady: () => isReady,
     logger: options.logger.child({ component: 'http' }),

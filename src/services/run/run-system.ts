@@ -67,6 +67,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
     partitions: options.partitions,
     corsOrigin: options.corsOrigin,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    stageMetrics: registry,
   })
   options.onListening?.(service.url)
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Fastify, { LogController } from 'fastify'
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
+import { Registry } from 'prom-client'
 import type { PredictorMetrics } from '../metrics/create-predictor-metrics.ts'
 import type { PredictWithModel } from '../predict/create-model-predictor.ts'
 import type { PredictorViews } from '../views/create-views.ts'
@@ -25,6 +26,8 @@ import { symbolRoutes } from './routes/symbol-routes.ts'
 export interface AppOptions {
   readonly views: PredictorViews
   readonly metrics: PredictorMetrics
+  /** Metrics of other stages in this process (`quotecast run`), served with the app's at /metrics. */
+  readonly stageMetrics?: Registry
   readonly predict: PredictWithModel
   /** False until the views are restored: the API answers 503 and /readyz says starting. */
   readonly isReady?: () => boolean
@@ -87,7 +90,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   await registerDocs(app)
-  await app.register(healthRoutes, { isReady, registry: options.metrics.registry })
+  const registry =
+    options.stageMetrics === undefined
+      ? options.metrics.registry
+      : Registry.merge([options.metrics.registry, options.stageMetrics])
+  await app.register(healthRoutes, { isReady, registry })
 
   const deps = { views: options.views, isReady, predict: options.predict }
   await app.register(
