@@ -1,3 +1,10 @@
+import {
+  float64sToLittleEndian,
+  readFloat64s,
+  readUtf8,
+  utf8Length,
+  writeUtf8,
+} from '../contracts/binary-value.ts'
 import { validateMessage } from '../contracts/decode-message.ts'
 import {
   MODEL_SNAPSHOT_SCHEMA_VERSION,
@@ -40,21 +47,13 @@ const SUMS = SCORE_SUM_FIELDS.length
 const TOP = 7 + SUMS
 const PER_MODEL = 7 + SUMS
 
-const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const utf8 = new TextEncoder()
-const utf8Strict = new TextDecoder('utf-8', { fatal: true })
 
-const utf8Length = (text: string): number => {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return utf8.encode(text).length
-  return text.length
-}
-
-/** Writes `text` after its u16 byte count at `at`; symbols are short and ASCII, which skips the encoder. */
+/** Writes `text`, `length` bytes of UTF-8, after its u16 byte count at `at`; returns where it ends. */
 function writeText(bytes: Uint8Array, at: number, text: string, length: number): number {
   bytes[at] = length & 0xff
   bytes[at + 1] = length >>> 8
-  if (length !== text.length) utf8.encodeInto(text, bytes.subarray(at + 2, at + 2 + length))
-  else for (let i = 0; i < length; i++) bytes[at + 2 + i] = text.charCodeAt(i)
+  writeUtf8(bytes, at + 2, text)
   return at + 2 + length
 }
 
@@ -181,8 +180,7 @@ function writePlan(plan: Plan, bytes: Uint8Array): void {
     k = writeStateNumbers(layouts[index]!, slot.state, f, k)
   }
   if (k !== count) throw new Error(`encodeModelSnapshot: wrote ${k} of ${count} numbers`)
-  if (!isLittleEndian)
-    for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
+  float64sToLittleEndian(bytes, HEADER_BYTES, count)
 
   const textAt = HEADER_BYTES + count * 8
   const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
@@ -224,20 +222,6 @@ export function encodeModelSnapshot(state: TrainerState): Uint8Array {
   return bytes!
 }
 
-/** UTF-8 from `start` to `end`, undefined when it is not; short ASCII (symbols, names) skips the decoder. */
-function readText(bytes: Uint8Array, start: number, end: number): string | undefined {
-  if (end - start <= 64) {
-    let text = ''
-    for (let i = start; i < end && bytes[i]! < 0x80; i++) text += String.fromCharCode(bytes[i]!)
-    if (text.length === end - start) return text
-  }
-  try {
-    return utf8Strict.decode(bytes.subarray(start, end))
-  } catch {
-    return undefined
-  }
-}
-
 /** The texts of a value in order, or what is wrong with them. */
 function readTexts(bytes: Uint8Array, at: number, count: number): string | string[] {
   const texts: string[] = []
@@ -245,7 +229,7 @@ function readTexts(bytes: Uint8Array, at: number, count: number): string | strin
     if (at + 2 > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
     const end = at + 2 + (bytes[at]! | (bytes[at + 1]! << 8))
     if (end > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
-    const text = readText(bytes, at + 2, end)
+    const text = readUtf8(bytes, at + 2, end)
     if (text === undefined) return `model snapshot text ${index} of ${count} is not UTF-8`
     texts.push(text)
     at = end
@@ -289,10 +273,7 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
     expected += PER_MODEL + layout.value.count
   }
   if (count !== expected) return `model snapshot of ${count} numbers, its models take ${expected}`
-  // A copy: the value may sit at any offset of a fetched buffer, and float64 reads need alignment.
-  const numbers = bytes.slice(HEADER_BYTES, HEADER_BYTES + count * 8)
-  if (!isLittleEndian) for (let at = 0; at < numbers.length; at += 8) numbers.subarray(at, at + 8).reverse()
-  const f = new Float64Array(numbers.buffer)
+  const f = readFloat64s(bytes, HEADER_BYTES, count)
   const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
   const many = (at: number, length: number): number[] => numbersAt(f, at, length)
   const lastInputs: Record<string, number | null> = {}

@@ -1,4 +1,11 @@
 import type { OpenBar } from '../../core/bars/bar-builder-state.ts'
+import {
+  float64sToLittleEndian,
+  readFloat64s,
+  readUtf8,
+  utf8Length,
+  writeUtf8,
+} from '../../core/contracts/binary-value.ts'
 import { decodeMessage, validateMessage } from '../../core/contracts/decode-message.ts'
 import { err, ok, type Result } from '../../core/contracts/result.ts'
 import { FEATURE_SLOT, FEATURE_WINDOW, fromFeatureStateJson } from '../../core/features/feature-state.ts'
@@ -63,25 +70,6 @@ const FEATURE_NULLABLE = [
   [FEATURE_SLOT.macdSignal, BIT.macdSignal],
   [FEATURE_SLOT.ewmaVar, BIT.ewmaVar],
 ] as const
-
-const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
-const utf8 = new TextEncoder()
-const utf8Strict = new TextDecoder('utf-8', { fatal: true })
-
-/** Writes `text` at `at`: symbols are short and ASCII, which skips the encoder; returns the bytes written. */
-function writeText(bytes: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 0x80) return utf8.encodeInto(text, bytes.subarray(at)).written
-    bytes[at + i] = code
-  }
-  return text.length
-}
-
-const utf8Length = (text: string): number => {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return utf8.encode(text).length
-  return text.length
-}
 
 interface Layout {
   readonly count: number
@@ -159,8 +147,7 @@ function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array, vi
   k += bars.recentIds.length
   const { count } = layout
   if (k - first !== count) throw new Error(`encodeProcessorState: wrote ${k - first} of ${count} numbers`)
-  if (!isLittleEndian)
-    for (let at = HEADER_BYTES; at < HEADER_BYTES + count * 8; at += 8) bytes.subarray(at, at + 8).reverse()
+  float64sToLittleEndian(bytes, HEADER_BYTES, count)
 
   const { header } = views
   const at = bytes.byteOffset
@@ -175,8 +162,8 @@ function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array, vi
   header.setUint16(at + 12, layout.symbolBytes, true)
   header.setUint16(at + 14, layout.barsSymbolBytes, true)
   const textAt = HEADER_BYTES + count * 8
-  writeText(bytes, textAt, state.symbol)
-  writeText(bytes, textAt + layout.symbolBytes, bars.symbol)
+  writeUtf8(bytes, textAt, state.symbol)
+  writeUtf8(bytes, textAt + layout.symbolBytes, bars.symbol)
 }
 
 const align8 = (size: number): number => (size + 7) & ~7
@@ -219,10 +206,7 @@ function readState(bytes: Uint8Array): string | { readonly value: unknown } {
   const size = HEADER_BYTES + count * 8 + symbolBytes + barsSymbolBytes
   if (bytes.byteLength !== size)
     return `processor state of ${bytes.byteLength} bytes, its header says ${size}`
-  // A copy: the value may sit at any offset of a fetched buffer, and float64 reads need alignment.
-  const numbers = bytes.slice(HEADER_BYTES, HEADER_BYTES + count * 8)
-  if (!isLittleEndian) for (let at = 0; at < numbers.length; at += 8) numbers.subarray(at, at + 8).reverse()
-  const f = new Float64Array(numbers.buffer)
+  const f = readFloat64s(bytes, HEADER_BYTES, count)
   let k = 0
   const next = (): number => f[k++]!
   const nextNullable = (name: (typeof NULLABLE)[number]): number | null => {
@@ -272,14 +256,10 @@ function readState(bytes: Uint8Array): string | { readonly value: unknown } {
   }
   const recentIds = many(idCount)
   const textAt = HEADER_BYTES + count * 8
-  let symbol: string
-  let barsSymbol: string
-  try {
-    symbol = utf8Strict.decode(bytes.subarray(textAt, textAt + symbolBytes))
-    barsSymbol = utf8Strict.decode(bytes.subarray(textAt + symbolBytes))
-  } catch {
+  const symbol = readUtf8(bytes, textAt, textAt + symbolBytes)
+  const barsSymbol = readUtf8(bytes, textAt + symbolBytes, bytes.byteLength)
+  if (symbol === undefined || barsSymbol === undefined)
     return 'processor state has a symbol that is not UTF-8'
-  }
   const bars = {
     version: header.getUint8(3),
     symbol: barsSymbol,
