@@ -29,7 +29,7 @@ export const FEATURE_SLOT = {
 } as const
 
 /** The numbers that may be absent: NaN in `data`, null in the JSON form. */
-const NULLABLE = ['lastStart', 'ema12', 'ema20', 'ema26', 'macdSignal', 'ewmaVar'] as const
+export const FEATURE_NULLABLE = ['lastStart', 'ema12', 'ema20', 'ema26', 'macdSignal', 'ewmaVar'] as const
 
 /**
  * One symbol's feature state, as `nextFeatures` changes it in place: every number in one
@@ -77,7 +77,7 @@ export type FeatureStateJson = z.infer<typeof featureStateSchema>
 /** The state of a symbol that has seen no bar yet. */
 export function createFeatureState(): FeatureState {
   const data = new Float64Array(FEATURE_SLOT.length)
-  for (const name of NULLABLE) data[FEATURE_SLOT[name]] = Number.NaN
+  for (const name of FEATURE_NULLABLE) data[FEATURE_SLOT[name]] = Number.NaN
   return { version: FEATURE_VERSION, data }
 }
 
@@ -115,6 +115,6 @@ export function fromFeatureStateJson(json: FeatureStateJson): FeatureState {
   data.set(json.sums, FEATURE_SLOT.sums)
   data[FEATURE_SLOT.rsiGain] = json.rsiGain
   data[FEATURE_SLOT.rsiLoss] = json.rsiLoss
-  for (const name of NULLABLE) data[FEATURE_SLOT[name]] = json[name] ?? Number.NaN
+  for (const name of FEATURE_NULLABLE) data[FEATURE_SLOT[name]] = json[name] ?? Number.NaN
   return { version: json.version, data }
 }

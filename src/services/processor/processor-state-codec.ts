@@ -8,7 +8,12 @@ import {
 } from '../../core/contracts/binary-value.ts'
 import { decodeMessage, validateMessage } from '../../core/contracts/decode-message.ts'
 import { err, ok, type Result } from '../../core/contracts/result.ts'
-import { FEATURE_SLOT, FEATURE_WINDOW, fromFeatureStateJson } from '../../core/features/feature-state.ts'
+import {
+  FEATURE_NULLABLE,
+  FEATURE_SLOT,
+  FEATURE_WINDOW,
+  fromFeatureStateJson,
+} from '../../core/features/feature-state.ts'
 import { processorStateSchema, type ProcessorState, type ProcessorStateJson } from './processor-state.ts'
 
 /**
@@ -54,22 +59,9 @@ const BIT = {
   closedThroughMs: bit('closedThroughMs'),
   eventTimeMs: bit('eventTimeMs'),
   volumeCarry: bit('volumeCarry'),
-  lastStart: bit('lastStart'),
-  ema12: bit('ema12'),
-  ema20: bit('ema20'),
-  ema26: bit('ema26'),
-  macdSignal: bit('macdSignal'),
-  ewmaVar: bit('ewmaVar'),
 } as const
 /** The feature state's slots that hold NaN for none, with their presence bits. */
-const FEATURE_NULLABLE = [
-  [FEATURE_SLOT.lastStart, BIT.lastStart],
-  [FEATURE_SLOT.ema12, BIT.ema12],
-  [FEATURE_SLOT.ema20, BIT.ema20],
-  [FEATURE_SLOT.ema26, BIT.ema26],
-  [FEATURE_SLOT.macdSignal, BIT.macdSignal],
-  [FEATURE_SLOT.ewmaVar, BIT.ewmaVar],
-] as const
+const FEATURE_NULLABLE_SLOTS = FEATURE_NULLABLE.map((name) => [FEATURE_SLOT[name], bit(name)] as const)
 
 interface Layout {
   readonly count: number
@@ -138,7 +130,7 @@ function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array, vi
   f[k++] = bars.volumeCarry?.cumVolume ?? 0
   // The feature state is already in this layout, with NaN where a number is absent.
   f.set(features.data, k)
-  for (const [slot, flag] of FEATURE_NULLABLE) {
+  for (const [slot, flag] of FEATURE_NULLABLE_SLOTS) {
     if (Number.isNaN(f[k + slot])) f[k + slot] = 0
     else presence |= flag
   }
