@@ -2,6 +2,7 @@
 // the processor or the trainer, called directly as its service loop calls it, with N symbols.
 // Prints one JSON line: cost per message, state bytes per symbol, memory per symbol, RSS.
 import { performance } from 'node:perf_hooks'
+import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { resolveBarConfig } from '../../src/core/bars/resolve-bar-config.ts'
 import { encodeMessage } from '../../src/core/contracts/decode-message.ts'
@@ -11,7 +12,8 @@ import { createSymbolTrainer } from '../../src/core/training/create-symbol-train
 import { featureRowsOf } from '../../src/core/training/feature-rows-of.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import { MemoryBus } from '../../src/platform/bus/memory-bus.ts'
-import type { PartitionedStage } from '../../src/platform/stream/run-partitioned-loop.ts'
+import { createStageDriver } from '../../src/platform/stream/create-stage-driver.ts'
+import type { PartitionedStage } from '../../src/platform/stream/partitioned-stage.ts'
 import { createProcessorMetrics } from '../../src/services/processor/processor-metrics.ts'
 import { createProcessorStage } from '../../src/services/processor/processor-stage.ts'
 import { createTrainerMetrics } from '../../src/services/trainer/trainer-metrics.ts'
@@ -99,7 +101,8 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
   const makeMessage = messageMaker(job.stage, specs)
   const topic = job.stage === 'processor' ? TOPICS.quotes : TOPICS.features
   const changelog = job.stage === 'processor' ? TOPICS.processorState : TOPICS.models
-  const stage = createStage(job.stage)
+  // As the loop drives it: process, then the store's changelog (the batch's states encoded).
+  const stage = createStageDriver(createStage(job.stage), pino({ level: 'silent' }))
   let offset = 0n
   let k = 0
   let next = 0
@@ -128,7 +131,7 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
   gc()
   const memoryBefore = stateMemory()
   for (let left = job.warmBars * job.symbols; left > 0; left -= job.batchSize)
-    stage.process(nextBatch(Math.min(left, job.batchSize)))
+    stage.step(nextBatch(Math.min(left, job.batchSize)), 0)
   gc()
   const memoryAfter = stateMemory()
 
@@ -138,7 +141,7 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
   for (let left = job.measuredMessages; left > 0; left -= job.batchSize) {
     const batch = nextBatch(Math.min(left, job.batchSize))
     const started = performance.now()
-    const outputs = stage.process(batch)
+    const outputs = stage.step(batch, 0)
     elapsedMs += performance.now() - started
     for (const output of outputs) {
       if (output.topic !== changelog) continue

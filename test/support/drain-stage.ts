@@ -1,6 +1,8 @@
+import { pino } from 'pino'
 import type { Bus, BusRecord, OutgoingRecord } from '../../src/platform/bus/bus.ts'
 import { produceAndCommit } from '../../src/platform/bus/bus.ts'
-import type { PartitionedStage } from '../../src/platform/stream/run-partitioned-loop.ts'
+import { createStageDriver } from '../../src/platform/stream/create-stage-driver.ts'
+import type { PartitionedStage } from '../../src/platform/stream/partitioned-stage.ts'
 
 /**
  * Drives a stage as its service loop does (poll, process, one transaction), batch by batch,
@@ -13,15 +15,13 @@ export async function drainStage(
   options: { groupId: string; topic: string; maxRecords: number; restartAfter?: readonly number[] },
 ): Promise<void> {
   const restarts = new Set(options.restartAfter ?? [])
+  const driver = createStageDriver(stage, pino({ level: 'silent' }))
   const open = () =>
     bus.consumer({
       groupId: options.groupId,
       topics: [options.topic],
-      onAssigned: (partitions) => stage.restore(partitions),
-      onRevoked: (partitions) => {
-        stage.forget(partitions)
-        return Promise.resolve()
-      },
+      onAssigned: driver.onAssigned,
+      onRevoked: driver.onRevoked,
     })
   let consumer = await open()
   for (let batch = 0; ; batch++) {
@@ -29,11 +29,11 @@ export async function drainStage(
       maxRecords: options.maxRecords,
       maxWaitMs: 20,
     })
-    if (records.length === 0) break
-    const outputs: readonly OutgoingRecord[] = stage.process(records)
+    const outputs: readonly OutgoingRecord[] = driver.step(records, 0)
+    if (records.length === 0 && outputs.length === 0) break
     await produceAndCommit(consumer, outputs, records)
     if (restarts.has(batch)) {
-      stage.forget('all')
+      driver.forgetAll()
       await consumer.close()
       consumer = await open()
     }

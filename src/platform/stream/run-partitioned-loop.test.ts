@@ -1,44 +1,44 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import type { Bus, BusConsumer, BusRecord, OutgoingRecord, TopicPartition } from '../bus/bus.ts'
+import { decodeMessage } from '../../core/contracts/decode-message.ts'
+import { deadLetterSchema } from '../../core/contracts/dead-letter.ts'
+import { err, ok } from '../../core/contracts/result.ts'
+import type { Bus, BusConsumer, OutgoingRecord } from '../bus/bus.ts'
 import { MemoryBus } from '../bus/memory-bus.ts'
-import { runPartitionedLoop, type PartitionedStage } from './run-partitioned-loop.ts'
+import { partitionForKey } from '../bus/murmur2.ts'
+import { createChangeloggedStore } from './changelogged-store.ts'
+import type { PartitionedStage } from './partitioned-stage.ts'
+import { runPartitionedLoop } from './run-partitioned-loop.ts'
 
 const text = (bytes: Uint8Array | null): string => new TextDecoder().decode(bytes ?? new Uint8Array())
 const bytes = (value: string): Uint8Array => new TextEncoder().encode(value)
 
-/** Counts each key's records: outputs `key:n`, and keeps the counts in a changelog topic. */
+/** Counts each key's records: outputs `key:n`, and keeps the counts in a store logged to `counts`. */
 function countingStage(bus: Bus): PartitionedStage {
-  const counts = new Map<string, { partition: number; count: number }>()
+  const counts = createChangeloggedStore<number>({
+    bus,
+    topic: 'counts',
+    codec: {
+      encodeAll: (values) => values.map((count) => bytes(String(count))),
+      decode: (value) => {
+        const count = Number(text(value))
+        return Number.isSafeInteger(count) ? ok(count) : err(`not a count: ${text(value)}`)
+      },
+    },
+    service: 'counting',
+    topicPrefix: '',
+    now: () => 0,
+  })
   return {
-    async restore(partitions: readonly TopicPartition[]) {
-      const records = await bus.readToEnd(
-        'counts',
-        partitions.map((tp) => tp.partition),
-      )
-      for (const record of records)
-        counts.set(record.key ?? '', { partition: record.partition, count: Number(text(record.value)) })
-    },
-    forget(partitions) {
-      if (partitions === 'all') return counts.clear()
-      const lost = new Set(partitions.map((tp) => tp.partition))
-      for (const [key, entry] of counts) if (lost.has(entry.partition)) counts.delete(key)
-    },
-    process(records: readonly BusRecord[]): OutgoingRecord[] {
-      const outputs: OutgoingRecord[] = []
-      const changed = new Set<string>()
-      for (const record of records) {
+    stores: [counts],
+    process: (records) =>
+      records.map((record) => {
         const key = record.key ?? ''
-        const count = (counts.get(key)?.count ?? 0) + 1
-        counts.set(key, { partition: record.partition, count })
-        changed.add(key)
-        outputs.push({ topic: 'out', key, value: bytes(`${key}:${count}`) })
-      }
-      for (const key of changed)
-        outputs.push({ topic: 'counts', key, value: bytes(String(counts.get(key)?.count)) })
-      return outputs
-    },
+        const count = (counts.get(key) ?? 0) + 1
+        counts.put(key, count, record.partition)
+        return { topic: 'out', key, value: bytes(`${key}:${count}`) }
+      }),
   }
 }
 
@@ -77,9 +77,15 @@ function withFailingCommits(bus: MemoryBus, failing: ReadonlySet<number>): Bus {
   }
 }
 
-async function runCounting(options: { failing: ReadonlySet<number>; isExactlyOnce: boolean }) {
+async function runCounting(options: {
+  failing: ReadonlySet<number>
+  isExactlyOnce: boolean
+  changelog?: readonly OutgoingRecord[]
+}) {
   const memory = new MemoryBus()
-  await memory.ensureTopics(['in', 'out', 'counts'].map((name) => ({ name, partitions: 3, configs: {} })))
+  const topics = ['in', 'out', 'counts', 'dead-letters']
+  await memory.ensureTopics(topics.map((name) => ({ name, partitions: 3, configs: {} })))
+  if (options.changelog !== undefined) await memory.produce(options.changelog)
   const keys = ['a', 'b', 'c', 'd', 'e']
   const input = Array.from({ length: 400 }, (_, i) => ({
     topic: 'in',
@@ -106,21 +112,60 @@ async function runCounting(options: { failing: ReadonlySet<number>; isExactlyOnc
     },
   })
   const out = await memory.readToEnd('out')
-  return out.map((record) => text(record.value)).sort()
+  const deadLetters = (await memory.readToEnd('dead-letters')).map((record) => {
+    const letter = decodeMessage(deadLetterSchema, record.value)
+    assert.ok(letter.ok)
+    const { sourceTopic, partition, offset, key, reason, service } = letter.value
+    return { sourceTopic, partition, offset, key, reason, service }
+  })
+  const counts = (await memory.readToEnd('counts')).map((record) => [record.key, text(record.value)] as const)
+  return { outputs: out.map((record) => text(record.value)).sort(), deadLetters, counts }
 }
 
 test('each output is published once, failed commits included', async () => {
   const expected = ['a', 'b', 'c', 'd', 'e']
     .flatMap((key) => Array.from({ length: 80 }, (_, i) => `${key}:${i + 1}`))
     .sort()
-  assert.deepEqual(await runCounting({ failing: new Set(), isExactlyOnce: true }), expected)
+  assert.deepEqual((await runCounting({ failing: new Set(), isExactlyOnce: true })).outputs, expected)
   // A failed commit drops the in-memory state: it is restored from the changelog and the batch
   // is done again, so nothing is lost and nothing is published twice.
-  assert.deepEqual(await runCounting({ failing: new Set([1, 2, 5]), isExactlyOnce: true }), expected)
+  const failed = await runCounting({ failing: new Set([1, 2, 5]), isExactlyOnce: true })
+  assert.deepEqual(failed.outputs, expected)
+  assert.deepEqual(failed.deadLetters, [])
+})
+
+test('an unreadable changelog value is dead-lettered once, its key starts fresh and the others go on', async () => {
+  const changelog = [
+    { topic: 'counts', key: 'a', value: bytes('{garbage') },
+    { topic: 'counts', key: 'b', value: bytes('1000') },
+  ]
+  const partitionOfA = partitionForKey('a', 3)
+  const expected = ['a', 'b', 'c', 'd', 'e']
+    .flatMap((key) => Array.from({ length: 80 }, (_, i) => `${key}:${i + 1 + (key === 'b' ? 1000 : 0)}`))
+    .sort()
+  // The first transaction, which carries the dead letter, fails: the restore after it finds the
+  // value again, and the dead letter is committed once, with the next transaction.
+  for (const failing of [new Set<number>(), new Set([0, 3])]) {
+    const run = await runCounting({ failing, isExactlyOnce: true, changelog })
+    assert.deepEqual(run.outputs, expected)
+    assert.deepEqual(run.deadLetters, [
+      {
+        sourceTopic: 'counts',
+        partition: partitionOfA,
+        offset: '0',
+        key: 'a',
+        reason: 'unreadable counts value, its key starts fresh: not a count: {garbage',
+        service: 'counting',
+      },
+    ])
+    // The fresh count is the latest value of the key.
+    const latest = new Map(run.counts)
+    assert.deepEqual([latest.get('a'), latest.get('b')], ['80', '1080'])
+  }
 })
 
 test('at least once, every output is published', async () => {
-  const outputs = await runCounting({ failing: new Set(), isExactlyOnce: false })
+  const { outputs } = await runCounting({ failing: new Set(), isExactlyOnce: false })
   assert.equal(outputs.length, 400)
   assert.equal(new Set(outputs).size, 400)
 })

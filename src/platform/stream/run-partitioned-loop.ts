@@ -1,18 +1,8 @@
 import type { Logger } from 'pino'
-import type { Bus, BusConsumer, BusRecord, OutgoingRecord, TopicPartition } from '../bus/bus.ts'
+import type { Bus, BusConsumer } from '../bus/bus.ts'
 import { produceAndCommit } from '../bus/bus.ts'
-
-/** A stateful stage whose state is owned per partition and restored when partitions are assigned. */
-export interface PartitionedStage {
-  /** Restore the state of newly assigned partitions (e.g. from a compacted changelog topic). */
-  restore(partitions: readonly TopicPartition[]): Promise<void>
-  /** Forget the state of partitions given away, or of all when the consumer restarts. */
-  forget(partitions: readonly TopicPartition[] | 'all'): void
-  /** Apply a batch of records and return everything to publish: outputs, dead letters and changelog. */
-  process(records: readonly BusRecord[]): readonly OutgoingRecord[]
-  /** Optional work on the wall clock, called when a poll found nothing (e.g. closing due bars). */
-  readonly tick?: (nowMs: number) => readonly OutgoingRecord[]
-}
+import { createStageDriver } from './create-stage-driver.ts'
+import type { PartitionedStage } from './partitioned-stage.ts'
 
 export interface LoopOptions {
   readonly bus: Bus
@@ -50,6 +40,7 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
   let backoffMs = 250
   const isStopped = (): boolean => options.signal.aborted
+  const driver = createStageDriver(options.stage, options.logger)
   while (!isStopped()) {
     let consumer: BusConsumer | undefined
     try {
@@ -57,11 +48,8 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         groupId: options.groupId,
         topics: [options.topic],
         fromBeginning: true,
-        onAssigned: (partitions) => options.stage.restore(partitions),
-        onRevoked: (partitions) => {
-          options.stage.forget(partitions)
-          return Promise.resolve()
-        },
+        onAssigned: driver.onAssigned,
+        onRevoked: driver.onRevoked,
       })
       while (!isStopped()) {
         const records = await consumer.poll({
@@ -70,8 +58,8 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         })
         // The first poll has joined the group and restored the assigned partitions' state.
         options.onReady?.()
-        const outputs =
-          records.length > 0 ? options.stage.process(records) : (options.stage.tick?.(Date.now()) ?? [])
+        // With no records, still the stores' restore-time dead letters and tombstones.
+        const outputs = driver.step(records, Date.now())
         if (records.length === 0 && outputs.length === 0) continue
         if (options.isExactlyOnce === false) {
           if (outputs.length > 0) await options.bus.produce(outputs)
@@ -88,7 +76,7 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         { err: error, retryInMs: backoffMs },
         'consumer failed: restoring state from the last commit',
       )
-      options.stage.forget('all')
+      driver.forgetAll()
       await consumer?.close().catch(() => undefined)
       consumer = undefined
       await sleep(backoffMs)

@@ -4,6 +4,7 @@ export interface ProcessorMetrics {
   readonly processed: Counter
   readonly deadLettered: Counter<'reason'>
   readonly bars: Counter
+  readonly unreadableStates: Counter
 }
 
 /** Counts of the processor's work, by outcome: processed quotes, dead letters by kind, bars out. */
@@ -23,6 +24,11 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     bars: new Counter({
       name: 'quotecast_processor_bars_total',
       help: 'Completed bars published',
+      registers: [registry],
+    }),
+    unreadableStates: new Counter({
+      name: 'quotecast_processor_unreadable_states_total',
+      help: 'processor-state values unreadable on restore: dead-lettered, their symbol started fresh',
       registers: [registry],
     }),
   }

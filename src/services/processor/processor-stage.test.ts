@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
@@ -8,6 +9,7 @@ import { topicSpecs } from '../../core/contracts/topics.ts'
 import { createFeatureState } from '../../core/features/feature-state.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
+import { createStageDriver } from '../../platform/stream/create-stage-driver.ts'
 import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
 import { drainStage } from '../../../test/support/drain-stage.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
@@ -161,8 +163,9 @@ test('with closing on the clock, an open bar of live snapshots closes once the c
   await bus.produce(quotes.map((quote) => ({ topic: 'quotes', key: 'AAPL', value: encodeMessage(quote) })))
   await drainStage(bus, stage, { groupId: 'processor', topic: 'quotes', maxRecords: 10 })
   assert.ok(stage.tick, 'closing on the clock gives the stage a tick')
-  assert.deepEqual(stage.tick(minute + 59_999), [], 'the bar is still open before its end')
-  const closed = stage.tick(minute + 60_000)
+  const driver = createStageDriver(stage, pino({ level: 'silent' }))
+  assert.deepEqual(driver.step([], minute + 59_999), [], 'the bar is still open before its end')
+  const closed = driver.step([], minute + 60_000)
   const bars = closed.filter((record) => record.topic === 'bars')
   assert.equal(bars.length, 1)
   assert.deepEqual(JSON.parse(new TextDecoder().decode(bars[0]?.value ?? new Uint8Array())), {

@@ -6,9 +6,10 @@ import { decodeMessage, encodeMessage } from '../../core/contracts/decode-messag
 import { quoteSchema } from '../../core/contracts/quote.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
-import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
+import type { Bus, BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
-import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
+import { createChangeloggedStore } from '../../platform/stream/changelogged-store.ts'
+import type { PartitionedStage } from '../../platform/stream/partitioned-stage.ts'
 import type { ProcessorMetrics } from './processor-metrics.ts'
 import { createProcessorState, type ProcessorState } from './processor-state.ts'
 import { decodeProcessorState, encodeProcessorStates } from './processor-state-codec.ts'
@@ -32,12 +33,10 @@ export interface ProcessorStageOptions {
   readonly isClosingOnClock?: boolean
 }
 
-type Entry = { readonly symbol: string; partition: number; readonly state: ProcessorState }
-
 /**
  * Quotes → bars → features for the symbols of the assigned partitions. Each batch returns the
- * bars, feature rows and dead letters it produced plus the changed symbols' state for the
- * changelog, so that all of it commits with the consumed offsets.
+ * bars, feature rows and dead letters it produced; the changed symbols' states go to the
+ * `processor-state` changelog from the store, so that all of it commits with the consumed offsets.
  *
  * Each symbol's state is changed in place and never leaves the stage except encoded. If a batch
  * throws half-way, the loop forgets every state and restores the committed ones.
@@ -46,8 +45,15 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
   const topic = (name: string): string => options.topicPrefix + name
   const barsTopic = topic(TOPICS.bars)
   const featuresTopic = topic(TOPICS.features)
-  const stateTopic = topic(TOPICS.processorState)
-  const states = new Map<string, Entry>()
+  const states = createChangeloggedStore<ProcessorState>({
+    bus: options.bus,
+    topic: topic(TOPICS.processorState),
+    codec: { encodeAll: encodeProcessorStates, decode: decodeProcessorState },
+    service: 'processor',
+    topicPrefix: options.topicPrefix,
+    now: options.now,
+    onUnreadable: () => options.metrics.unreadableStates.inc(),
+  })
 
   const deadLetter = (record: BusRecord, kind: string, reason: string): OutgoingRecord => {
     options.metrics.deadLettered.inc({ reason: kind })
@@ -64,20 +70,8 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     }
   }
 
-  /** The changed symbols' states, by entry: looking them up again cost a miss each at thousands of symbols. */
-  const emitChangelog = (changed: ReadonlySet<Entry>, outputs: OutgoingRecord[]): void => {
-    const entries = [...changed]
-    const values = encodeProcessorStates(entries.map((entry) => entry.state))
-    for (const [index, entry] of entries.entries())
-      outputs.push({ topic: stateTopic, key: entry.symbol, value: values[index]! })
-  }
-
-  /** Applies one record, adding the symbol's entry to `changed`; returns a dead letter when the record cannot be used. */
-  const apply = (
-    record: BusRecord,
-    outputs: OutgoingRecord[],
-    changed: Set<Entry>,
-  ): OutgoingRecord | undefined => {
+  /** Applies one record, putting the symbol's state back in the store; returns a dead letter when the record cannot be used. */
+  const apply = (record: BusRecord, outputs: OutgoingRecord[]): OutgoingRecord | undefined => {
     options.metrics.processed.inc()
     const decoded = decodeMessage(quoteSchema, record.value)
     if (!decoded.ok) return deadLetter(record, 'invalid', decoded.error)
@@ -98,54 +92,25 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
         `fetchedAt ${at} is in the future (more than ${aheadMs} ms after the processor's clock)`,
       )
     }
-    const entry = states.get(quote.symbol)
-    const state = entry?.state ?? createProcessorState(quote.symbol)
+    const state = states.get(quote.symbol) ?? createProcessorState(quote.symbol)
     const applied = applyQuote(state.bars, quote, options.barConfig)
     if (applied.rejected !== null) {
       return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
     }
     emitBars(state, applied.completed, outputs)
-    if (entry === undefined) {
-      const created = { symbol: quote.symbol, partition: record.partition, state }
-      states.set(quote.symbol, created)
-      changed.add(created)
-    } else {
-      entry.partition = record.partition
-      changed.add(entry)
-    }
+    states.put(quote.symbol, state, record.partition)
     return undefined
   }
 
   return {
-    async restore(partitions: readonly TopicPartition[]) {
-      const numbers = partitions.map((tp) => tp.partition)
-      const records = await options.bus.readToEnd(topic(TOPICS.processorState), numbers)
-      for (const record of records) {
-        if (record.key === null) continue
-        if (record.value === null) {
-          states.delete(record.key)
-          continue
-        }
-        const decoded = decodeProcessorState(record.value)
-        if (!decoded.ok) throw new Error(`processor-state of ${record.key} is unreadable: ${decoded.error}`)
-        states.set(record.key, { symbol: record.key, partition: record.partition, state: decoded.value })
-      }
-    },
-
-    forget(partitions) {
-      if (partitions === 'all') return states.clear()
-      const lost = new Set(partitions.map((tp) => tp.partition))
-      for (const [symbol, entry] of states) if (lost.has(entry.partition)) states.delete(symbol)
-    },
+    stores: [states],
 
     process(records: readonly BusRecord[]): OutgoingRecord[] {
       const outputs: OutgoingRecord[] = []
-      const changed = new Set<Entry>()
       for (const record of records) {
-        const letter = apply(record, outputs, changed)
+        const letter = apply(record, outputs)
         if (letter !== undefined) outputs.push(letter)
       }
-      emitChangelog(changed, outputs)
       return outputs
     },
 
@@ -153,15 +118,13 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       ? {
           tick(nowMs: number): OutgoingRecord[] {
             const outputs: OutgoingRecord[] = []
-            const changed = new Set<Entry>()
             const watermarkMs = nowMs - options.barConfig.allowedLatenessMs
-            for (const entry of states.values()) {
-              const closed = closeDueBars(entry.state.bars, watermarkMs, options.barConfig)
+            for (const entry of states.entries()) {
+              const closed = closeDueBars(entry.value.bars, watermarkMs, options.barConfig)
               if (closed.completed.length === 0) continue
-              emitBars(entry.state, closed.completed, outputs)
-              changed.add(entry)
+              emitBars(entry.value, closed.completed, outputs)
+              states.put(entry.key, entry.value, entry.partition)
             }
-            emitChangelog(changed, outputs)
             return outputs
           },
         }

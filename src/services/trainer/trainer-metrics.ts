@@ -5,6 +5,8 @@ export interface TrainerMetrics {
   readonly predictions: Counter
   readonly deadLettered: Counter
   readonly staleRows: Counter
+  /** Model snapshots unreadable on restore: dead-lettered, their symbol started fresh. */
+  readonly unreadableSnapshots: Counter
   /**
    * Σ|error| of each model's scored forecasts over all symbols, in log-return units: divided by
    * `naiveAbsError` over a window, the model's MASE on those bars (below 1 beats naive).
@@ -38,6 +40,11 @@ export function createTrainerMetrics(registry: Registry): TrainerMetrics {
     staleRows: new Counter({
       name: 'quotecast_trainer_stale_rows_total',
       help: 'Rows at or before the last trained bar, ignored (replays are idempotent)',
+      registers: [registry],
+    }),
+    unreadableSnapshots: new Counter({
+      name: 'quotecast_trainer_unreadable_snapshots_total',
+      help: 'Model snapshots unreadable on restore: dead-lettered, their symbol started fresh',
       registers: [registry],
     }),
     absError: new Counter({

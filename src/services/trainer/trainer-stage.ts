@@ -5,9 +5,10 @@ import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts
 import { encodeModelSnapshots } from '../../core/training/model-snapshot-codec.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import type { TrainerState } from '../../core/training/trainer-state.ts'
-import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
+import type { Bus, BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
-import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
+import { createChangeloggedStore } from '../../platform/stream/changelogged-store.ts'
+import type { PartitionedStage } from '../../platform/stream/partitioned-stage.ts'
 import { createScoreTally } from './score-tally.ts'
 import type { TrainerMetrics } from './trainer-metrics.ts'
 
@@ -26,33 +27,29 @@ export interface TrainerStageOptions {
  */
 export function createTrainerStage(options: TrainerStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
-  const states = new Map<string, { partition: number; state: TrainerState }>()
+  // The compacted models topic is the trainer's changelog: the snapshot carries the whole state.
+  const states = createChangeloggedStore<TrainerState>({
+    bus: options.bus,
+    topic: topic(TOPICS.models),
+    codec: {
+      encodeAll: encodeModelSnapshots,
+      decode: (bytes) => {
+        const snapshot = decodeSnapshot(bytes)
+        return snapshot.ok ? options.trainer.fromSnapshot(snapshot.value) : snapshot
+      },
+    },
+    service: 'trainer',
+    topicPrefix: options.topicPrefix,
+    now: options.now,
+    onUnreadable: () => options.metrics.unreadableSnapshots.inc(),
+  })
   const tally = createScoreTally(options.trainer.options.models.map((model) => model.id))
 
   return {
-    async restore(partitions: readonly TopicPartition[]) {
-      const records = await options.bus.readToEnd(
-        topic(TOPICS.models),
-        partitions.map((tp) => tp.partition),
-      )
-      for (const record of records) {
-        if (record.key === null || record.value === null) continue
-        const snapshot = decodeSnapshot(record.value)
-        const state = snapshot.ok ? options.trainer.fromSnapshot(snapshot.value) : snapshot
-        if (!state.ok) throw new Error(`model snapshot of ${record.key} is unreadable: ${state.error}`)
-        states.set(record.key, { partition: record.partition, state: state.value })
-      }
-    },
-
-    forget(partitions) {
-      if (partitions === 'all') return states.clear()
-      const lost = new Set(partitions.map((tp) => tp.partition))
-      for (const [symbol, entry] of states) if (lost.has(entry.partition)) states.delete(symbol)
-    },
+    stores: [states],
 
     process(records: readonly BusRecord[]): OutgoingRecord[] {
       const outputs: OutgoingRecord[] = []
-      const changed = new Set<string>()
       for (const record of records) {
         options.metrics.rows.inc()
         const decoded = decodeMessage(featureRowSchema, record.value)
@@ -65,26 +62,22 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           continue
         }
         const row = decoded.value
-        const entry = states.get(row.symbol) ?? {
-          partition: record.partition,
-          state: options.trainer.init(row.symbol, row.interval),
-        }
-        if (entry.state.interval !== row.interval) {
+        const state = states.get(row.symbol) ?? options.trainer.init(row.symbol, row.interval)
+        if (state.interval !== row.interval) {
           options.metrics.deadLettered.inc()
-          const reason = `interval ${row.interval} differs from the ${entry.state.interval} this symbol is trained on`
+          const reason = `interval ${row.interval} differs from the ${state.interval} this symbol is trained on`
           outputs.push(toDeadLetter(record, reason, 'trainer', options.now(), options.topicPrefix))
           continue
         }
-        tally.before(entry.state)
-        const step = options.trainer.step(entry.state, row)
-        tally.after(entry.state)
+        tally.before(state)
+        const step = options.trainer.step(state, row)
+        tally.after(state)
         if (step.isStale) {
           options.metrics.staleRows.inc()
           continue
         }
-        // The step changed the state in place; a new symbol's entry is kept from its first row on.
-        states.set(row.symbol, entry)
-        changed.add(row.symbol)
+        // The step changed the state in place; a new symbol's state is kept from its first row on.
+        states.put(row.symbol, state, record.partition)
         if (step.prediction !== null) {
           options.metrics.predictions.inc()
           outputs.push({
@@ -93,12 +86,6 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
             value: encodeMessage(step.prediction),
           })
         }
-      }
-      const symbols = [...changed]
-      const changedStates = symbols.map((symbol) => states.get(symbol)!.state)
-      const values = encodeModelSnapshots(changedStates)
-      for (const [index, symbol] of symbols.entries()) {
-        outputs.push({ topic: topic(TOPICS.models), key: symbol, value: values[index]! })
       }
       tally.flush(options.metrics)
       return outputs
