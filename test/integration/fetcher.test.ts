@@ -149,7 +149,7 @@ test('fetch with the replay provider publishes one acknowledged quote per symbol
   )
 })
 
-test('backfill with the replay provider publishes every bar in event-time order, and a second run carries the same identities', async () => {
+test('backfill with the replay provider publishes every bar in event-time order, and a second run publishes nothing again and a fetch continues after it', async () => {
   const prefix = uniqueTopicPrefix('backfill-replay')
   const args = [
     'backfill',
