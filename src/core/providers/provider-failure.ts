@@ -1,7 +1,8 @@
 /**
  * Why a provider gave no usable quote. `transient` and `rate-limited` (a short-term limit) may succeed
  * if asked again later; the others will not, so the fetcher moves on to the next provider at once:
- * `quota` is the provider's daily allowance used up, `budget` our own per-provider request budget.
+ * `quota` is the provider's daily allowance used up, `budget` our own per-provider request budget,
+ * `exhausted` a replay with no bar after where the stream already is (nothing wrong, nothing to do).
  */
 export const FAILURE_KINDS = [
   'transient',
@@ -12,6 +13,7 @@ export const FAILURE_KINDS = [
   'unsupported',
   'unauthorized',
   'invalid',
+  'exhausted',
 ] as const
 
 export type FailureKind = (typeof FAILURE_KINDS)[number]

@@ -32,6 +32,8 @@ export interface ProviderEnvironment {
   readonly random?: () => number
   readonly signal?: AbortSignal
   readonly logger?: Logger
+  /** The replay continues after these event times, by symbol (where the quotes topic is). */
+  readonly replayAfter?: ReadonlyMap<string, number>
 }
 
 const USER_AGENT = 'Mozilla/5.0 (compatible; quotecast/0.1)'
@@ -75,7 +77,12 @@ export async function createProviders(
   for (const name of config.provider) {
     if (name === 'replay')
       providers.push(
-        createReplayProvider({ series: await loadReplaySeries(), clock, fromMs: config.replayFrom }),
+        createReplayProvider({
+          series: await loadReplaySeries(),
+          clock,
+          fromMs: config.replayFrom,
+          startAfter: environment.replayAfter,
+        }),
       )
     if (name === 'yahoo')
       providers.push(createYahooProvider({ http: http(name), clock, baseUrl: config.yahooBaseUrl }))

@@ -14,7 +14,9 @@ import { defaultSymbols } from './default-symbols.ts'
 import { createFetcherMetrics } from './fetcher-metrics.ts'
 import { exitWithUsageError, FETCH_SETTINGS } from './fetcher-settings.ts'
 import { formatFetchReport } from './format-fetch-report.ts'
+import { isRepeatQuote } from './is-repeat-quote.ts'
 import { quotesTopic } from './publish-quotes.ts'
+import { readStreamPositions, type StreamPositions } from './read-stream-positions.ts'
 import { runFetchOnce } from './run-fetch-once.ts'
 import { startReplayFeed } from './start-replay-feed.ts'
 import { watchQuotes } from './watch-quotes.ts'
@@ -54,6 +56,42 @@ export async function ensureQuotesTopic(
     .catch((error: unknown) => logger.error({ err: error }, 'could not ensure the quotes topic'))
 }
 
+/**
+ * Where the quotes topic is for the symbols, logged with what finding it cost; every source
+ * continues from there. Undefined (and exit code 1) when the topic cannot be read: publishing
+ * without knowing would repeat what the stream has.
+ */
+export async function findStreamPositions(
+  bus: Bus,
+  topicPrefix: string,
+  symbols: readonly string[],
+  logger: Logger,
+): Promise<StreamPositions | undefined> {
+  const startedAt = performance.now()
+  try {
+    const positions = await readStreamPositions(bus, topicPrefix, symbols)
+    logger.info(
+      {
+        positions: Object.fromEntries(
+          [...positions.last].map(([symbol, quote]) => [symbol, new Date(quote.asOf).toISOString()]),
+        ),
+        partitions: positions.partitionsRead,
+        records: positions.recordsRead,
+        ms: Math.round(performance.now() - startedAt),
+      },
+      'continuing where the quotes topic is',
+    )
+    return positions
+  } catch (error) {
+    logger.error({ err: error }, 'could not read the quotes topic to find where the stream is')
+    process.exitCode = 1
+    return undefined
+  }
+}
+
+const asOfBySymbol = (positions: StreamPositions): Map<string, number> =>
+  new Map([...positions.last].map(([symbol, quote]) => [symbol, quote.asOf]))
+
 /** `quotecast fetch [--watch]`. */
 export async function runFetchCommand(command: Command, isWatch: boolean): Promise<void> {
   const config = resolveSettings(command, FETCH_SETTINGS)
@@ -70,8 +108,16 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
   try {
     await ensureQuotesTopic(bus, config, logger)
     if (!isWatch) {
-      const providers = await createProviders(config, { clock: systemClock, logger })
-      const report = await runFetchOnce({ ...base, providers, nowMs: () => systemClock.now() })
+      const positions = await findStreamPositions(bus, config.topicPrefix, symbols, logger)
+      if (positions === undefined) return
+      const replayAfter = asOfBySymbol(positions)
+      const providers = await createProviders(config, { clock: systemClock, logger, replayAfter })
+      const report = await runFetchOnce({
+        ...base,
+        providers,
+        nowMs: () => systemClock.now(),
+        isUnchanged: (quote) => isRepeatQuote(positions.last.get(quote.symbol), quote),
+      })
       process.stdout.write(redactSecrets(formatFetchReport(report), secretValues(config)))
       process.exitCode = report.isComplete ? 0 : 1
       return
@@ -81,6 +127,8 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     const health = await startHealthServer({ port: config.healthPort, registry })
     try {
       await runUntilStopped(logger, async (signal) => {
+        const positions = await findStreamPositions(bus, config.topicPrefix, symbols, logger)
+        if (positions === undefined) return
         health.setReady(true)
         if (config.provider.length === 1 && config.provider[0] === 'replay') {
           const fromMs = config.replayFrom
@@ -89,15 +137,18 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
             speed: config.replaySpeed,
             signal,
             logger,
+            startAfter: asOfBySymbol(positions),
             ...(fromMs === undefined ? {} : { fromMs }),
           })
           logger.info({ published: done.published, isFinished: done.isFinished }, 'replay stopped')
           return
         }
-        const providers = await createProviders(config, { clock: systemClock, logger, signal })
+        const replayAfter = asOfBySymbol(positions)
+        const providers = await createProviders(config, { clock: systemClock, logger, signal, replayAfter })
         await watchQuotes({
           ...base,
           providers,
+          lastInStream: positions.last,
           clock: systemClock,
           signal,
           intervalMs: config.watchIntervalSec * 1000,

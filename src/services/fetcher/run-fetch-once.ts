@@ -4,7 +4,8 @@ import { fetchQuotes, type ProviderAttempt } from './fetch-quotes.ts'
 import type { Provider } from './providers/provider.ts'
 import { publishQuotes } from './publish-quotes.ts'
 
-export type SymbolStatus = 'published' | 'unchanged' | 'failed'
+/** `finished`: a replay with nothing after where the stream is; not a failure, and a retry cannot help. */
+export type SymbolStatus = 'published' | 'unchanged' | 'finished' | 'failed'
 
 export interface SymbolReport {
   readonly symbol: string
@@ -17,7 +18,7 @@ export interface SymbolReport {
 
 export interface FetchReport {
   readonly symbols: readonly SymbolReport[]
-  /** Every symbol was published and acknowledged (or, when watching, was unchanged). */
+  /** Every symbol was published and acknowledged, unchanged, or finished (its replay is exhausted). */
   readonly isComplete: boolean
 }
 
@@ -31,6 +32,10 @@ export interface FetchOnceOptions {
   /** A quote this says was already published is not published again (watch mode). */
   readonly isUnchanged?: (quote: Quote) => boolean
 }
+
+const isFinished = (attempts: readonly ProviderAttempt[]): boolean =>
+  attempts.some((attempt) => attempt.failure.kind === 'exhausted') &&
+  attempts.every((attempt) => attempt.failure.kind === 'exhausted' || attempt.failure.kind === 'unsupported')
 
 /** Fetches each symbol's quote once, with failover, and publishes the good ones in one acknowledged batch. */
 export async function runFetchOnce(options: FetchOnceOptions): Promise<FetchReport> {
@@ -46,7 +51,8 @@ export async function runFetchOnce(options: FetchOnceOptions): Promise<FetchRepo
   }
   const symbols = outcomes.map((outcome): SymbolReport => {
     const base = { symbol: outcome.symbol, attempts: outcome.attempts }
-    if (outcome.quote === undefined) return { ...base, status: 'failed' }
+    if (outcome.quote === undefined)
+      return { ...base, status: isFinished(outcome.attempts) ? 'finished' : 'failed' }
     if (!fresh.includes(outcome.quote)) return { ...base, status: 'unchanged', quote: outcome.quote }
     if (publishError !== undefined) return { ...base, status: 'failed', quote: outcome.quote, publishError }
     return { ...base, status: 'published', quote: outcome.quote }

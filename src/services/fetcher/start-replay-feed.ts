@@ -19,6 +19,8 @@ export interface ReplayFeedOptions {
   readonly logger?: Logger
   /** Start at the first bar on or after this instant. */
   readonly fromMs?: number
+  /** Where the stream already is, by symbol: each series continues after it (a restarted feed). */
+  readonly startAfter?: ReadonlyMap<string, number>
   readonly clock?: Clock
   /** Series to replay instead of the bundled ones. */
   readonly series?: ReadonlyMap<string, readonly Bar[]>
@@ -42,7 +44,12 @@ export async function startReplayFeed(options: ReplayFeedOptions): Promise<Repla
   const clock = options.clock ?? systemClock
   const series = options.series ?? (await loadReplaySeries())
   const symbols = options.symbols ?? [...series.keys()]
-  const provider = createReplayProvider({ series, clock, fromMs: options.fromMs })
+  const provider = createReplayProvider({
+    series,
+    clock,
+    fromMs: options.fromMs,
+    startAfter: options.startAfter,
+  })
   const startedAt = clock.now()
   let ticks = 0
   let published = 0

@@ -1,3 +1,4 @@
+import type { Quote } from '../../core/contracts/quote.ts'
 import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
 import { EXCHANGE_CALENDARS, type ExchangeId } from '../../core/schedule/exchange-calendars.ts'
 import { nextFetchAt } from '../../core/schedule/next-fetch-at.ts'
@@ -14,6 +15,8 @@ export interface WatchOptions extends Omit<FetchOnceOptions, 'isUnchanged' | 'no
   /** One more fetch this long after each close, for the closing price. */
   readonly afterCloseMs?: number
   readonly onReport?: (report: FetchReport, exchange: ExchangeId, nextAtMs: number) => void
+  /** The stream's latest quote by symbol: a restarted watch does not publish it again. */
+  readonly lastInStream?: ReadonlyMap<string, Quote>
 }
 
 /**
@@ -31,7 +34,9 @@ export async function watchQuotes(options: WatchOptions): Promise<void> {
     groups.set(exchange, [...(groups.get(exchange) ?? []), symbol])
   }
   const nextAt = new Map<ExchangeId, number>([...groups.keys()].map((exchange) => [exchange, clock.now()]))
-  const lastPublished = new Map<string, string>()
+  const lastPublished = new Map<string, string>(
+    [...(options.lastInStream ?? [])].map(([symbol, quote]) => [symbol, quoteFingerprint(quote)]),
+  )
   const plan = { intervalMs: options.intervalMs, afterCloseMs: options.afterCloseMs ?? 120_000 }
   while (!isStopped()) {
     for (const [exchange, symbols] of groups) {

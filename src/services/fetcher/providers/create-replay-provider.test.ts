@@ -14,12 +14,43 @@ test('each quote() call advances every symbol by one bar, from the chosen start,
     const outcome = (await replay.quote(['AAPL', 'MSFT'])).get('AAPL')
     prices.push(outcome?.ok === true ? outcome.value.price : outcome?.error.message)
   }
-  assert.deepEqual(prices, [51, 52, 'replay: the AAPL series ended at 2020-01-03'])
+  assert.deepEqual(prices, [51, 52, 'replay: the AAPL series ended at 2020-01-03: nothing left to publish'])
   const other = (await replay.quote(['MSFT'])).get('MSFT')
   assert.deepEqual(other, {
     ok: false,
     error: { kind: 'unsupported', message: 'replay: no bundled series for MSFT (have AAPL)' },
   })
+})
+
+test('with startAfter, each series continues after the stream, and says so when nothing is left', async () => {
+  const replay = createReplayProvider({
+    series: new Map([...series, ['^GSPC', dailyBars('^GSPC', '2020-01-01', [10, 11])]]),
+    clock,
+    fromMs: Date.UTC(2020, 0, 1),
+    startAfter: new Map([
+      ['AAPL', Date.UTC(2020, 0, 1)],
+      ['^GSPC', Date.UTC(2020, 0, 2)],
+    ]),
+  })
+  const first = await replay.quote(['AAPL', '^GSPC'])
+  const aapl = first.get('AAPL')
+  assert.equal(aapl?.ok === true ? aapl.value.id : aapl?.error.message, 'replay:AAPL:1d:1577923200000')
+  assert.deepEqual(first.get('^GSPC'), {
+    ok: false,
+    error: {
+      kind: 'exhausted',
+      message:
+        'replay: the ^GSPC series ended at 2020-01-02 (the stream is at 2020-01-02): nothing left to publish',
+    },
+  })
+  const later = createReplayProvider({
+    series,
+    clock,
+    fromMs: Date.UTC(2020, 0, 3),
+    startAfter: new Map([['AAPL', 0]]),
+  })
+  const outcome = (await later.quote(['AAPL'])).get('AAPL')
+  assert.equal(outcome?.ok === true ? outcome.value.price : undefined, 52, 'a later --replay-from still wins')
 })
 
 test('history() returns the bars within the range as kind-bar quotes with stable ids', async () => {

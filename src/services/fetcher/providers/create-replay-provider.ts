@@ -12,21 +12,29 @@ export interface ReplayOptions {
   readonly clock: Clock
   /** Start each series at its first bar on or after this instant (default: its first bar). */
   readonly fromMs?: number | undefined
+  /**
+   * Where the stream already is, by symbol (its latest event time in the quotes topic): the series
+   * starts at its first bar after it, so a restart never publishes a bar the stream has.
+   */
+  readonly startAfter?: ReadonlyMap<string, number> | undefined
 }
 
 /**
  * Replays real daily history as if it were live: each `quote()` call returns every symbol's next
  * bar (a Quote of kind `bar`, interval 1d), so the whole system runs with no network. A finished
- * series answers `not-found` saying where it ended.
+ * series answers `exhausted` saying where it ended.
  */
 export function createReplayProvider(options: ReplayOptions): Provider {
   const next = new Map<string, number>()
   const toQuote = (bar: Bar): Quote =>
     barToQuote(bar, { exchange: 'US', currency: 'USD', fetchedAt: options.clock.now(), source: 'replay' })
-  const firstIndex = (bars: readonly Bar[]): number => {
-    const index = bars.findIndex((bar) => bar.start >= (options.fromMs ?? Number.NEGATIVE_INFINITY))
+  const firstIndex = (symbol: string, bars: readonly Bar[]): number => {
+    const from = options.fromMs ?? Number.NEGATIVE_INFINITY
+    const after = options.startAfter?.get(symbol) ?? Number.NEGATIVE_INFINITY
+    const index = bars.findIndex((bar) => bar.start >= from && bar.start > after)
     return index < 0 ? bars.length : index
   }
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
   const known = (): string => [...options.series.keys()].join(', ')
   return {
     name: 'replay',
@@ -43,13 +51,22 @@ export function createReplayProvider(options: ReplayOptions): Provider {
           )
           continue
         }
-        const index = next.get(symbol) ?? firstIndex(bars)
+        const index = next.get(symbol) ?? firstIndex(symbol, bars)
         const bar = bars[index]
         if (bar === undefined) {
           const last = bars.at(-1)
-          const end =
-            last === undefined ? 'empty' : `ended at ${new Date(last.start).toISOString().slice(0, 10)}`
-          outcomes.set(symbol, err(providerFailure('not-found', `replay: the ${symbol} series ${end}`)))
+          const after = options.startAfter?.get(symbol)
+          const end = last === undefined ? 'is empty' : `ended at ${day(last.start)}`
+          const stream = after === undefined ? '' : ` (the stream is at ${day(after)})`
+          outcomes.set(
+            symbol,
+            err(
+              providerFailure(
+                'exhausted',
+                `replay: the ${symbol} series ${end}${stream}: nothing left to publish`,
+              ),
+            ),
+          )
           continue
         }
         next.set(symbol, index + 1)

@@ -5,6 +5,7 @@ import { parseYahooBars } from '../../../core/providers/parse-yahoo-bars.ts'
 import { parseYahooQuote } from '../../../core/providers/parse-yahoo-quote.ts'
 import { providerFailure } from '../../../core/providers/provider-failure.ts'
 import type { Clock } from '../clock.ts'
+import { HISTORY_LIMITS } from '../history-limits.ts'
 import type { ProviderHttp } from '../provider-http.ts'
 import type { Provider } from './provider.ts'
 
@@ -18,16 +19,6 @@ const YAHOO_INTERVAL: Readonly<Record<Interval, string>> = {
   '1h': '60m',
   '1d': '1d',
 }
-/** Yahoo serves 1m bars for at most 7 days per request, 5–30m for 60 days, hourly for 730. */
-const MAX_RANGE_DAYS: Readonly<Record<Interval, number>> = {
-  '1m': 7,
-  '5m': 60,
-  '15m': 60,
-  '30m': 60,
-  '1h': 730,
-  '1d': 36_500,
-}
-
 /** Yahoo Finance through its public v8 chart endpoint: one request per symbol, no key. */
 export function createYahooProvider(options: {
   http: ProviderHttp
@@ -55,11 +46,12 @@ export function createYahooProvider(options: {
       return outcomes
     },
     async history(symbol, range, interval) {
-      if ((range.toMs - range.fromMs) / INTERVAL_MS['1d'] > MAX_RANGE_DAYS[interval]) {
+      const { maxSpanMs } = HISTORY_LIMITS.yahoo[interval]
+      if (range.toMs - range.fromMs + 1 > maxSpanMs) {
         return err(
           providerFailure(
             'unsupported',
-            `yahoo: ${interval} bars span at most ${MAX_RANGE_DAYS[interval]} days per request`,
+            `yahoo: ${interval} bars span at most ${maxSpanMs / INTERVAL_MS['1d']} days per request`,
           ),
         )
       }
