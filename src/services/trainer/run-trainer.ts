@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { TOPICS } from '../../core/contracts/topics.ts'
+import { calendarCoverageWarnings } from '../../core/schedule/calendar-coverage-warnings.ts'
 import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
@@ -32,6 +33,9 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
     now: Date.now,
   })
   options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
+  for (const warning of calendarCoverageWarnings(trainer.options.calendars, Date.now())) {
+    options.logger.warn(warning)
+  }
   await runPartitionedLoop({
     bus: options.bus,
     groupId: options.groupId ?? `${options.topicPrefix}quotecast-trainer`,
