@@ -5,6 +5,24 @@ import { sessionsOn } from './trading-sessions.ts'
 
 const DAY_MS = INTERVAL_MS['1d']
 const SEARCH_DAYS = 400
+const CACHE_LIMIT = 20_000
+/** Whether a date label is a trading day, per calendar: the trainer asks once per row. */
+const tradingDays = new WeakMap<ExchangeCalendar, Map<number, boolean>>()
+
+function isTradingDay(calendar: ExchangeCalendar, dayMs: number): boolean {
+  let days = tradingDays.get(calendar)
+  if (days === undefined) {
+    days = new Map()
+    tradingDays.set(calendar, days)
+  }
+  let isTrading = days.get(dayMs)
+  if (isTrading === undefined) {
+    isTrading = sessionsOn(calendar, dayMs).length > 0
+    if (days.size >= CACHE_LIMIT) days.clear()
+    days.set(dayMs, isTrading)
+  }
+  return isTrading
+}
 
 /**
  * The start of the bar that follows the bar starting at `barStartMs`, on the exchange's calendar.
@@ -23,7 +41,7 @@ export function nextBarStart(calendar: ExchangeCalendar, interval: Interval, bar
   if (interval === '1d') {
     for (let ahead = 1; ahead <= SEARCH_DAYS; ahead++) {
       const dayMs = barStartMs + ahead * DAY_MS
-      if (sessionsOn(calendar, dayMs).length > 0) return dayMs
+      if (isTradingDay(calendar, dayMs)) return dayMs
     }
     return endMs
   }
