@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { EXCHANGE_CALENDARS } from '../schedule/exchange-calendars.ts'
 import { resolveBarConfig } from './resolve-bar-config.ts'
 
-test('defaults: daily bars in UTC, no lateness, 64 remembered ids', () => {
+test('defaults: daily bars in UTC, no lateness, 64 remembered ids, intraday bars on the exchange sessions', () => {
   assert.deepEqual(resolveBarConfig(), {
     ok: true,
     value: {
@@ -12,6 +13,7 @@ test('defaults: daily bars in UTC, no lateness, 64 remembered ids', () => {
       utcOffsetMs: 0,
       dedupCapacity: 64,
       maxClockSkewMs: 300_000,
+      calendars: EXCHANGE_CALENDARS,
     },
   })
 })

@@ -1,5 +1,7 @@
 import { INTERVAL_MS, INTERVALS, type Interval } from '../contracts/primitives.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
+import { EXCHANGE_CALENDARS } from '../schedule/exchange-calendars.ts'
+import type { ExchangeCalendars } from '../schedule/resolve-calendars.ts'
 
 /** How one symbol's quotes become bars; resolved once, up front, by {@link resolveBarConfig}. */
 export interface BarConfig {
@@ -9,10 +11,17 @@ export interface BarConfig {
   readonly allowedLatenessMs: number
   /**
    * The exchange's fixed offset from UTC (standard time): a snapshot belongs to the daily bar of
-   * its local date, and cumulative day volume resets at local midnight. Intraday bars lie on the
-   * grid `floor((asOf + offset) / interval)`, the plain UTC grid for whole-hour offsets.
+   * its local date, and cumulative day volume resets at local midnight. Without `calendars`,
+   * intraday bars lie on the grid `floor((asOf + offset) / interval)`, the plain UTC grid for
+   * whole-hour offsets.
    */
   readonly utcOffsetMs: number
+  /**
+   * The exchange calendars whose sessions lay out intraday bars (session-bar.ts), the symbol's
+   * exchange being `exchangeOfSymbol(symbol)`; null for the plain grid above. Daily bars do not
+   * use them. Default: `EXCHANGE_CALENDARS`.
+   */
+  readonly calendars: ExchangeCalendars | null
   /** How many recent quote ids are remembered for deduplication (about 17 bytes of state each). */
   readonly dedupCapacity: number
   /** A quote whose asOf is later than its fetchedAt by more than this is invalid. */
@@ -30,6 +39,7 @@ const DEFAULTS = {
   utcOffsetMs: 0,
   dedupCapacity: 64,
   maxClockSkewMs: 300_000,
+  calendars: EXCHANGE_CALENDARS,
 } as const satisfies BarConfigOptions
 
 /** Fills in defaults and checks every option, naming the first bad one. */

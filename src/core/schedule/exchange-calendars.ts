@@ -1,4 +1,6 @@
 import { getHolidays } from 'nyse-holidays'
+import { nyseEarlyCloseMinute } from './nyse-early-close.ts'
+import { isPseHoliday, PSE_HOLIDAY_YEARS } from './pse-holidays.ts'
 
 /** A trading session as wall-clock minutes after local midnight, e.g. 9:30 → 570. */
 export interface SessionWindow {
@@ -12,8 +14,18 @@ export interface ExchangeCalendar {
   readonly currency: string
   /** Continuous-trading sessions of a regular day, in order (two when the exchange breaks for lunch). */
   readonly sessions: readonly SessionWindow[]
-  /** Whether a local date (YYYY-MM-DD) is a full-day holiday, as far as a maintained library knows. */
+  /** Whether a local date (YYYY-MM-DD) is a full-day holiday, as far as the calendar knows. */
   readonly isHoliday: (localDate: string) => boolean
+  /**
+   * The early close of a local date, in minutes after local midnight, or undefined for a regular
+   * day; sessions that day end there (one that would begin after it is dropped). Absent: no early closes.
+   */
+  readonly earlyCloseMinute?: (localDate: string) => number | undefined
+  /**
+   * The years whose holidays the calendar knows, inclusive; outside them every weekday is a
+   * trading day. Absent: every year (a rule-based calendar).
+   */
+  readonly holidayYears?: { readonly first: number; readonly last: number }
 }
 
 export const EXCHANGE_IDS = ['US', 'PSE'] as const
@@ -35,9 +47,11 @@ const at = (hour: number, minute: number): number => hour * 60 + minute
 
 /**
  * US equities trade 9:30–16:00 New York time on NYSE business days (holidays from `nyse-holidays`,
- * which follows NYSE's rules; unscheduled closures are not known). The Philippine Stock Exchange
- * trades 9:30–12:00 and 13:00–15:00 Manila time (the afternoon includes the closing auction); its
- * holidays are proclaimed each year and no maintained library tracks them.
+ * which follows NYSE's rules), closing at 13:00 on NYSE's early-closing days (nyse-early-close.ts).
+ * The Philippine Stock Exchange trades 9:30–12:00 and 13:00–15:00 Manila time (the afternoon
+ * includes the closing auction); its holidays are proclaimed each year and no maintained library
+ * tracks them, so they come from a dated table (pse-holidays.ts) for the years it covers.
+ * Unscheduled closures are known to neither: add them with `withExtraClosures`.
  */
 export const EXCHANGE_CALENDARS: Readonly<Record<ExchangeId, ExchangeCalendar>> = {
   US: {
@@ -46,6 +60,7 @@ export const EXCHANGE_CALENDARS: Readonly<Record<ExchangeId, ExchangeCalendar>> 
     currency: 'USD',
     sessions: [{ openMinute: at(9, 30), closeMinute: at(16, 0) }],
     isHoliday: isNyseHoliday,
+    earlyCloseMinute: (localDate) => nyseEarlyCloseMinute(localDate, isNyseHoliday),
   },
   PSE: {
     id: 'PSE',
@@ -55,6 +70,7 @@ export const EXCHANGE_CALENDARS: Readonly<Record<ExchangeId, ExchangeCalendar>> 
       { openMinute: at(9, 30), closeMinute: at(12, 0) },
       { openMinute: at(13, 0), closeMinute: at(15, 0) },
     ],
-    isHoliday: () => false,
+    isHoliday: isPseHoliday,
+    holidayYears: PSE_HOLIDAY_YEARS,
   },
 }

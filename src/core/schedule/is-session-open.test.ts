@@ -16,6 +16,9 @@ test('isSessionOpen knows hours, weekends, holidays and the PSE lunch break', ()
     [US, '2024-12-25T15:00:00Z', false, 'Christmas'],
     [US, '2024-03-29T15:00:00Z', false, 'Good Friday'],
     [US, '2024-06-19T15:00:00Z', false, 'Juneteenth'],
+    [US, '2024-11-29T17:59:59Z', true, 'day after Thanksgiving, 12:59:59'],
+    [US, '2024-11-29T18:00:00Z', false, 'day after Thanksgiving: closed from 13:00'],
+    [US, '2025-12-24T18:30:00Z', false, 'Christmas Eve 2025: closed from 13:00'],
     [PSE, '2022-10-14T01:29:00Z', false, 'Manila 9:29'],
     [PSE, '2022-10-14T01:30:00Z', true, 'Manila 9:30'],
     [PSE, '2022-10-14T04:00:00Z', false, 'Manila 12:00 lunch'],
@@ -24,6 +27,7 @@ test('isSessionOpen knows hours, weekends, holidays and the PSE lunch break', ()
     [PSE, '2022-10-14T06:50:00Z', true, 'Manila 14:50'],
     [PSE, '2022-10-14T07:00:00Z', false, 'Manila 15:00 closed'],
     [PSE, '2022-10-15T02:00:00Z', false, 'Manila Saturday'],
+    [PSE, '2024-06-17T02:00:00Z', false, "Manila Eid'l Adha 2024"],
   ] as const
   for (const [calendar, at, expected, why] of cases) {
     assert.equal(isSessionOpen(calendar, Date.parse(at)), expected, why)

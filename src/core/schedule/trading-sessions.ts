@@ -10,6 +10,10 @@ export interface TradingSession {
 }
 
 const DAY_MS = 86_400_000
+const NO_SESSIONS: readonly TradingSession[] = Object.freeze([])
+const CACHE_LIMIT = 20_000
+/** Sessions by calendar and local date: the bar grid asks for the same few days per quote. */
+const cache = new WeakMap<ExchangeCalendar, Map<string, readonly TradingSession[]>>()
 
 /**
  * The exchange's sessions on the `days` local dates starting with the one before `fromMs`, in order,
@@ -20,18 +24,45 @@ export function tradingSessions(calendar: ExchangeCalendar, fromMs: number, days
   const firstDayUtc = Date.UTC(local.year, local.month - 1, local.day) - DAY_MS
   const sessions: TradingSession[] = []
   for (let index = 0; index < days; index++) {
-    const dayUtc = new Date(firstDayUtc + index * DAY_MS)
-    const weekday = dayUtc.getUTCDay()
-    const date = dayUtc.toISOString().slice(0, 10)
-    if (weekday === 0 || weekday === 6 || calendar.isHoliday(date)) continue
-    const wall = { year: dayUtc.getUTCFullYear(), month: dayUtc.getUTCMonth() + 1, day: dayUtc.getUTCDate() }
-    for (const window of calendar.sessions) {
-      sessions.push({
-        date,
-        openMs: zonedTimeToEpoch({ ...wall, minute: window.openMinute }, calendar.timeZone),
-        closeMs: zonedTimeToEpoch({ ...wall, minute: window.closeMinute }, calendar.timeZone),
-      })
-    }
+    sessions.push(...sessionsOn(calendar, firstDayUtc + index * DAY_MS))
   }
+  return sessions
+}
+
+/**
+ * The sessions of one local date, given as its 00:00 UTC (the daily bar label): none on a weekend
+ * or holiday, cut at the early close on an early-closing day. Frozen and cached per calendar.
+ */
+export function sessionsOn(calendar: ExchangeCalendar, dayUtcMs: number): readonly TradingSession[] {
+  let byDate = cache.get(calendar)
+  if (byDate === undefined) {
+    byDate = new Map()
+    cache.set(calendar, byDate)
+  }
+  const day = new Date(dayUtcMs)
+  const date = day.toISOString().slice(0, 10)
+  const known = byDate.get(date)
+  if (known !== undefined) return known
+  const weekday = day.getUTCDay()
+  let sessions = NO_SESSIONS
+  if (weekday !== 0 && weekday !== 6 && !calendar.isHoliday(date)) {
+    const wall = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }
+    const earlyClose = calendar.earlyCloseMinute?.(date)
+    const list: TradingSession[] = []
+    for (const window of calendar.sessions) {
+      const closeMinute = Math.min(window.closeMinute, earlyClose ?? window.closeMinute)
+      if (closeMinute <= window.openMinute) continue
+      list.push(
+        Object.freeze({
+          date,
+          openMs: zonedTimeToEpoch({ ...wall, minute: window.openMinute }, calendar.timeZone),
+          closeMs: zonedTimeToEpoch({ ...wall, minute: closeMinute }, calendar.timeZone),
+        }),
+      )
+    }
+    sessions = Object.freeze(list)
+  }
+  if (byDate.size >= CACHE_LIMIT) byDate.clear()
+  byDate.set(date, sessions)
   return sessions
 }

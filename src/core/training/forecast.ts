@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../contracts/result.ts'
 import { halfWidth80, halfWidth95 } from '../model/conformal-band.ts'
 import { ewmaSigma } from '../model/ewma-volatility.ts'
 import { readInputs } from '../model/model-spec.ts'
+import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
 import { buildPrediction } from './build-prediction.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { ModelSlot, TrainerState } from './trainer-state.ts'
@@ -15,21 +16,29 @@ export function currentSigma(options: TrainerOptions, state: TrainerState): numb
     : Number.NaN
 }
 
-/** The Prediction of `slot`'s forecast for the bar after `row`, with its band at σ. */
+/**
+ * The Prediction of `slot`'s forecast for the bar after `row`, with its band at σ, dated on the
+ * calendar of the symbol's exchange.
+ */
 export function predictionOf(
+  options: TrainerOptions,
   state: TrainerState,
   row: FeatureRow,
   slot: ModelSlot,
   predictedReturn: number,
   sigma: number,
 ): Prediction {
-  return buildPrediction(row, {
-    modelId: slot.id,
-    version: state.version,
-    predictedReturn,
-    half80: halfWidth80(slot.band, sigma),
-    half95: halfWidth95(slot.band, sigma),
-  })
+  return buildPrediction(
+    row,
+    {
+      modelId: slot.id,
+      version: state.version,
+      predictedReturn,
+      half80: halfWidth80(slot.band, sigma),
+      half95: halfWidth95(slot.band, sigma),
+    },
+    options.calendars[exchangeOfSymbol(row.symbol)],
+  )
 }
 
 /**
@@ -54,5 +63,5 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
     ? slot.spec.predict(slot.state, inputs)
     : Number.NaN
   if (!Number.isFinite(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
-  return ok(predictionOf(state, row, slot, predicted + 0, sigma))
+  return ok(predictionOf(options, state, row, slot, predicted + 0, sigma))
 }

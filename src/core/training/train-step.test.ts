@@ -41,7 +41,9 @@ test('predicts once volatility is warm, then scores that forecast against the ne
   assert.equal(prediction.model.version, 3)
   assert.ok(Math.abs(prediction.intervals.p80.lower - 100 * Math.exp(-Z80 * sigma)) < 1e-9)
   assert.ok(Math.abs(prediction.intervals.p95.upper - 100 * Math.exp(Z95 * sigma)) < 1e-9)
-  assert.equal(prediction.forBarStart, rows[2]!.barEnd)
+  // rows[2] is Friday 3 January 2020 (TEST is a US symbol): its forecast is for Monday's session.
+  assert.equal(new Date(rows[2]!.barStart).getUTCDay(), 5)
+  assert.equal(prediction.forBarStart, Date.parse('2020-01-06T00:00:00Z'))
   assert.equal(prediction.basedOnBarStart, rows[2]!.barStart)
   assert.equal(prediction.madeAt, rows[2]!.barEnd)
   assert.ok(predictionSchema.safeParse(prediction).success)

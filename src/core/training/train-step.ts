@@ -108,7 +108,7 @@ export function trainStep(
   const prediction =
     servedSlot === undefined || Number.isNaN(servedSlot.pending)
       ? null
-      : predictionOf(state, row, servedSlot, servedSlot.pending, nextSigma)
+      : predictionOf(options, state, row, servedSlot, servedSlot.pending, nextSigma)
   const scored =
     forecasts !== null && forecasts.length > 0
       ? { barStart: row.barStart, actual, served: models[previousServed]?.id ?? '', forecasts }

@@ -2,6 +2,8 @@ import type { Interval } from '../contracts/primitives.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
 import type { ConformalBandParams } from '../model/conformal-band.ts'
+import { EXCHANGE_CALENDARS } from '../schedule/exchange-calendars.ts'
+import type { ExchangeCalendars } from '../schedule/resolve-calendars.ts'
 import type { ServingRule } from './select-served-model.ts'
 
 export interface TrainerOptions {
@@ -22,6 +24,11 @@ export interface TrainerOptions {
    * holidays as gaps, yet the next session is still the next bar, so daily bars allow a week.
    */
   readonly maxGapBars: Readonly<Record<Interval, number>>
+  /**
+   * The calendars that date each forecast: `forBarStart` is the next trading session's bar (daily)
+   * or the next bar inside a session (intraday) on the calendar of `exchangeOfSymbol(symbol)`.
+   */
+  readonly calendars: ExchangeCalendars
 }
 
 export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
@@ -33,6 +40,7 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   band: { quantileStep: 0.07, aciStep: 0.005, minQ: 0.05, maxQ: 50 },
   recentDecay: 0.99,
   maxGapBars: { '1m': 0, '5m': 0, '15m': 0, '30m': 0, '1h': 0, '1d': 5 },
+  calendars: EXCHANGE_CALENDARS,
 }
 
 export type TrainerOverrides = Partial<Omit<TrainerOptions, 'band' | 'serving'>> & {

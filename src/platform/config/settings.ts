@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { INTERVALS, symbol } from '../../core/contracts/primitives.ts'
+import { parseExtraClosures } from '../../core/schedule/parse-extra-closures.ts'
 
 const list = (item: z.ZodType<string, string>) =>
   z
@@ -187,6 +188,21 @@ export const SETTINGS = {
     flag: 'close-on-clock',
     schema: bool.default(false),
     describe: 'also close bars when the wall clock passes their end (live snapshots; not for replays)',
+  },
+  extraClosures: {
+    env: 'QUOTECAST_EXTRA_CLOSURES',
+    flag: 'extra-closures',
+    schema: z
+      .string()
+      .transform((text, context) => {
+        const parsed = parseExtraClosures(text)
+        if (parsed.ok) return parsed.value
+        context.addIssue({ code: 'custom', message: parsed.error })
+        return z.NEVER
+      })
+      .optional(),
+    describe:
+      'days an exchange is closed beyond its calendar, EXCHANGE:YYYY-MM-DD[,…], e.g. US:2025-01-09,PSE:2025-07-24',
   },
   exactlyOnce: {
     env: 'QUOTECAST_EXACTLY_ONCE',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { secretValues } from '../../platform/config/load-config.ts'
 import { BUS_SETTINGS, createBus } from '../../platform/bus/create-bus.ts'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
@@ -17,6 +18,7 @@ const NAMES = [
   'historyBars',
   'logLevel',
   'logFormat',
+  'extraClosures',
 ] as const
 
 export function registerServeCommand(program: Command): void {
@@ -49,6 +51,7 @@ export function registerServeCommand(program: Command): void {
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
             maxBarsPerSymbol: config.historyBars,
+            calendars: resolveCalendars(config.extraClosures),
           })
           logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
           await service.stopped

@@ -6,6 +6,8 @@ import type { Bus } from '../../platform/bus/bus.ts'
 import { buildApp } from './api/build-app.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
 import { createModelPredictor } from './predict/create-model-predictor.ts'
+import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { createViews, type PredictorViews } from './views/create-views.ts'
 import { materialiseViews } from './views/materialise-views.ts'
 import type { Registry } from 'prom-client'
@@ -25,6 +27,8 @@ export interface PredictionServiceOptions {
   readonly rateLimitPerMinute?: number
   /** Bars (and predictions) kept per symbol. Default 2,000. */
   readonly maxBarsPerSymbol?: number
+  /** The calendars that date /predict's forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
+  readonly calendars?: ExchangeCalendars
   readonly now?: () => number
   /** Metrics of the stages running in this process (`quotecast run`), served beside the service's own. */
   readonly stageMetrics?: Registry
@@ -66,7 +70,9 @@ export async function startPredictionService(options: PredictionServiceOptions):
     views,
     metrics,
     ...(options.stageMetrics === undefined ? {} : { stageMetrics: options.stageMetrics }),
-    predict: createModelPredictor(),
+    predict: createModelPredictor(
+      createSymbolTrainer(options.calendars === undefined ? {} : { calendars: options.calendars }),
+    ),
     isReady: () => isReady,
     logger: options.logger.child({ component: 'http' }),
     ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),

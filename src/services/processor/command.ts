@@ -1,10 +1,18 @@
 import type { Command } from 'commander'
 import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
 import { runProcessor } from './run-processor.ts'
 
-const NAMES = [...SERVICE_SETTINGS, 'interval', 'allowedLatenessMs', 'closeOnClock', 'exactlyOnce'] as const
+const NAMES = [
+  ...SERVICE_SETTINGS,
+  'interval',
+  'allowedLatenessMs',
+  'closeOnClock',
+  'exactlyOnce',
+  'extraClosures',
+] as const
 
 export function registerProcessCommand(program: Command): void {
   const command = program
@@ -15,6 +23,7 @@ export function registerProcessCommand(program: Command): void {
       const barConfig = resolveBarConfig({
         interval: config.interval,
         allowedLatenessMs: config.allowedLatenessMs,
+        calendars: resolveCalendars(config.extraClosures),
       })
       if (!barConfig.ok) {
         process.stderr.write(`quotecast process: invalid configuration: ${barConfig.error}\n`)

@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
 import { runTrainer } from './run-trainer.ts'
 
-const NAMES = [...SERVICE_SETTINGS, 'exactlyOnce'] as const
+const NAMES = [...SERVICE_SETTINGS, 'exactlyOnce', 'extraClosures'] as const
 
 export function registerTrainCommand(program: Command): void {
   const command = program
@@ -18,6 +19,7 @@ export function registerTrainCommand(program: Command): void {
           ...context,
           topicPrefix: config.topicPrefix,
           isExactlyOnce: config.exactlyOnce,
+          calendars: resolveCalendars(config.extraClosures),
           onReady: () => context.health.setReady(true),
         }),
       )

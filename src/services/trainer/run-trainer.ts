@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { TOPICS } from '../../core/contracts/topics.ts'
+import { calendarCoverageWarnings } from '../../core/schedule/calendar-coverage-warnings.ts'
+import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
@@ -16,11 +18,13 @@ export interface TrainerServiceOptions {
   readonly isExactlyOnce?: boolean
   readonly groupId?: string
   readonly onReady?: () => void
+  /** The calendars that date the forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
+  readonly calendars?: ExchangeCalendars
 }
 
 /** Runs the trainer as a member of its consumer group until `signal` aborts. */
 export async function runTrainer(options: TrainerServiceOptions): Promise<void> {
-  const trainer = createSymbolTrainer()
+  const trainer = createSymbolTrainer(options.calendars === undefined ? {} : { calendars: options.calendars })
   const stage = createTrainerStage({
     bus: options.bus,
     topicPrefix: options.topicPrefix,
@@ -29,6 +33,9 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
     now: Date.now,
   })
   options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
+  for (const warning of calendarCoverageWarnings(trainer.options.calendars, Date.now())) {
+    options.logger.warn(warning)
+  }
   await runPartitionedLoop({
     bus: options.bus,
     groupId: options.groupId ?? `${options.topicPrefix}quotecast-trainer`,
