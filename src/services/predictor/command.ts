@@ -17,6 +17,7 @@ const NAMES = [
   'historyBars',
   'logLevel',
   'logFormat',
+  'summaryEverySec',
 ] as const
 
 export function registerServeCommand(program: Command): void {
@@ -49,6 +50,7 @@ export function registerServeCommand(program: Command): void {
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
             maxBarsPerSymbol: config.historyBars,
+            summaryEveryMs: config.summaryEverySec * 1000,
           })
           logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
           await service.stopped

@@ -3,7 +3,10 @@ import type { Registry } from 'prom-client'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
+import { metricTotal } from '../../platform/logger/metric-total.ts'
+import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
+import { tallyStage } from '../../platform/stream/tally-stage.ts'
 import { createTrainerMetrics } from './trainer-metrics.ts'
 import { createTrainerStage } from './trainer-stage.ts'
 
@@ -16,6 +19,8 @@ export interface TrainerServiceOptions {
   readonly isExactlyOnce?: boolean
   readonly groupId?: string
   readonly onReady?: () => void
+  /** Milliseconds between work summary lines; 0: only at stop. Default 30 s. */
+  readonly summaryEveryMs?: number
 }
 
 /** Runs the trainer as a member of its consumer group until `signal` aborts. */
@@ -28,16 +33,30 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
     metrics: createTrainerMetrics(options.registry),
     now: Date.now,
   })
+  const tally = tallyStage(stage, {
+    topicPrefix: options.topicPrefix,
+    now: Date.now,
+    eventTimeField: 'barEnd',
+  })
+  const summary = startWorkSummary({
+    logger: options.logger,
+    everyMs: options.summaryEveryMs ?? 30_000,
+    read: async () => ({
+      ...tally.counts('rowsIn', { [TOPICS.predictions]: 'predictionsOut', [TOPICS.models]: 'snapshotsOut' }),
+      // Rows at or before the last trained bar: a replay's repeats, ignored.
+      duplicates: await metricTotal(options.registry, 'quotecast_trainer_stale_rows_total'),
+    }),
+  })
   options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
   await runPartitionedLoop({
     bus: options.bus,
     groupId: options.groupId ?? `${options.topicPrefix}quotecast-trainer`,
     topic: options.topicPrefix + TOPICS.features,
-    stage,
+    stage: tally.stage,
     signal: options.signal,
     logger: options.logger,
     ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
     ...(options.onReady ? { onReady: options.onReady } : {}),
-  })
+  }).finally(() => summary.stop())
   options.logger.info('trainer stopped')
 }
