@@ -7,6 +7,7 @@ import { registerTrainCommand } from './services/trainer/command.ts'
 import { registerServeCommand } from './services/predictor/command.ts'
 import { registerRunCommand } from './services/run/command.ts'
 import { registerEvaluateCommand } from './services/evaluate/command.ts'
+import { registerBridgeCommand } from './services/bridge/command.ts'
 
 const program = new Command('quotecast')
   .description(
@@ -21,5 +22,6 @@ registerProcessCommand(program)
 registerTrainCommand(program)
 registerServeCommand(program)
 registerEvaluateCommand(program)
+registerBridgeCommand(program)
 
 await program.parseAsync(process.argv)

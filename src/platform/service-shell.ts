@@ -13,8 +13,10 @@ export const SERVICE_SETTINGS = [
   'logLevel',
   'logFormat',
   'healthPort',
+  'summaryEverySec',
 ] as const
-export type ServiceSettings = BusSettings | 'topicPrefix' | 'logLevel' | 'logFormat' | 'healthPort'
+export type ServiceSettings =
+  BusSettings | 'topicPrefix' | 'logLevel' | 'logFormat' | 'healthPort' | 'summaryEverySec'
 
 export interface ServiceContext {
   readonly bus: Bus
@@ -22,6 +24,8 @@ export interface ServiceContext {
   readonly registry: Registry
   readonly health: HealthServer
   readonly signal: AbortSignal
+  /** Milliseconds between the service's work summary lines (0: only at stop). */
+  readonly summaryEveryMs: number
 }
 
 /**
@@ -51,7 +55,9 @@ export async function runService(
   const bus = createBus(config, `quotecast-${name}`)
   logger.info({ kafka: config.kafka, healthPort: health.port }, `${name} started`)
   try {
-    await runUntilStopped(logger, (signal) => service({ bus, logger, registry, health, signal }))
+    await runUntilStopped(logger, (signal) =>
+      service({ bus, logger, registry, health, signal, summaryEveryMs: config.summaryEverySec * 1000 }),
+    )
   } finally {
     health.setReady(false)
     await bus.close()

@@ -60,6 +60,7 @@ describe('compose.yaml', () => {
   it('runs every quotecast service hardened, with a health check when long-running, after the topics exist', () => {
     const quotecast = Object.entries(services).filter(([, service]) => isQuotecastImage(service['image']))
     assert.deepEqual(quotecast.map(([name]) => name).sort(), [
+      'bridge',
       'fetcher',
       'predictor',
       'processor',

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
-export type QuotecastCommand = 'process' | 'train' | 'serve' | 'fetch' | 'backfill' | 'topics'
+export type QuotecastCommand = 'process' | 'train' | 'serve' | 'fetch' | 'backfill' | 'topics' | 'bridge'
 
 export interface ServiceOptions {
   /** Shown in failures; default the command. */

@@ -55,7 +55,7 @@ export class TestPipeline {
     return this.prefix + name
   }
 
-  group(service: 'processor' | 'trainer'): string {
+  group(service: 'processor' | 'trainer' | 'bridge'): string {
     return `${this.prefix}quotecast-${service}`
   }
 

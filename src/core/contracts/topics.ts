@@ -8,6 +8,8 @@ export const TOPICS = {
   deadLetters: 'dead-letters',
   /** The processor's per-symbol state, its changelog for restore on restart or rebalance. */
   processorState: 'processor-state',
+  /** The original project's messages (`quotecast bridge` reads them); not keyed by symbol. */
+  stockDetails: 'stock-details',
 } as const
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]
@@ -37,6 +39,11 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
     { name: prefix + TOPICS.processorState, partitions, configs: compacted },
     {
       name: prefix + TOPICS.deadLetters,
+      partitions,
+      configs: { 'cleanup.policy': 'delete', 'retention.ms': WEEK_MS },
+    },
+    {
+      name: prefix + TOPICS.stockDetails,
       partitions,
       configs: { 'cleanup.policy': 'delete', 'retention.ms': WEEK_MS },
     },

@@ -127,6 +127,23 @@ export const SETTINGS = {
     schema: z.enum(['json', 'pretty', 'auto']).default('auto'),
     describe: 'json, pretty, or auto (pretty on a terminal)',
   },
+  summaryEverySec: {
+    env: 'QUOTECAST_SUMMARY_EVERY_SEC',
+    flag: 'summary-every-sec',
+    schema: z.coerce.number().int().nonnegative().max(86_400).default(30),
+    describe:
+      'seconds between the "work summary" log lines of a service (records in and out, dead letters, lag); 0: only at stop',
+  },
+  stockDetailsTopic: {
+    env: 'QUOTECAST_STOCK_DETAILS_TOPIC',
+    flag: 'stock-details-topic',
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,200}$/, 'must be 1 to 200 letters, digits, ".", "_" and "-"')
+      .default('stock-details'),
+    describe:
+      "bridge: the topic of the original project's stock-details messages (after --topic-prefix, like every topic)",
+  },
   healthPort: {
     env: 'QUOTECAST_HEALTH_PORT',
     flag: 'health-port',

@@ -2,12 +2,14 @@ import type { Command } from 'commander'
 import { Registry } from 'prom-client'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
+import { countProduced } from '../../platform/bus/count-produced.ts'
 import { createBus } from '../../platform/bus/create-bus.ts'
 import { redactSecrets, secretValues, type Config } from '../../platform/config/load-config.ts'
 import { startHealthServer } from '../../platform/http/start-health-server.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { resolveSettings } from '../../platform/config/setting-options.ts'
 import { createLogger, type Logger } from '../../platform/logger/create-logger.ts'
+import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { systemClock } from './clock.ts'
 import { createProviders } from './create-providers.ts'
 import { defaultSymbols } from './default-symbols.ts'
@@ -103,7 +105,8 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     secrets: secretValues(config),
   })
   const symbols = config.symbols ?? defaultSymbols(config.provider)
-  const bus = createBus(config, 'quotecast-fetcher')
+  const counted = countProduced(createBus(config, 'quotecast-fetcher'))
+  const bus = counted.bus
   const base = { bus, topicPrefix: config.topicPrefix, symbols, maxAgeMs: config.maxQuoteAgeSec * 1000 }
   try {
     await ensureQuotesTopic(bus, config, logger)
@@ -125,6 +128,12 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     const registry = new Registry()
     const metrics = createFetcherMetrics(registry)
     const health = await startHealthServer({ port: config.healthPort, registry })
+    const work = { fetches: 0, unchanged: 0, failed: 0 }
+    const summary = startWorkSummary({
+      logger,
+      everyMs: config.summaryEverySec * 1000,
+      read: () => ({ quotesOut: counted.produced(), ...work }),
+    })
     try {
       await runUntilStopped(logger, async (signal) => {
         const positions = await findStreamPositions(bus, config.topicPrefix, symbols, logger)
@@ -155,6 +164,9 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
           onReport: (report, exchange, nextAtMs) => {
             metrics.record(report, systemClock.now())
             const counts = Object.groupBy(report.symbols, (entry) => entry.status)
+            work.fetches++
+            work.unchanged += counts.unchanged?.length ?? 0
+            work.failed += counts.failed?.length ?? 0
             const failed = (counts.failed ?? []).map((entry) => ({
               symbol: entry.symbol,
               attempts: entry.attempts,
@@ -173,6 +185,7 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
         })
       })
     } finally {
+      await summary.stop()
       await health.close()
     }
   } finally {

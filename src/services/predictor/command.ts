@@ -19,6 +19,7 @@ const NAMES = [
   'logLevel',
   'logFormat',
   'extraClosures',
+  'summaryEverySec',
 ] as const
 
 export function registerServeCommand(program: Command): void {
@@ -52,6 +53,7 @@ export function registerServeCommand(program: Command): void {
             rateLimitPerMinute: config.rateLimit,
             maxBarsPerSymbol: config.historyBars,
             calendars: resolveCalendars(config.extraClosures),
+            summaryEveryMs: config.summaryEverySec * 1000,
           })
           logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
           await service.stopped

@@ -4,7 +4,10 @@ import type { Logger } from 'pino'
 import { TOPICS, topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { buildApp } from './api/build-app.ts'
+import { metricTotal } from '../../platform/logger/metric-total.ts'
+import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
+import { tallyConsumption } from './metrics/tally-consumption.ts'
 import { createModelPredictor } from './predict/create-model-predictor.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
@@ -32,6 +35,8 @@ export interface PredictionServiceOptions {
   readonly now?: () => number
   /** Metrics of the stages running in this process (`quotecast run`), served beside the service's own. */
   readonly stageMetrics?: Registry
+  /** Milliseconds between work summary lines; 0: only at stop. Default 30 s. */
+  readonly summaryEveryMs?: number
 }
 
 export interface PredictionService {
@@ -90,6 +95,15 @@ export async function startPredictionService(options: PredictionServiceOptions):
   const onAbort = (): void => void close()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoring = Promise.withResolvers<undefined>()
+  const tally = tallyConsumption(metrics, topics)
+  const summary = startWorkSummary({
+    logger: options.logger,
+    everyMs: options.summaryEveryMs ?? 30_000,
+    read: async () => ({
+      ...tally.counts(),
+      requests: await metricTotal(metrics.registry, 'quotecast_http_requests_total'),
+    }),
+  })
   const stopped = materialiseViews({
     bus: options.bus,
     topics,
@@ -97,7 +111,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
     logger: options.logger,
     signal: controller.signal,
     now: options.now ?? Date.now,
-    observer: metrics,
+    observer: tally.observer,
     onRestored: () => {
       isReady = true
       options.logger.info({ url, ...views.sizes() }, 'prediction service ready')
@@ -117,6 +131,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
       controller.abort()
       await app.close()
       await stopped.catch(() => undefined)
+      await summary.stop()
     })()
     return closing
   }

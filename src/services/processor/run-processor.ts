@@ -3,7 +3,10 @@ import type { Registry } from 'prom-client'
 import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
+import { metricTotal } from '../../platform/logger/metric-total.ts'
+import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
+import { tallyStage } from '../../platform/stream/tally-stage.ts'
 import { createProcessorMetrics } from './processor-metrics.ts'
 import { createProcessorStage } from './processor-stage.ts'
 
@@ -18,6 +21,8 @@ export interface ProcessorOptions {
   readonly isClosingOnClock?: boolean
   readonly groupId?: string
   readonly onReady?: () => void
+  /** Milliseconds between work summary lines; 0: only at stop. Default 30 s. */
+  readonly summaryEveryMs?: number
 }
 
 /** Runs the processor as a member of its consumer group until `signal` aborts. */
@@ -32,6 +37,15 @@ export async function runProcessor(options: ProcessorOptions): Promise<void> {
     maxFetchedAheadMs: options.barConfig.maxClockSkewMs,
     isClosingOnClock: options.isClosingOnClock ?? false,
   })
+  const tally = tallyStage(stage, { topicPrefix: options.topicPrefix, now: Date.now, eventTimeField: 'asOf' })
+  const summary = startWorkSummary({
+    logger: options.logger,
+    everyMs: options.summaryEveryMs ?? 30_000,
+    read: async () => ({
+      ...tally.counts('quotesIn', { [TOPICS.bars]: 'barsOut', [TOPICS.features]: 'rowsOut' }),
+      duplicates: await metricTotal(options.registry, 'quotecast_processor_duplicates_total'),
+    }),
+  })
   options.logger.info(
     { interval: options.barConfig.interval, exactlyOnce: options.isExactlyOnce ?? true },
     'processor starting',
@@ -40,11 +54,11 @@ export async function runProcessor(options: ProcessorOptions): Promise<void> {
     bus: options.bus,
     groupId: options.groupId ?? `${options.topicPrefix}quotecast-processor`,
     topic: options.topicPrefix + TOPICS.quotes,
-    stage,
+    stage: tally.stage,
     signal: options.signal,
     logger: options.logger,
     ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
     ...(options.onReady ? { onReady: options.onReady } : {}),
-  })
+  }).finally(() => summary.stop())
   options.logger.info('processor stopped')
 }

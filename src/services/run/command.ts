@@ -22,6 +22,8 @@ const NAMES = [
   'exactlyOnce',
   'logLevel',
   'logFormat',
+  'summaryEverySec',
+  'stockDetailsTopic',
 ] as const
 
 export function registerRunCommand(program: Command): void {
@@ -65,6 +67,8 @@ export function registerRunCommand(program: Command): void {
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
             isExactlyOnce: config.exactlyOnce,
+            summaryEveryMs: config.summaryEverySec * 1000,
+            stockDetailsTopic: config.stockDetailsTopic,
             onListening: (url) =>
               process.stdout.write(
                 `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,

@@ -3,6 +3,7 @@ import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import type { Logger } from '../../platform/logger/create-logger.ts'
+import { runBridge } from '../bridge/run-bridge.ts'
 import { loadReplaySeries } from '../fetcher/providers/load-replay-series.ts'
 import { startReplayFeed } from '../fetcher/start-replay-feed.ts'
 import { startPredictionService } from '../predictor/start-prediction-service.ts'
@@ -28,6 +29,10 @@ export interface RunSystemOptions {
   readonly rateLimitPerMinute: number
   readonly isExactlyOnce: boolean
   readonly onListening?: (url: string) => void
+  /** Milliseconds between each stage's work summary lines; 0: only at stop. Default 30 s. */
+  readonly summaryEveryMs?: number
+  /** The original project's topic the bridge reads, before the prefix. Default stock-details. */
+  readonly stockDetailsTopic?: string
 }
 
 /**
@@ -38,6 +43,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
   const { bus, logger, signal, topicPrefix } = options
   await bus.ensureTopics(topicSpecs(options.partitions, topicPrefix))
   const registry = new Registry()
+  const summary = options.summaryEveryMs === undefined ? {} : { summaryEveryMs: options.summaryEveryMs }
   const stages = [
     runProcessor({
       bus,
@@ -47,6 +53,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       logger: logger.child({ component: 'processor' }),
       signal,
       isExactlyOnce: options.isExactlyOnce,
+      ...summary,
     }),
     runTrainer({
       bus,
@@ -55,6 +62,19 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       logger: logger.child({ component: 'trainer' }),
       signal,
       isExactlyOnce: options.isExactlyOnce,
+      ...summary,
+    }),
+    // The original project's stock-details messages, produced by anyone to this process's bus.
+    runBridge({
+      bus,
+      topicPrefix,
+      partitions: options.partitions,
+      ...(options.stockDetailsTopic === undefined ? {} : { stockDetailsTopic: options.stockDetailsTopic }),
+      registry,
+      logger: logger.child({ component: 'bridge' }),
+      signal,
+      isExactlyOnce: options.isExactlyOnce,
+      ...summary,
     }),
   ]
   const service = await startPredictionService({
@@ -68,6 +88,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
     corsOrigin: options.corsOrigin,
     rateLimitPerMinute: options.rateLimitPerMinute,
     stageMetrics: registry,
+    ...summary,
   })
   options.onListening?.(service.url)
 

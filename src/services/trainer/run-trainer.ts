@@ -5,7 +5,10 @@ import { calendarCoverageWarnings } from '../../core/schedule/calendar-coverage-
 import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
+import { metricTotal } from '../../platform/logger/metric-total.ts'
+import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { runPartitionedLoop } from '../../platform/stream/run-partitioned-loop.ts'
+import { tallyStage } from '../../platform/stream/tally-stage.ts'
 import { createTrainerMetrics } from './trainer-metrics.ts'
 import { createTrainerStage } from './trainer-stage.ts'
 
@@ -20,6 +23,8 @@ export interface TrainerServiceOptions {
   readonly onReady?: () => void
   /** The calendars that date the forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
   readonly calendars?: ExchangeCalendars
+  /** Milliseconds between work summary lines; 0: only at stop. Default 30 s. */
+  readonly summaryEveryMs?: number
 }
 
 /** Runs the trainer as a member of its consumer group until `signal` aborts. */
@@ -32,6 +37,20 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
     metrics: createTrainerMetrics(options.registry),
     now: Date.now,
   })
+  const tally = tallyStage(stage, {
+    topicPrefix: options.topicPrefix,
+    now: Date.now,
+    eventTimeField: 'barEnd',
+  })
+  const summary = startWorkSummary({
+    logger: options.logger,
+    everyMs: options.summaryEveryMs ?? 30_000,
+    read: async () => ({
+      ...tally.counts('rowsIn', { [TOPICS.predictions]: 'predictionsOut', [TOPICS.models]: 'snapshotsOut' }),
+      // Rows at or before the last trained bar: a replay's repeats, ignored.
+      duplicates: await metricTotal(options.registry, 'quotecast_trainer_stale_rows_total'),
+    }),
+  })
   options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
   for (const warning of calendarCoverageWarnings(trainer.options.calendars, Date.now())) {
     options.logger.warn(warning)
@@ -40,11 +59,11 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
     bus: options.bus,
     groupId: options.groupId ?? `${options.topicPrefix}quotecast-trainer`,
     topic: options.topicPrefix + TOPICS.features,
-    stage,
+    stage: tally.stage,
     signal: options.signal,
     logger: options.logger,
     ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
     ...(options.onReady ? { onReady: options.onReady } : {}),
-  })
+  }).finally(() => summary.stop())
   options.logger.info('trainer stopped')
 }

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { BusRecord, OutgoingRecord } from '../bus/bus.ts'
+import type { PartitionedStage } from './run-partitioned-loop.ts'
+import { tallyStage } from './tally-stage.ts'
+
+const record = (offset: number, value: string | null, timestamp: number): BusRecord => ({
+  topic: 'p.quotes',
+  partition: 0,
+  offset: BigInt(offset),
+  key: 'ALI',
+  value: value === null ? null : Buffer.from(value),
+  timestamp,
+  headers: {},
+})
+const out = (topic: string): OutgoingRecord => ({ topic, key: 'ALI', value: null })
+
+function fakeStage(calls: string[]): PartitionedStage {
+  return {
+    restore: (partitions) => {
+      calls.push(`restore ${partitions.length}`)
+      return Promise.resolve()
+    },
+    forget: (partitions) => calls.push(`forget ${partitions === 'all' ? 'all' : partitions.length}`),
+    process: (records) =>
+      records.flatMap((r) =>
+        r.value === null ? [out('p.dead-letters')] : [out('p.bars'), out('p.features'), out('p.state')],
+      ),
+    tick: () => [out('p.bars')],
+  }
+}
+
+test('counts records in, records out by topic, dead letters, lag and the last event time', async () => {
+  const calls: string[] = []
+  let nowMs = 10_000
+  const tally = tallyStage(fakeStage(calls), {
+    topicPrefix: 'p.',
+    now: () => nowMs,
+    eventTimeField: 'asOf',
+  })
+  const names = { bars: 'barsOut', features: 'rowsOut' }
+  assert.deepEqual(tally.counts('quotesIn', names), {
+    quotesIn: 0,
+    barsOut: 0,
+    rowsOut: 0,
+    deadLetters: 0,
+    lagMs: undefined,
+    lastEventAt: undefined,
+  })
+  const outputs = tally.stage.process([
+    record(0, '{"asOf":1665730200000}', 9000),
+    record(1, '{"asOf":"2022-10-14T14:51:00+08:00"}', 9500),
+  ])
+  assert.equal(outputs.length, 6, 'the outputs are passed through')
+  nowMs = 20_000
+  tally.stage.process([record(2, null, 19_250)])
+  assert.equal(tally.stage.tick?.(nowMs).length, 1)
+  await tally.stage.restore([{ topic: 'p.quotes', partition: 0 }])
+  tally.stage.forget('all')
+  assert.deepEqual(calls, ['restore 1', 'forget all'])
+  assert.deepEqual(tally.counts('quotesIn', names), {
+    quotesIn: 3,
+    barsOut: 3,
+    rowsOut: 2,
+    deadLetters: 1,
+    lagMs: 750,
+    // The null record has no event time: the one before it stays.
+    lastEventAt: '2022-10-14T06:51:00.000Z',
+  })
+})
+
+test('an event time that is not a time, or not JSON, leaves lastEventAt as it was', () => {
+  const tally = tallyStage(fakeStage([]), { topicPrefix: '', now: () => 0, eventTimeField: 'asOf' })
+  for (const value of ['{"asOf":1e300}', '{"asOf":"soon"}', 'not json', '[1]', '{"asOf":5}']) {
+    tally.stage.process([record(0, value, 0)])
+  }
+  assert.equal(tally.counts('in', {})['lastEventAt'], '1970-01-01T00:00:00.005Z')
+  assert.equal(tally.counts('in', {})['lagMs'], undefined, 'no broker timestamp, no lag')
+})
+
+test('a stage without tick stays without one', () => {
+  const { tick: _tick, ...stage } = fakeStage([])
+  assert.equal(tallyStage(stage, { topicPrefix: '', now: () => 0 }).stage.tick, undefined)
+})
