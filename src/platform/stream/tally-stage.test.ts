@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { BusRecord, OutgoingRecord } from '../bus/bus.ts'
-import type { PartitionedStage } from './run-partitioned-loop.ts'
+import type { LoggedStore } from './changelogged-store.ts'
+import type { PartitionedStage } from './partitioned-stage.ts'
 import { tallyStage } from './tally-stage.ts'
 
 const record = (offset: number, value: string | null, timestamp: number): BusRecord => ({
@@ -15,13 +16,11 @@ const record = (offset: number, value: string | null, timestamp: number): BusRec
 })
 const out = (topic: string): OutgoingRecord => ({ topic, key: 'ALI', value: null })
 
-function fakeStage(calls: string[]): PartitionedStage {
+const stores: readonly LoggedStore[] = []
+
+function fakeStage(): PartitionedStage {
   return {
-    restore: (partitions) => {
-      calls.push(`restore ${partitions.length}`)
-      return Promise.resolve()
-    },
-    forget: (partitions) => calls.push(`forget ${partitions === 'all' ? 'all' : partitions.length}`),
+    stores,
     process: (records) =>
       records.flatMap((r) =>
         r.value === null ? [out('p.dead-letters')] : [out('p.bars'), out('p.features'), out('p.state')],
@@ -31,9 +30,8 @@ function fakeStage(calls: string[]): PartitionedStage {
 }
 
 test('counts records in, records out by topic, dead letters, lag and the last event time', async () => {
-  const calls: string[] = []
   let nowMs = 10_000
-  const tally = tallyStage(fakeStage(calls), {
+  const tally = tallyStage(fakeStage(), {
     topicPrefix: 'p.',
     now: () => nowMs,
     eventTimeField: 'asOf',
@@ -55,9 +53,7 @@ test('counts records in, records out by topic, dead letters, lag and the last ev
   nowMs = 20_000
   tally.stage.process([record(2, null, 19_250)])
   assert.equal(tally.stage.tick?.(nowMs).length, 1)
-  await tally.stage.restore([{ topic: 'p.quotes', partition: 0 }])
-  tally.stage.forget('all')
-  assert.deepEqual(calls, ['restore 1', 'forget all'])
+  assert.equal(tally.stage.stores, stores, "the stores are the wrapped stage's, for the loop to restore")
   assert.deepEqual(tally.counts('quotesIn', names), {
     quotesIn: 3,
     barsOut: 3,
@@ -70,7 +66,7 @@ test('counts records in, records out by topic, dead letters, lag and the last ev
 })
 
 test('an event time that is not a time, or not JSON, leaves lastEventAt as it was', () => {
-  const tally = tallyStage(fakeStage([]), { topicPrefix: '', now: () => 0, eventTimeField: 'asOf' })
+  const tally = tallyStage(fakeStage(), { topicPrefix: '', now: () => 0, eventTimeField: 'asOf' })
   for (const value of ['{"asOf":1e300}', '{"asOf":"soon"}', 'not json', '[1]', '{"asOf":5}']) {
     tally.stage.process([record(0, value, 0)])
   }
@@ -79,6 +75,6 @@ test('an event time that is not a time, or not JSON, leaves lastEventAt as it wa
 })
 
 test('a stage without tick stays without one', () => {
-  const { tick: _tick, ...stage } = fakeStage([])
+  const { tick: _tick, ...stage } = fakeStage()
   assert.equal(tallyStage(stage, { topicPrefix: '', now: () => 0 }).stage.tick, undefined)
 })

@@ -1,7 +1,7 @@
 import type { BusRecord, OutgoingRecord } from '../bus/bus.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import type { WorkCounts } from '../logger/start-work-summary.ts'
-import type { PartitionedStage } from './run-partitioned-loop.ts'
+import type { PartitionedStage } from './partitioned-stage.ts'
 
 export interface TallyOptions {
   readonly topicPrefix: string
@@ -47,14 +47,13 @@ export function tallyStage(stage: PartitionedStage, options: TallyOptions): Stag
   let lagMs: number | undefined
   let lastEventAt: number | undefined
 
-  const count = (outputs: readonly OutgoingRecord[]): readonly OutgoingRecord[] => {
+  const count = (outputs: OutgoingRecord[]): OutgoingRecord[] => {
     for (const output of outputs) produced.set(output.topic, (produced.get(output.topic) ?? 0) + 1)
     return outputs
   }
   const tick = stage.tick
   const counted: PartitionedStage = {
-    restore: (partitions) => stage.restore(partitions),
-    forget: (partitions) => stage.forget(partitions),
+    stores: stage.stores,
     process(records) {
       const outputs = stage.process(records)
       consumed += records.length

@@ -3,7 +3,7 @@ import { readStockDetails } from '../../core/contracts/read-stock-details.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import type { BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
-import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
+import type { PartitionedStage } from '../../platform/stream/partitioned-stage.ts'
 import type { BridgeMetrics } from './bridge-metrics.ts'
 
 export interface BridgeStageOptions {
@@ -19,7 +19,7 @@ const MAX_REASONS = 5
 /**
  * The original project's stock-details messages → one Quote per stock on the quotes topic, keyed by
  * symbol; a message that cannot be read, or the stocks of one that cannot, go to dead-letters with
- * the reason. Stateless: nothing to restore. The fetch time of a quote is the message's broker
+ * the reason. Stateless: no stores. The fetch time of a quote is the message's broker
  * timestamp, so re-reading a message after a crash produces the same bytes.
  */
 export function createBridgeStage(options: BridgeStageOptions): PartitionedStage {
@@ -29,8 +29,7 @@ export function createBridgeStage(options: BridgeStageOptions): PartitionedStage
     return toDeadLetter(record, reason, 'bridge', options.now(), options.topicPrefix)
   }
   return {
-    restore: () => Promise.resolve(),
-    forget: () => undefined,
+    stores: [],
     process(records) {
       const outputs: OutgoingRecord[] = []
       for (const record of records) {
