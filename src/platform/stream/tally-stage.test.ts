@@ -29,7 +29,7 @@ function fakeStage(): PartitionedStage {
   }
 }
 
-test('counts records in, records out by topic, dead letters, lag and the last event time', async () => {
+test('counts records in, records out by topic, dead letters, lag and the last event time', () => {
   let nowMs = 10_000
   const tally = tallyStage(fakeStage(), {
     topicPrefix: 'p.',
