@@ -28,6 +28,17 @@ const lag = (data: Float64Array, m: number, slot: number, k: number): number | n
 const sampleStd = (data: Float64Array, at: number, size: number): number =>
   Math.sqrt(windowScaledDeviation(data, at, size) / (size * (size - 1)))
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null)
+/**
+ * How far %B and the volume z-score can lie from their centres (0.5 and 0) for any window of 20:
+ * a value is within √(n − 1) population σ of its window's mean, and within (n − 1)/√n sample σ
+ * (Samuelson's inequality). A spread that cancels to a few ulps of the level (a price that moves by
+ * one ulp) makes σ inexact, and its ratio could then take any size; clamped to the range, it stays
+ * a bounded feature. Exact windows never reach the edges, so real series are unchanged.
+ */
+const PCT_B_REACH = Math.sqrt(W - 1) / 4
+const Z_REACH = (W - 1) / Math.sqrt(W)
+const clampedOrNull = (x: number | null, centre: number, reach: number): number | null =>
+  x !== null && Number.isFinite(x) ? Math.min(centre + reach, Math.max(centre - reach, x)) : null
 /** A nullable slot: NaN stands for null. */
 const orNull = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x)
 
@@ -127,8 +138,8 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     macd,
     macdSignal: hasSignal ? macdSignal : null,
     macdHist: hasSignal && macd !== null && macdSignal !== null ? macd - macdSignal : null,
-    bollingerPctB: finiteOrNull(pctB),
-    volumeZ20: finiteOrNull(volumeZ),
+    bollingerPctB: clampedOrNull(pctB, 0.5, PCT_B_REACH),
+    volumeZ20: clampedOrNull(volumeZ, 0, Z_REACH),
     close,
   }
   const gapBars = lastStart === null ? 0 : countGapBars(lastStart, bar.start, INTERVAL_MS[bar.interval])
