@@ -31,9 +31,10 @@ const finiteOrNull = (x: number | null): number | null => (x !== null && Number.
 /**
  * How far %B and the volume z-score can lie from their centres (0.5 and 0) for any window of 20:
  * a value is within √(n − 1) population σ of its window's mean, and within (n − 1)/√n sample σ
- * (Samuelson's inequality). A spread that cancels to a few ulps of the level (a price that moves by
- * one ulp) makes σ inexact, and its ratio could then take any size; clamped to the range, it stays
- * a bounded feature. Exact windows never reach the edges, so real series are unchanged.
+ * (Samuelson's inequality). The running sums' error grows with the stream's length times the
+ * cancellation (README.md), and where σ is a few ulps of the level an inexact σ could make the
+ * ratio any size: clamped, the feature stays within its range (and MAX_FEATURE_VALUE) whatever the
+ * stream. Not reached on the real series, nor by the property test's streams.
  */
 const PCT_B_REACH = Math.sqrt(W - 1) / 4
 const Z_REACH = (W - 1) / Math.sqrt(W)
