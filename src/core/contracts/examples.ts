@@ -93,7 +93,7 @@ export const EXAMPLES = {
     partition: 3,
     offset: '1207',
     key: 'AAPL',
-    reason: 'price: Too small: expected number to be >0',
+    reason: 'price: must be at least 1e-6 (MIN_PRICE)',
     valueBase64: 'eyJwcmljZSI6MH0=',
     failedAt: 1764036000000,
     service: 'processor',

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
+import { epochMs, featureValue, interval, positivePrice, symbol } from './primitives.ts'
 
 export const FEATURE_ROW_SCHEMA_VERSION = 1
 
@@ -19,8 +19,9 @@ export const featureRowSchema = z
     featureVersion: z.number().int().positive(),
     /** Bars missing between the previous bar and this one (0 when contiguous). */
     gapBars: z.number().int().nonnegative(),
-    values: z.record(z.string().min(1).max(64), finite.nullable()),
+    values: z.record(z.string().min(1).max(64), featureValue.nullable()),
   })
   .strict()
+  .refine((row) => row.barEnd > row.barStart, { path: ['barEnd'], message: 'must be after barStart' })
 
 export type FeatureRow = z.infer<typeof featureRowSchema>

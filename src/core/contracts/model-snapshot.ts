@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
+import { epochMs, finite, interval, logReturn, positivePrice, symbol } from './primitives.ts'
 
 export const MODEL_SNAPSHOT_SCHEMA_VERSION = 2
 
@@ -107,7 +107,7 @@ export const modelSnapshotSchema = z
             /** Exponentially weighted mean of |error| − |naive error|, bias-corrected by the scored count. */
             recentLossDiff: finite,
             /** The log return this model forecast for the next bar, not yet scored. */
-            pending: finite.nullable(),
+            pending: logReturn.nullable(),
           })
           .strict(),
       )

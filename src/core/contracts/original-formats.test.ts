@@ -95,7 +95,7 @@ test('bad original payloads are errors that say why, never exceptions', () => {
     ],
     [
       { ...phisix, stock: [{ symbol: 'ALI', price: { currency: 'PHP', amount: 0 } }] },
-      'phisix ALI: price: Too small: expected number to be >0',
+      'phisix ALI: price: must be at least 1e-6 (MIN_PRICE)',
     ],
     [
       { ...phisix, stock: [{ symbol: 'ALI', price: { currency: 'PHP', amount: 'NaN' } }] },
@@ -117,7 +117,7 @@ test('bad original payloads are errors that say why, never exceptions', () => {
       { stock: 'JFC', close: '100', high: '90', low: '80' },
       'pse edge JFC: price: must lie between low and high',
     ],
-    [{ stock: 'JFC', close: '-1' }, 'pse edge JFC: price: Too small: expected number to be >0'],
+    [{ stock: 'JFC', close: '-1' }, 'pse edge JFC: price: must be at least 1e-6 (MIN_PRICE)'],
   ]
   for (const [input, error] of cases)
     assert.deepEqual(parseOriginalFormat(input, { fetchedAt }), { ok: false, error }, JSON.stringify(input))

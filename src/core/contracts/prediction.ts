@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { epochMs, finite, interval, positivePrice, symbol } from './primitives.ts'
+import { epochMs, interval, logReturn, positiveFinite, positivePrice, symbol } from './primitives.ts'
 
 export const PREDICTION_SCHEMA_VERSION = 1
 
 const band = z
-  .object({ lower: positivePrice, upper: positivePrice })
+  .object({ lower: positiveFinite, upper: positiveFinite })
   .strict()
   .refine((b) => b.upper >= b.lower, { path: ['upper'], message: 'must not be below lower' })
 
@@ -20,8 +20,8 @@ export const predictionSchema = z
     basedOnBarStart: epochMs,
     horizon: z.number().int().positive(),
     lastClose: positivePrice,
-    predictedReturn: finite,
-    point: positivePrice,
+    predictedReturn: logReturn,
+    point: positiveFinite,
     intervals: z.object({ p80: band, p95: band }).strict(),
     model: z.object({ id: z.string().min(1).max(64), version: z.number().int().nonnegative() }).strict(),
     /** Event time of the bar the prediction was made at, so replays are deterministic. */

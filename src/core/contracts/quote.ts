@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { epochMs, interval, nonNegative, positivePrice, shortText, symbol } from './primitives.ts'
+import { epochMs, interval, positivePrice, quoteVolume, shortText, symbol } from './primitives.ts'
 
 export const QUOTE_SCHEMA_VERSION = 1
 
@@ -21,7 +21,7 @@ export const quoteSchema = z
     open: positivePrice.optional(),
     high: positivePrice.optional(),
     low: positivePrice.optional(),
-    volume: nonNegative.optional(),
+    volume: quoteVolume.optional(),
     asOf: epochMs,
     fetchedAt: epochMs,
     source: shortText,

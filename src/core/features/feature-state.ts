@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { epochMs, finite } from '../contracts/primitives.ts'
+import { epochMs, finite, logReturn, MAX_PRICE, nonNegative } from '../contracts/primitives.ts'
 import { FEATURE_VERSION } from './feature-names.ts'
 
 /** Bars kept in each ring: the longest window (SMA, Bollinger, 20-bar returns, volume z-score). */
@@ -44,7 +44,10 @@ export interface FeatureState {
   readonly data: Float64Array
 }
 
-const ring = z.array(finite).length(FEATURE_WINDOW).readonly()
+// Bounded as the bars they hold (0 while a ring fills), so a restored state stays finite however it
+// is stepped: a state from before the bounds that holds a larger price is unreadable, not poison.
+const ring = (value: z.ZodNumber) => z.array(value).length(FEATURE_WINDOW).readonly()
+const ringClose = z.number().nonnegative().max(MAX_PRICE)
 
 /** A feature state as plain JSON data of about 1.5 KB: how it is persisted, restorable with this schema. */
 export const featureStateSchema = z
@@ -53,9 +56,9 @@ export const featureStateSchema = z
     /** Bars seen so far. */
     count: z.number().int().nonnegative(),
     lastStart: epochMs.nullable(),
-    closes: ring,
-    returns: ring,
-    volumes: ring,
+    closes: ring(ringClose),
+    returns: ring(logReturn),
+    volumes: ring(nonNegative),
     sums: z.array(finite).length(16).readonly(),
     /** EMAs seeded with the first close, as trading-signals seeds them. */
     ema12: finite.nullable(),

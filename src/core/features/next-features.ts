@@ -28,6 +28,18 @@ const lag = (data: Float64Array, m: number, slot: number, k: number): number | n
 const sampleStd = (data: Float64Array, at: number, size: number): number =>
   Math.sqrt(windowScaledDeviation(data, at, size) / (size * (size - 1)))
 const finiteOrNull = (x: number | null): number | null => (x !== null && Number.isFinite(x) ? x : null)
+/**
+ * How far %B and the volume z-score can lie from their centres (0.5 and 0) for any window of 20:
+ * a value is within √(n − 1) population σ of its window's mean, and within (n − 1)/√n sample σ
+ * (Samuelson's inequality). The running sums' error grows with the stream's length times the
+ * cancellation (README.md), and where σ is a few ulps of the level an inexact σ could make the
+ * ratio any size: clamped, the feature stays within its range (and MAX_FEATURE_VALUE) whatever the
+ * stream. Not reached on the real series, nor by the property test's streams.
+ */
+const PCT_B_REACH = Math.sqrt(W - 1) / 4
+const Z_REACH = (W - 1) / Math.sqrt(W)
+const clampedOrNull = (x: number | null, centre: number, reach: number): number | null =>
+  x !== null && Number.isFinite(x) ? Math.min(centre + reach, Math.max(centre - reach, x)) : null
 /** A nullable slot: NaN stands for null. */
 const orNull = (x: number | undefined): number | null => (x === undefined || Number.isNaN(x) ? null : x)
 
@@ -127,8 +139,8 @@ export function nextFeatures(state: FeatureState, bar: Bar): { state: FeatureSta
     macd,
     macdSignal: hasSignal ? macdSignal : null,
     macdHist: hasSignal && macd !== null && macdSignal !== null ? macd - macdSignal : null,
-    bollingerPctB: finiteOrNull(pctB),
-    volumeZ20: finiteOrNull(volumeZ),
+    bollingerPctB: clampedOrNull(pctB, 0.5, PCT_B_REACH),
+    volumeZ20: clampedOrNull(volumeZ, 0, Z_REACH),
     close,
   }
   const gapBars = lastStart === null ? 0 : countGapBars(lastStart, bar.start, INTERVAL_MS[bar.interval])

@@ -25,7 +25,7 @@ test('checkQuote passes a sound quote unchanged', () => {
 
 test('checkQuote refuses zero, NaN, inconsistent, future and stale quotes with the reason', () => {
   const cases: [Partial<QuoteFields>, string][] = [
-    [{ price: 0 }, 'price: Too small: expected number to be >0; price: must lie between low and high'],
+    [{ price: 0 }, 'price: must be at least 1e-6 (MIN_PRICE); price: must lie between low and high'],
     [{ price: Number.NaN }, 'price: Invalid input: expected number, received NaN'],
     [{ price: 190 }, 'price: must lie between low and high'],
     [{ volume: -1 }, 'volume: Too small: expected number to be >=0'],

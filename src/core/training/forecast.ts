@@ -1,5 +1,6 @@
 import type { FeatureRow } from '../contracts/feature-row.ts'
 import type { Prediction } from '../contracts/prediction.ts'
+import { MAX_LOG_RETURN } from '../contracts/primitives.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
 import { halfWidth80, halfWidth95 } from '../model/conformal-band.ts'
 import { ewmaSigma } from '../model/ewma-volatility.ts'
@@ -15,6 +16,13 @@ export function currentSigma(options: TrainerOptions, state: TrainerState): numb
     ? ewmaSigma(state.volatility, options.sigmaFloor)
     : Number.NaN
 }
+
+/**
+ * Whether a model's forecast may be published: a log return that two valid prices can have. Beyond
+ * ±MAX_LOG_RETURN (or NaN) it is no forecast, so a prediction's point and bands, close × exp(ŷ ± h)
+ * with h ≤ 10, stay finite and positive whatever a model's state holds.
+ */
+export const isUsableForecast = (logReturn: number): boolean => Math.abs(logReturn) <= MAX_LOG_RETURN
 
 /**
  * The Prediction of `slot`'s forecast for the bar after `row`, with its band at σ, dated on the
@@ -62,6 +70,6 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
   const predicted = readInputs(row.values, features, inputs)
     ? slot.spec.predict(slot.state, inputs)
     : Number.NaN
-  if (!Number.isFinite(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
+  if (!isUsableForecast(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
   return ok(predictionOf(options, state, row, slot, predicted + 0, sigma))
 }

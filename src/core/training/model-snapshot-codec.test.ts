@@ -165,7 +165,7 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
       withLayout('rls.p[4],rls'),
       'models.1.state: state layout field rls clashes with another',
     ],
-    ['a field out of its schema', withNumber(2, -1), 'lastClose: Too small: expected number to be >0'],
+    ['a field out of its schema', withNumber(2, -1), 'lastClose: must be at least 1e-6 (MIN_PRICE)'],
     [
       'NaN where a number belongs',
       withNumber(0, Number.NaN),

@@ -5,7 +5,7 @@ import { oneMinusDecayPower } from '../model/decay-power.ts'
 import { updateEwmaVolatility } from '../model/ewma-volatility.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
-import { currentSigma, predictionOf } from './forecast.ts'
+import { currentSigma, isUsableForecast, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { TrainerState } from './trainer-state.ts'
@@ -97,7 +97,7 @@ export function trainStep(
   for (const slot of models) {
     const forecast =
       Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)
-    slot.pending = Number.isFinite(forecast) ? forecast + 0 : Number.NaN
+    slot.pending = isUsableForecast(forecast) ? forecast + 0 : Number.NaN
   }
   state.served = selectServedModel(models, options.serving)
   state.version += 1

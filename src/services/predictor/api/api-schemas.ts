@@ -1,8 +1,11 @@
 import { z } from 'zod'
+import { featureRowSchema } from '../../../core/contracts/feature-row.ts'
 import { modelScoresSchema } from '../../../core/contracts/model-snapshot.ts'
 import { predictionSchema } from '../../../core/contracts/prediction.ts'
 import { epochMs, interval, symbol } from '../../../core/contracts/primitives.ts'
+import { FEATURE_VERSION } from '../../../core/features/feature-names.ts'
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.ts'
+import { isRealInstant } from './is-real-instant.ts'
 
 /** Request and response shapes of the HTTP API: validation, serialisation and the OpenAPI document. */
 
@@ -38,22 +41,25 @@ const INSTANT = /^(\d{1,15}|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(
 const instant = z
   .string()
   .regex(INSTANT, 'must be epoch milliseconds or an ISO 8601 date such as 2024-01-31')
+  .refine(isRealInstant, 'must be a real calendar date and time, such as 2024-02-29')
   .transform((text) =>
     /^\d+$/.test(text) ? Number(text) : Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text),
   )
   .pipe(epochMs)
 
+const LIMIT_MESSAGE = 'must be an integer from 1 to 5000'
+
 export const historyQuery = z
   .object({
     from: instant.optional().describe('first bar start, inclusive: epoch ms or ISO 8601'),
     to: instant.optional().describe('last bar start, inclusive: epoch ms or ISO 8601'),
-    limit: z.coerce
-      .number({ error: 'must be an integer from 1 to 5000' })
-      .int('must be an integer from 1 to 5000')
-      .min(1, 'must be an integer from 1 to 5000')
-      .max(5000, 'must be an integer from 1 to 5000')
+    limit: z
+      .string()
+      .regex(/^[1-9]\d{0,3}$/, LIMIT_MESSAGE)
+      .transform(Number)
+      .pipe(z.number().max(5000, LIMIT_MESSAGE))
       .default(500)
-      .describe('at most this many bars, the newest'),
+      .describe('at most this many bars, the newest: a plain decimal integer from 1 to 5000'),
   })
   .strict()
   .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
@@ -64,6 +70,13 @@ export const historyQuery = z
 export const streamQuery = z
   .object({ symbol: symbol.optional().describe('only events of this symbol') })
   .strict()
+
+/** A feature row to predict from: the contract's, of the feature set the models were trained on. */
+export const predictRequestBody = featureRowSchema.safeExtend({
+  featureVersion: z.literal(FEATURE_VERSION, {
+    error: `must be ${String(FEATURE_VERSION)}, the feature set of the models`,
+  }),
+})
 
 export const predictionBody = named('Prediction', predictionSchema.omit({ schema: true }))
 

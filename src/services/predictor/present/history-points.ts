@@ -4,6 +4,15 @@ import type { SymbolView } from '../views/create-views.ts'
 
 export type HistoryPoint = z.infer<typeof historyPoint>
 
+/**
+ * ln(a / b) of two positive prices. Bars and predictions within the contracts keep the ratio finite;
+ * should it overflow or underflow, the difference of the logarithms is the same number, still finite.
+ */
+const logRatio = (a: number, b: number): number => {
+  const ratio = a / b
+  return ratio > 0 && ratio < Number.POSITIVE_INFINITY ? Math.log(ratio) : Math.log(a) - Math.log(b)
+}
+
 /** Bars from `fromMs` to `toMs` (the newest `limit`), each with the prediction made for it and its error. */
 export function historyPoints(view: SymbolView, fromMs: number, toMs: number, limit: number): HistoryPoint[] {
   return view.bars.range(fromMs, toMs, limit).map((bar) => {
@@ -26,7 +35,7 @@ export function historyPoints(view: SymbolView, fromMs: number, toMs: number, li
       },
       error: {
         value: bar.close - predicted.point,
-        logReturn: Math.log(bar.close / predicted.point),
+        logReturn: logRatio(bar.close, predicted.point),
         isInside80: isInside(p80),
         isInside95: isInside(p95),
       },

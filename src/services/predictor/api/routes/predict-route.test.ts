@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { MAX_FEATURE_VALUE, MAX_PRICE, MIN_PRICE } from '../../../../core/contracts/primitives.ts'
 import { buildTestApp, type TestApp } from '../../fixtures/build-test-app.ts'
 import { errorResponse, predictionBody } from '../api-schemas.ts'
 
@@ -91,4 +92,67 @@ test('a model that warms up or lacks a feature is a 422 saying which', async () 
   const response = await post({ ...early.row, symbol: 'EARLY' })
   assert.equal(response.statusCode, 422)
   assert.match(errorResponse.parse(response.json()).message, /warming up/)
+})
+
+test('extreme numbers in a row are 200 with finite numbers inside the bounds and 400 naming the field outside', async () => {
+  const row = t.aapl.at(-1)!.row
+  const finiteEverywhere = (value: unknown): boolean =>
+    typeof value === 'number'
+      ? Number.isFinite(value)
+      : value === null || typeof value !== 'object' || Object.values(value).every(finiteEverywhere)
+  // Each model served in turn (naive is served on the real series), so every model's forecast is tried.
+  const snapshot = t.aapl.at(-1)!.snapshot
+  for (const served of snapshot.models.map((model) => model.id)) {
+    const symbol = `SERVED-${served.toUpperCase()}`
+    t.views.apply({ kind: 'model', snapshot: { ...snapshot, symbol, served } }, 0)
+    for (const close of [MIN_PRICE, MAX_PRICE]) {
+      for (const extreme of [-MAX_FEATURE_VALUE, 0, MAX_FEATURE_VALUE]) {
+        const values = { ...row.values, r1: extreme, closeToSma20: extreme, volumeZ20: -extreme }
+        const response = await post({ ...row, symbol, close, values })
+        assert.equal(response.statusCode, 200, `${served}, close ${close}, ${extreme}: ${response.body}`)
+        const body = predictionBody.parse(response.json())
+        assert.deepEqual([body.lastClose, body.model.id], [close, served])
+        assert.ok(finiteEverywhere(body), response.body)
+      }
+    }
+  }
+  const cases: [string, unknown, string, string][] = [
+    [
+      'the largest double as close',
+      { ...row, close: 1.7976931348623157e308 },
+      'body.close',
+      'body.close: must be at most 1e9 (MAX_PRICE)',
+    ],
+    [
+      'a close below a millionth',
+      { ...row, close: 1e-7 },
+      'body.close',
+      'body.close: must be at least 1e-6 (MIN_PRICE)',
+    ],
+    [
+      'a feature past the bound',
+      { ...row, values: { ...row.values, r1: 1e300 } },
+      'body.values.r1',
+      'body.values.r1: must lie within ±1e12 (MAX_FEATURE_VALUE)',
+    ],
+    [
+      'barStart after barEnd',
+      { ...row, barStart: row.barEnd + 1 },
+      'body.barEnd',
+      'body.barEnd: must be after barStart',
+    ],
+    ['barEnd 0', { ...row, barStart: 0, barEnd: 0 }, 'body.barEnd', 'body.barEnd: must be after barStart'],
+    [
+      'an unknown feature version',
+      { ...row, featureVersion: 2 },
+      'body.featureVersion',
+      'body.featureVersion: must be 1, the feature set of the models',
+    ],
+  ]
+  for (const [name, payload, parameter, message] of cases) {
+    const response = await post(payload)
+    assert.equal(response.statusCode, 400, `${name}: ${response.body}`)
+    const body = errorResponse.parse(response.json())
+    assert.deepEqual([body.error, body.parameter, body.message], ['bad_request', parameter, message], name)
+  }
 })

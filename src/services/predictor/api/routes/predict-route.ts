@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { featureRowSchema } from '../../../../core/contracts/feature-row.ts'
 import { ApiError } from '../api-error.ts'
 import { viewOrThrow, type ApiDeps } from '../api-deps.ts'
-import { errorResponse, noQuery, predictionBody } from '../api-schemas.ts'
+import { errorResponse, noQuery, predictionBody, predictRequestBody } from '../api-schemas.ts'
 import { toPredictionBody } from '../../present/to-prediction-body.ts'
 
 /** On-demand prediction: a feature row in, the symbol's current model's prediction out. */
@@ -14,7 +13,7 @@ export const predictRoute: FastifyPluginAsyncZod<ApiDeps> = (app, { views, predi
         summary: "Predict the bar after a given feature row with the symbol's current (served) model",
         tags: ['models'],
         querystring: noQuery,
-        body: featureRowSchema,
+        body: predictRequestBody,
         response: {
           200: predictionBody,
           400: errorResponse,
