@@ -10,7 +10,10 @@ export interface PartitionedStage {
   forget(partitions: readonly TopicPartition[] | 'all'): void
   /** Apply a batch of records and return everything to publish: outputs, dead letters and changelog. */
   process(records: readonly BusRecord[]): readonly OutgoingRecord[]
-  /** Optional work on the wall clock, called when a poll found nothing (e.g. closing due bars). */
+  /**
+   * Optional work on the wall clock (e.g. closing due bars): called after a poll that found
+   * nothing, and after a batch at most every second, so a busy stream still gets it.
+   */
   readonly tick?: (nowMs: number) => readonly OutgoingRecord[]
 }
 
@@ -27,6 +30,8 @@ export interface LoopOptions {
   readonly onBatch?: (consumed: number, produced: number) => void
   /** Called after every poll, the first of which has joined the group and restored state. */
   readonly onReady?: () => void
+  /** The wall clock passed to `stage.tick`; injected by tests. Default `Date.now`. */
+  readonly now?: () => number
   /** Injected so tests do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>
 }
@@ -38,6 +43,8 @@ export interface LoopOptions {
  */
 const DEFAULT_MAX_RECORDS = 5000
 
+const BUSY_TICK_EVERY_MS = 1000
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -48,7 +55,9 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
+  const now = options.now ?? Date.now
   let backoffMs = 250
+  let tickedAtMs = -Infinity
   const isStopped = (): boolean => options.signal.aborted
   while (!isStopped()) {
     let consumer: BusConsumer | undefined
@@ -70,8 +79,13 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         })
         // The first poll has joined the group and restored the assigned partitions' state.
         options.onReady?.()
-        const outputs =
-          records.length > 0 ? options.stage.process(records) : (options.stage.tick?.(Date.now()) ?? [])
+        let outputs = records.length > 0 ? options.stage.process(records) : []
+        const nowMs = now()
+        if (options.stage.tick && (records.length === 0 || nowMs - tickedAtMs >= BUSY_TICK_EVERY_MS)) {
+          tickedAtMs = nowMs
+          const ticked = options.stage.tick(nowMs)
+          if (ticked.length > 0) outputs = outputs.length > 0 ? [...outputs, ...ticked] : ticked
+        }
         if (records.length === 0 && outputs.length === 0) continue
         if (options.isExactlyOnce === false) {
           if (outputs.length > 0) await options.bus.produce(outputs)

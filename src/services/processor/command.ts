@@ -4,7 +4,15 @@ import { addSettingOptions, resolveSettings } from '../../platform/config/settin
 import { runService, SERVICE_SETTINGS } from '../../platform/service-shell.ts'
 import { runProcessor } from './run-processor.ts'
 
-const NAMES = [...SERVICE_SETTINGS, 'interval', 'allowedLatenessMs', 'closeOnClock', 'exactlyOnce'] as const
+const NAMES = [
+  ...SERVICE_SETTINGS,
+  'interval',
+  'allowedLatenessMs',
+  'closeOnClock',
+  'closeOnSession',
+  'closeGraceSec',
+  'exactlyOnce',
+] as const
 
 export function registerProcessCommand(program: Command): void {
   const command = program
@@ -27,6 +35,7 @@ export function registerProcessCommand(program: Command): void {
           barConfig: barConfig.value,
           isExactlyOnce: config.exactlyOnce,
           isClosingOnClock: config.closeOnClock,
+          ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
           onReady: () => context.health.setReady(true),
         }),
       )

@@ -16,6 +16,15 @@ import { createProcessorStage } from './processor-stage.ts'
 const resolved = resolveBarConfig({ interval: '1d' })
 if (!resolved.ok) throw new Error(resolved.error)
 const barConfig = resolved.value
+const quoteRecord = (offset: number, value: Uint8Array) => ({
+  topic: 'quotes',
+  partition: 0,
+  offset: BigInt(offset),
+  key: 'AAPL',
+  value,
+  timestamp: 0,
+  headers: {},
+})
 
 async function runProcessorOver(
   values: { key: string; value: Uint8Array }[],
@@ -180,4 +189,88 @@ test('with closing on the clock, an open bar of live snapshots closes once the c
   })
   assert.equal(closed.filter((record) => record.topic === 'features').length, 1)
   assert.equal(closed.filter((record) => record.topic === 'processor-state').length, 1)
+})
+
+test('two snapshots of one day give one daily bar at the session close plus the grace, and an old day is left to event time', async () => {
+  const bus = new MemoryBus()
+  await bus.ensureTopics(topicSpecs(1))
+  const snapshot = (asOf: number, price: number) => ({
+    schema: 1 as const,
+    id: `test:AAPL:snapshot:${asOf}`,
+    symbol: 'AAPL',
+    exchange: 'NASDAQ',
+    currency: 'USD',
+    kind: 'snapshot' as const,
+    price,
+    asOf,
+    fetchedAt: asOf,
+    source: 'test',
+  })
+  // Tuesday 2026-12-01: New York closes at 16:00 EST (21:00 UTC); an old day of 2016 beside it.
+  const quotes = [
+    snapshot(Date.parse('2016-09-13T15:00:00Z'), 50),
+    snapshot(Date.parse('2026-12-01T15:00:00Z'), 100),
+    snapshot(Date.parse('2026-12-01T20:59:00Z'), 102),
+  ]
+  const stage = createProcessorStage({
+    bus,
+    topicPrefix: '',
+    barConfig,
+    metrics: createProcessorMetrics(new Registry()),
+    now: () => Date.parse('2026-12-01T21:00:00Z'),
+    sessionClose: { graceMs: 300_000, horizonMs: 4 * 86_400_000 },
+  })
+  // The old day's bar closes on event time when the live day's first snapshot arrives.
+  const applied = stage.process(quotes.map((quote, offset) => quoteRecord(offset, encodeMessage(quote))))
+  assert.equal(applied.filter((record) => record.topic === 'bars').length, 1)
+  assert.ok(stage.tick, 'closing on the session gives the stage a tick')
+  assert.deepEqual(stage.tick(Date.parse('2026-12-01T21:04:59.999Z')), [], 'due only after the grace')
+  const closed = stage.tick(Date.parse('2026-12-01T21:05:00Z'))
+  const bars = closed.filter((record) => record.topic === 'bars')
+  assert.deepEqual(
+    bars.map((record): unknown => JSON.parse(new TextDecoder().decode(record.value ?? new Uint8Array()))),
+    [
+      {
+        schema: 1,
+        symbol: 'AAPL',
+        interval: '1d',
+        start: Date.parse('2026-12-01T00:00:00Z'),
+        end: Date.parse('2026-12-02T00:00:00Z'),
+        open: 100,
+        high: 102,
+        low: 100,
+        close: 102,
+        volume: 0,
+        count: 2,
+      },
+    ],
+  )
+  assert.equal(closed.filter((record) => record.topic === 'processor-state').length, 1)
+  assert.deepEqual(stage.tick(Date.parse('2026-12-01T21:10:00Z')), [], 'closed once')
+})
+
+test('the session clock leaves a replayed old day open', () => {
+  const stage = createProcessorStage({
+    bus: new MemoryBus(),
+    topicPrefix: '',
+    barConfig,
+    metrics: createProcessorMetrics(new Registry()),
+    now: () => Date.parse('2026-12-01T21:00:00Z'),
+    sessionClose: { graceMs: 300_000, horizonMs: 4 * 86_400_000 },
+  })
+  const asOf = Date.parse('2016-09-13T15:00:00Z')
+  const quote = {
+    schema: 1,
+    id: 'test:AAPL:snapshot:1',
+    symbol: 'AAPL',
+    exchange: 'NASDAQ',
+    currency: 'USD',
+    kind: 'snapshot',
+    price: 50,
+    asOf,
+    fetchedAt: asOf,
+    source: 'test',
+  }
+  stage.process([quoteRecord(0, encodeMessage(quote))])
+  assert.deepEqual(stage.tick?.(Date.parse('2026-12-01T21:05:00Z')), [])
 })

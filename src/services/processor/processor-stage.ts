@@ -1,11 +1,14 @@
 import { applyQuote } from '../../core/bars/apply-quote.ts'
-import { closeDueBars } from '../../core/bars/close-due-bars.ts'
+import { closeDueBars, closeDueBarsOnAxis } from '../../core/bars/close-due-bars.ts'
 import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { type BarSpan, isDueOnSession, sessionCloseDueAt } from '../../core/bars/session-close-due-at.ts'
 import type { Bar } from '../../core/contracts/bar.ts'
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { quoteSchema } from '../../core/contracts/quote.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
+import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
+import { EXCHANGE_CALENDARS } from '../../core/schedule/exchange-calendars.ts'
 import type { Bus, BusRecord, OutgoingRecord, TopicPartition } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import type { PartitionedStage } from '../../platform/stream/run-partitioned-loop.ts'
@@ -30,6 +33,12 @@ export interface ProcessorStageOptions {
    * a replay of old snapshots would see its open bars closed under it.
    */
   readonly isClosingOnClock?: boolean
+  /**
+   * Close each open bar on the wall clock at its session's close plus `graceMs`
+   * (session-close-due-at.ts), but only while that is at most `horizonMs` ago: a live day's bar
+   * is published after the close, a replay of old snapshots is left to event time. Unset: off.
+   */
+  readonly sessionClose?: { readonly graceMs: number; readonly horizonMs: number }
 }
 
 type Entry = { readonly symbol: string; partition: number; readonly state: ProcessorState }
@@ -70,6 +79,22 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     const values = encodeProcessorStates(entries.map((entry) => entry.state))
     for (const [index, entry] of entries.entries())
       outputs.push({ topic: stateTopic, key: entry.symbol, value: values[index]! })
+  }
+
+  // Due times by exchange and bar start: the calendar's time-zone arithmetic is done once per bar, not per symbol and tick.
+  const dueTimes = new Map<string, number>()
+  const isSessionDue = (symbol: string, bar: BarSpan, nowMs: number): boolean => {
+    const session = options.sessionClose
+    if (session === undefined) return false
+    const exchange = exchangeOfSymbol(symbol)
+    const key = `${exchange}:${bar.start}`
+    let dueMs = dueTimes.get(key)
+    if (dueMs === undefined) {
+      if (dueTimes.size >= 4096) dueTimes.clear()
+      dueMs = sessionCloseDueAt(bar, EXCHANGE_CALENDARS[exchange], options.barConfig, session.graceMs)
+      dueTimes.set(key, dueMs)
+    }
+    return isDueOnSession(dueMs, nowMs, session.horizonMs)
   }
 
   /** Applies one record, adding the symbol's entry to `changed`; returns a dead letter when the record cannot be used. */
@@ -149,17 +174,30 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       return outputs
     },
 
-    ...(options.isClosingOnClock === true
+    ...(options.isClosingOnClock === true || options.sessionClose !== undefined
       ? {
           tick(nowMs: number): OutgoingRecord[] {
             const outputs: OutgoingRecord[] = []
             const changed = new Set<Entry>()
             const watermarkMs = nowMs - options.barConfig.allowedLatenessMs
             for (const entry of states.values()) {
-              const closed = closeDueBars(entry.state.bars, watermarkMs, options.barConfig)
-              if (closed.completed.length === 0) continue
-              emitBars(entry.state, closed.completed, outputs)
-              changed.add(entry)
+              const bars = entry.state.bars
+              if (bars.open.length === 0) continue
+              if (options.isClosingOnClock === true) {
+                const closed = closeDueBars(bars, watermarkMs, options.barConfig)
+                if (closed.completed.length > 0) {
+                  emitBars(entry.state, closed.completed, outputs)
+                  changed.add(entry)
+                }
+              }
+              for (
+                let bar = bars.open[0];
+                bar !== undefined && isSessionDue(entry.symbol, bar, nowMs);
+                bar = bars.open[0]
+              ) {
+                emitBars(entry.state, closeDueBarsOnAxis(bars, bar.end, options.barConfig).completed, outputs)
+                changed.add(entry)
+              }
             }
             emitChangelog(changed, outputs)
             return outputs

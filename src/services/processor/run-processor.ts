@@ -16,24 +16,43 @@ export interface ProcessorOptions {
   readonly signal: AbortSignal
   readonly isExactlyOnce?: boolean
   readonly isClosingOnClock?: boolean
+  /** Close each recent bar at its session's close plus this (processor-stage.ts `sessionClose`); unset: off. */
+  readonly closeGraceMs?: number
+  /** The wall clock; injected by tests. Default `Date.now`. */
+  readonly now?: () => number
   readonly groupId?: string
   readonly onReady?: () => void
 }
 
+/**
+ * The session clock closes a bar only while its due time is at most this old: long enough for a
+ * processor down over a long weekend to close Friday's bar when it comes back, short enough that a
+ * replay of old snapshots (the bundled series is years old) is left to event time.
+ */
+const SESSION_CLOSE_HORIZON_MS = 4 * 86_400_000
+
 /** Runs the processor as a member of its consumer group until `signal` aborts. */
 export async function runProcessor(options: ProcessorOptions): Promise<void> {
+  const now = options.now ?? Date.now
   const metrics = createProcessorMetrics(options.registry)
   const stage = createProcessorStage({
     bus: options.bus,
     topicPrefix: options.topicPrefix,
     barConfig: options.barConfig,
     metrics,
-    now: Date.now,
+    now,
     maxFetchedAheadMs: options.barConfig.maxClockSkewMs,
     isClosingOnClock: options.isClosingOnClock ?? false,
+    ...(options.closeGraceMs === undefined
+      ? {}
+      : { sessionClose: { graceMs: options.closeGraceMs, horizonMs: SESSION_CLOSE_HORIZON_MS } }),
   })
   options.logger.info(
-    { interval: options.barConfig.interval, exactlyOnce: options.isExactlyOnce ?? true },
+    {
+      interval: options.barConfig.interval,
+      exactlyOnce: options.isExactlyOnce ?? true,
+      closeGraceMs: options.closeGraceMs ?? null,
+    },
     'processor starting',
   )
   await runPartitionedLoop({
@@ -42,6 +61,7 @@ export async function runProcessor(options: ProcessorOptions): Promise<void> {
     topic: options.topicPrefix + TOPICS.quotes,
     stage,
     signal: options.signal,
+    now,
     logger: options.logger,
     ...(options.isExactlyOnce === undefined ? {} : { isExactlyOnce: options.isExactlyOnce }),
     ...(options.onReady ? { onReady: options.onReady } : {}),

@@ -15,6 +15,8 @@ const NAMES = [
   'replaySpeed',
   'liveBars',
   'interval',
+  'closeOnSession',
+  'closeGraceSec',
   'httpPort',
   'httpHost',
   'corsOrigin',
@@ -65,6 +67,7 @@ export function registerRunCommand(program: Command): void {
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
             isExactlyOnce: config.exactlyOnce,
+            ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
             onListening: (url) =>
               process.stdout.write(
                 `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,

@@ -27,6 +27,8 @@ export interface RunSystemOptions {
   readonly corsOrigin: string
   readonly rateLimitPerMinute: number
   readonly isExactlyOnce: boolean
+  /** The processor closes each recent bar at its session's close plus this; unset: on event time only. */
+  readonly closeGraceMs?: number
   readonly onListening?: (url: string) => void
 }
 
@@ -47,6 +49,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       logger: logger.child({ component: 'processor' }),
       signal,
       isExactlyOnce: options.isExactlyOnce,
+      ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     }),
     runTrainer({
       bus,
