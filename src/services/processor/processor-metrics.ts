@@ -4,6 +4,7 @@ export interface ProcessorMetrics {
   readonly processed: Counter
   readonly deadLettered: Counter<'reason'>
   readonly bars: Counter
+  readonly duplicates: Counter<'kind'>
 }
 
 /** Counts of the processor's work, by outcome: processed quotes, dead letters by kind, bars out. */
@@ -16,13 +17,19 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     }),
     deadLettered: new Counter({
       name: 'quotecast_processor_dead_letters_total',
-      help: 'Quotes sent to dead-letters, by reason: invalid, late, duplicate',
+      help: 'Quotes sent to dead-letters, by reason: invalid, late',
       labelNames: ['reason'],
       registers: [registry],
     }),
     bars: new Counter({
       name: 'quotecast_processor_bars_total',
       help: 'Completed bars published',
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'quotecast_processor_duplicates_total',
+      help: 'Quotes dropped as already applied, by kind: quote (a remembered id), bar (identical to a closed bar), history (a bar quote too old to compare)',
+      labelNames: ['kind'],
       registers: [registry],
     }),
   }

@@ -51,6 +51,9 @@ async function runProcessorOver(
     features: await text('features'),
     bars: await text('bars'),
     deadLetters: await bus.readToEnd('dead-letters'),
+    duplicates: (await registry.getSingleMetric('quotecast_processor_duplicates_total')?.get())?.values.map(
+      ({ labels, value }) => ({ kind: labels['kind'], value }),
+    ),
   }
 }
 
@@ -92,7 +95,11 @@ test('malformed, duplicate and late quotes become one dead letter each and chang
     { key: 'AAPL', value: encodeMessage({ ...quotes[0], price: -1 }) },
     { key: 'AAPL', value: new Uint8Array([0xc3, 0x28]) },
     { key: 'MSFT', value: encodeMessage(quotes[5]) },
-    { key: 'AAPL', value: encodeMessage(quotes[10]) },
+    // A bar for a closed day, conflicting with what closed (its volume differs).
+    {
+      key: 'AAPL',
+      value: encodeMessage({ ...quotes[45]!, id: 'conflict', volume: (quotes[45]?.volume ?? 0) + 1 }),
+    },
   ]
   const salted = [...good.slice(0, 50), ...bad, ...good.slice(50)]
   const clean = await runProcessorOver(good, { maxRecords: 64 })
@@ -108,7 +115,33 @@ test('malformed, duplicate and late quotes become one dead letter each and chang
   assert.match(reasons[1] ?? '', /^price: /)
   assert.match(reasons[2] ?? '', /UTF-8/)
   assert.match(reasons[3] ?? '', /key "MSFT" is not the quote's symbol AAPL/)
-  assert.match(reasons[4] ?? '', /^(late|duplicate): /)
+  assert.match(reasons[4] ?? '', /^late: .*already closed, and differs from what closed/)
+})
+
+test('a re-sent identical backfill is counted as duplicates, not dead-lettered', async () => {
+  const { quotes } = await bundledSeries('aapl')
+  const once = quotes.map((quote) => ({ key: quote.symbol, value: encodeMessage(quote) }))
+  // The re-run backfill of another source: the same bars under new ids.
+  const elsewhere = quotes.map((quote) => ({
+    key: quote.symbol,
+    value: encodeMessage({ ...quote, id: `other:${quote.id}` }),
+  }))
+  const clean = await runProcessorOver(once, { maxRecords: 500 })
+  const twice = await runProcessorOver([...once, ...once], { maxRecords: 500 })
+  assert.equal(twice.deadLetters.length, 0)
+  assert.deepEqual(twice.features, clean.features)
+  // The last 32 bars' ids (and fingerprints) share the 64-slot ring; 16 days back are compared.
+  assert.deepEqual(twice.duplicates, [
+    { kind: 'history', value: quotes.length - 32 },
+    { kind: 'quote', value: 32 },
+  ])
+  const other = await runProcessorOver([...once, ...elsewhere], { maxRecords: 500 })
+  assert.equal(other.deadLetters.length, 0)
+  assert.deepEqual(other.features, clean.features)
+  assert.equal(
+    other.duplicates?.reduce((sum, { value }) => sum + value, 0),
+    quotes.length,
+  )
 })
 
 test('a quote fetched in the future is a dead letter and does not close the real bars', async () => {

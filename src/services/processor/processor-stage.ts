@@ -126,6 +126,10 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     const entry = states.get(quote.symbol)
     const state = entry?.state ?? createProcessorState(quote.symbol)
     const applied = applyQuote(state.bars, quote, options.barConfig)
+    if (applied.duplicate !== null) {
+      options.metrics.duplicates.inc({ kind: applied.duplicate })
+      return undefined
+    }
     if (applied.rejected !== null) {
       return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
     }
