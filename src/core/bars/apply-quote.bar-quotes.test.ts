@@ -92,7 +92,7 @@ test('a provider bar after its day closed is late; a 1d bar cannot feed 1h bars'
   )
   assert.equal(again.rejected, null)
   assert.equal(again.duplicate, 'bar')
-  // A conflicting bar more than VERIFIABLE_INTERVALS days before the last closed one is too old to compare.
+  // A conflicting bar more than dedupCapacity / 2 (32) days before the last closed one is too old to compare.
   const old = applyQuote(first.state, barQuote('1d', '2023-12-01T00:00:00Z', [1, 2, 1, 2, 5]), daily)
   assert.deepEqual([old.rejected, old.duplicate], [null, 'history'])
   const hourly = feed([barQuote('1d', '2024-01-03T00:00:00Z', [1, 2, 1, 2, 5])], config({ interval: '1h' }))

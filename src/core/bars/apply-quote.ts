@@ -22,14 +22,11 @@ export interface QuoteRejection {
 /**
  * Why a quote was dropped as already applied, not dead-lettered: `quote`, its id is among the
  * recently applied ones (the same source, symbol, slot and asOf); `bar`, a bar quote identical to a
- * recently closed bar; `history`, a bar quote for a period closed more than
- * {@link VERIFIABLE_INTERVALS} intervals before the last closed bar, too old to compare (a re-run backfill).
+ * recently closed bar; `history`, a bar quote for a period closed more than `dedupCapacity / 2`
+ * intervals before the last closed bar, too old to compare (a re-run backfill).
  */
 export const DUPLICATE_KINDS = ['quote', 'bar', 'history'] as const
 export type DuplicateKind = (typeof DUPLICATE_KINDS)[number]
-
-/** Closed bar quotes are compared with the closed bars' fingerprints this many intervals back. */
-export const VERIFIABLE_INTERVALS = 16
 
 export interface ApplyQuoteResult {
   /** The state passed in, changed in place (untouched when the quote is rejected). */
@@ -91,8 +88,10 @@ export function applyQuote(state: BarBuilderState, quote: Quote, config: BarConf
   if (state.closedThroughMs !== null && at.start < state.closedThroughMs) {
     if (quote.kind === 'bar') {
       if (state.recentIds.includes(fingerprintOf(quote, at.start))) return drop(state, 'bar')
-      if (at.start < state.closedThroughMs - VERIFIABLE_INTERVALS * config.intervalMs)
-        return drop(state, 'history')
+      // The ring holds at least the last capacity / 2 closed bars of a bar-quote stream (an id and
+      // a fingerprint each), which span at least that many intervals: before them, nothing to compare.
+      const comparableMs = Math.floor(config.dedupCapacity / 2) * config.intervalMs
+      if (at.start < state.closedThroughMs - comparableMs) return drop(state, 'history')
     }
     const conflict = quote.kind === 'bar' ? ', and differs from what closed' : ''
     return reject(

@@ -198,7 +198,7 @@ export const SETTINGS = {
   closeGraceSec: {
     env: 'QUOTECAST_CLOSE_GRACE_SEC',
     flag: 'close-grace-sec',
-    schema: z.coerce.number().int().nonnegative().max(86_400).default(300),
+    schema: z.coerce.number().int().nonnegative().max(86_400).default(1200),
     describe: "how long after the session's close a day's bar waits for its last quotes (seconds)",
   },
   exactlyOnce: {
