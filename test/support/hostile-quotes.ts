@@ -43,6 +43,12 @@ const notANumber = fc.oneof(
 )
 const notAString = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([]))
 
+/** A quote as a snapshot of the same price and time (a copy of a bar quote would be a duplicate). */
+const asSnapshot = (quote: Quote): Quote => {
+  const { interval: _interval, ...fields } = quote
+  return { ...fields, kind: 'snapshot' }
+}
+
 /** The last quote sent, or one picked from the history by a fraction in [0, 1). */
 const pick = (sent: readonly Quote[], fraction: number): Quote => sent[Math.floor(fraction * sent.length)]!
 const last = (sent: readonly Quote[]): Quote => sent.at(-1)!
@@ -157,7 +163,8 @@ export function hostileRecipes(options: { nowMs: number; hugeWeight?: number }):
       .map(([at, fraction]) => (sent) => {
         const quote = pick(sent, fraction)
         const day = Math.floor(at / DAY_MS) * DAY_MS
-        const ancient = { ...quote, id: `ancient:${at}`, asOf: day, fetchedAt: day + DAY_MS }
+        // A snapshot: an ancient bar quote is a re-sent history (a duplicate), not a dead letter.
+        const ancient = { ...asSnapshot(quote), id: `ancient:${at}`, asOf: day, fetchedAt: day + DAY_MS }
         return message('ancient', quote.symbol, encodeMessage(ancient), /^late: /)
       }),
     fc.integer({ min: -8.64e15, max: -1 }).map((at) => (sent) => {
@@ -165,8 +172,10 @@ export function hostileRecipes(options: { nowMs: number; hugeWeight?: number }):
       return message('negative-time', quote.symbol, encodeMessage({ ...quote, asOf: at }), field('asOf'))
     }),
     fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }).map((fraction) => (sent) => {
-      const quote = pick(sent.slice(-40), fraction)
-      return message('duplicate', quote.symbol, encodeMessage(quote), /^(duplicate|late): /)
+      // An identical re-send is a counted duplicate now; one that conflicts with its closed bar is late.
+      const quote = pick(sent.slice(-10), fraction)
+      const conflicting = { ...quote, id: `${quote.id}#conflict`, volume: (quote.volume ?? 0) + 1 }
+      return message('conflicting-resend', quote.symbol, encodeMessage(conflicting), /^late: /)
     }),
     fc
       .tuple(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.nat())
@@ -175,7 +184,7 @@ export function hostileRecipes(options: { nowMs: number; hugeWeight?: number }):
         return message(
           'out-of-order',
           quote.symbol,
-          encodeMessage({ ...quote, id: `${quote.id}#${salt}` }),
+          encodeMessage({ ...asSnapshot(quote), id: `${quote.id}#${salt}` }),
           /^late: /,
         )
       }),

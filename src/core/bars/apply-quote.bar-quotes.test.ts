@@ -1,3 +1,4 @@
+import { applyQuote } from './apply-quote.ts'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
@@ -80,9 +81,20 @@ test('a provider bar after its day closed is late; a 1d bar cannot feed 1h bars'
   assert.deepEqual(
     late.rejected.map((r) => r.reason),
     [
-      'quote at 2024-01-02T00:00:00.000Z is for the 1d bar of 2024-01-02, already closed (the last closed bar is the 1d bar of 2024-01-03)',
+      'quote at 2024-01-02T00:00:00.000Z is for the 1d bar of 2024-01-02, already closed, and differs from what closed (the last closed bar is the 1d bar of 2024-01-03)',
     ],
   )
+  // The same bar again under another id is identical to what closed: a duplicate, not a rejection.
+  const again = applyQuote(
+    first.state,
+    { ...barQuote('1d', '2024-01-03T00:00:00Z', [1, 2, 1, 2, 5]), id: 'again' },
+    daily,
+  )
+  assert.equal(again.rejected, null)
+  assert.equal(again.duplicate, 'bar')
+  // A conflicting bar more than dedupCapacity / 2 (32) days before the last closed one is too old to compare.
+  const old = applyQuote(first.state, barQuote('1d', '2023-12-01T00:00:00Z', [1, 2, 1, 2, 5]), daily)
+  assert.deepEqual([old.rejected, old.duplicate], [null, 'history'])
   const hourly = feed([barQuote('1d', '2024-01-03T00:00:00Z', [1, 2, 1, 2, 5])], config({ interval: '1h' }))
   assert.deepEqual(
     hourly.rejected.map((r) => r.kind),

@@ -131,24 +131,19 @@ test('with allowed lateness a bar waits for stragglers, then closes', () => {
   assert.equal(second.state.open.length, 1)
 })
 
-test('duplicates are rejected by id; the id memory is bounded', () => {
+test('duplicates are dropped by id, not rejected; the id memory is bounded', () => {
   const quotes = [snapshot('a', '2024-01-02T14:30:10Z', 100), snapshot('a', '2024-01-02T14:30:10Z', 100)]
   const once = feed(quotes, oneMinute)
-  assert.deepEqual(once.rejected, [{ kind: 'duplicate', reason: 'quote id "a" was already applied' }])
+  assert.deepEqual(once.rejected, [])
   assert.equal(once.state.open[0]?.count, 1)
   const before = structuredClone(once.state)
-  assert.equal(applyQuote(once.state, quotes[0]!, oneMinute).rejected?.kind, 'duplicate')
+  const again = applyQuote(once.state, quotes[0]!, oneMinute)
+  assert.deepEqual([again.rejected, again.duplicate, again.completed], [null, 'quote', []])
   assert.deepEqual(once.state, before, 'a duplicate changes nothing')
   // A duplicate of a quote whose bar has closed is still a duplicate while its id is remembered...
-  const closed = feed(
-    [snapshot('b', '2024-01-02T14:31:10Z', 101), snapshot('a', '2024-01-02T14:30:10Z', 100)],
-    oneMinute,
-    once.state,
-  )
-  assert.deepEqual(
-    closed.rejected.map((r) => r.kind),
-    ['duplicate'],
-  )
+  const closed = feed([snapshot('b', '2024-01-02T14:31:10Z', 101)], oneMinute, once.state)
+  assert.equal(closed.bars.length, 1)
+  assert.equal(applyQuote(closed.state, quotes[0]!, oneMinute).duplicate, 'quote')
   // ...and with room for two ids, the third id pushes the first out.
   const small = config({ interval: '1m', dedupCapacity: 2 })
   const forgotten = feed(

@@ -3,12 +3,14 @@ import { INTERVAL_MS } from '../contracts/primitives.ts'
 import type { Quote } from '../contracts/quote.ts'
 import type { BarBuilderState, OpenBar } from './bar-builder-state.ts'
 import { closeDueBarsOnAxis } from './close-due-bars.ts'
+import { barFingerprint } from './bar-fingerprint.ts'
 import { hashId } from './hash-id.ts'
 import { mergeQuote } from './merge-quote.ts'
 import { placeQuote } from './place-quote.ts'
+import { rememberHash } from './remember-hash.ts'
 import type { BarConfig } from './resolve-bar-config.ts'
 
-export const REJECTION_KINDS = ['late', 'duplicate', 'invalid'] as const
+export const REJECTION_KINDS = ['late', 'invalid'] as const
 export type RejectionKind = (typeof REJECTION_KINDS)[number]
 
 /** Why a quote was not used: the processor dead-letters it with this reason and counts it by kind. */
@@ -17,19 +19,34 @@ export interface QuoteRejection {
   readonly reason: string
 }
 
+/**
+ * Why a quote was dropped as already applied, not dead-lettered: `quote`, its id is among the
+ * recently applied ones (the same source, symbol, slot and asOf); `bar`, a bar quote identical to a
+ * recently closed bar; `history`, a bar quote for a period closed more than `dedupCapacity / 2`
+ * intervals before the last closed bar, too old to compare (a re-run backfill).
+ */
+export const DUPLICATE_KINDS = ['quote', 'bar', 'history'] as const
+export type DuplicateKind = (typeof DUPLICATE_KINDS)[number]
+
 export interface ApplyQuoteResult {
   /** The state passed in, changed in place (untouched when the quote is rejected). */
   readonly state: BarBuilderState
   /** Bars this quote completed, oldest first (usually none, sometimes one). */
   readonly completed: readonly Bar[]
   readonly rejected: QuoteRejection | null
+  /** Set when the quote was dropped as already applied (state untouched, not a rejection). */
+  readonly duplicate: DuplicateKind | null
 }
 
 const NO_BARS: readonly Bar[] = Object.freeze([])
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 function reject(state: BarBuilderState, kind: RejectionKind, reason: string): ApplyQuoteResult {
-  return { state, completed: NO_BARS, rejected: { kind, reason } }
+  return { state, completed: NO_BARS, rejected: { kind, reason }, duplicate: null }
+}
+
+function drop(state: BarBuilderState, kind: DuplicateKind): ApplyQuoteResult {
+  return { state, completed: NO_BARS, rejected: null, duplicate: kind }
 }
 
 /**
@@ -66,14 +83,21 @@ export function applyQuote(state: BarBuilderState, quote: Quote, config: BarConf
     }
   }
   const idHash = hashId(quote.id)
-  if (state.recentIds.includes(idHash))
-    return reject(state, 'duplicate', `quote id "${quote.id}" was already applied`)
+  if (state.recentIds.includes(idHash)) return drop(state, 'quote')
   const at = placeQuote(quote, spanMs, config)
   if (state.closedThroughMs !== null && at.start < state.closedThroughMs) {
+    if (quote.kind === 'bar') {
+      if (state.recentIds.includes(fingerprintOf(quote, at.start))) return drop(state, 'bar')
+      // The ring holds at least the last capacity / 2 closed bars of a bar-quote stream (an id and
+      // a fingerprint each), which span at least that many intervals: before them, nothing to compare.
+      const comparableMs = Math.floor(config.dedupCapacity / 2) * config.intervalMs
+      if (at.start < state.closedThroughMs - comparableMs) return drop(state, 'history')
+    }
+    const conflict = quote.kind === 'bar' ? ', and differs from what closed' : ''
     return reject(
       state,
       'late',
-      `quote at ${iso(quote.asOf)} is for the ${describeBar(at.start, config)}, already closed ` +
+      `quote at ${iso(quote.asOf)} is for the ${describeBar(at.start, config)}, already closed${conflict} ` +
         `(the last closed bar is the ${describeBar(state.closedThroughMs - config.intervalMs, config)})`,
     )
   }
@@ -82,22 +106,18 @@ export function applyQuote(state: BarBuilderState, quote: Quote, config: BarConf
   if (bar === undefined) insertBar(state.open, merged)
   const eventTimeMs = state.eventTimeMs === null ? at.eventEndMs : Math.max(state.eventTimeMs, at.eventEndMs)
   state.eventTimeMs = eventTimeMs
-  rememberId(state, idHash, config.dedupCapacity)
+  rememberHash(state, idHash, config.dedupCapacity)
   const closed = closeDueBarsOnAxis(state, eventTimeMs - config.allowedLatenessMs, config)
-  return { state, completed: closed.completed, rejected: null }
+  return { state, completed: closed.completed, rejected: null, duplicate: null }
 }
 
-/** Adds an accepted id to the dedup ring: appended until the ring is full, then over the oldest. */
-function rememberId(state: BarBuilderState, idHash: number, capacity: number): void {
-  const ids = state.recentIds
-  if (ids.length < capacity) {
-    ids.push(idHash)
-    // Full, the ring keeps its size for good: one copy drops the spare room `push` leaves behind.
-    if (ids.length === capacity) state.recentIds = ids.slice()
-    return
-  }
-  ids[state.recentIdsNext % ids.length] = idHash
-  state.recentIdsNext = (state.recentIdsNext + 1) % ids.length
+/** The fingerprint of the bar that this bar quote alone would have closed (merge-quote.ts, close-due-bars.ts). */
+function fingerprintOf(quote: Quote, start: number): number {
+  const close = quote.price
+  const open = quote.open ?? close
+  const high = Math.max(quote.high ?? close, open, close)
+  const low = Math.min(quote.low ?? close, open, close)
+  return barFingerprint(start, open, high, low, close, quote.volume ?? 0)
 }
 
 function describeBar(start: number, config: BarConfig): string {

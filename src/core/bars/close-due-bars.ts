@@ -1,6 +1,8 @@
 import { BAR_SCHEMA_VERSION, type Bar } from '../contracts/bar.ts'
 import { INTERVAL_MS } from '../contracts/primitives.ts'
+import { barFingerprint } from './bar-fingerprint.ts'
 import type { BarBuilderState } from './bar-builder-state.ts'
+import { rememberHash } from './remember-hash.ts'
 import type { BarConfig } from './resolve-bar-config.ts'
 
 const DAY_MS = INTERVAL_MS['1d']
@@ -21,7 +23,9 @@ export interface CloseDueBarsResult {
  *
  * A bar built from snapshots gets the growth of the cumulative day volume since the previous
  * closed bar of the same exchange day; a bar with bar quotes in it gets the sum of their volumes.
- * Changes `state` in place, as `applyQuote` does; the completed bars are new objects.
+ * Each closed bar's fingerprint joins the dedup ring, so that an identical re-sent bar quote is a
+ * duplicate, not a late quote. Changes `state` in place, as `applyQuote` does; the completed bars
+ * are new objects.
  */
 export function closeDueBars(
   state: BarBuilderState,
@@ -74,6 +78,11 @@ export function closeDueBarsOnAxis(
       count: bar.count,
     })
     state.closedThroughMs = bar.end
+    rememberHash(
+      state,
+      barFingerprint(bar.start, bar.open, bar.high, bar.low, bar.close, volume),
+      config.dedupCapacity,
+    )
   }
   return { state, completed }
 }

@@ -204,7 +204,20 @@ export const SETTINGS = {
     env: 'QUOTECAST_CLOSE_ON_CLOCK',
     flag: 'close-on-clock',
     schema: bool.default(false),
-    describe: 'also close bars when the wall clock passes their end (live snapshots; not for replays)',
+    describe:
+      'also close every open bar, however old, when the wall clock passes its end (an override; not for replays)',
+  },
+  closeOnSession: {
+    env: 'QUOTECAST_CLOSE_ON_SESSION',
+    flag: 'close-on-session',
+    schema: bool.default(true),
+    describe: "close a recent bar at its session's close plus --close-grace-sec on the wall clock (live)",
+  },
+  closeGraceSec: {
+    env: 'QUOTECAST_CLOSE_GRACE_SEC',
+    flag: 'close-grace-sec',
+    schema: z.coerce.number().int().nonnegative().max(86_400).default(1200),
+    describe: "how long after the session's close a day's bar waits for its last quotes (seconds)",
   },
   extraClosures: {
     env: 'QUOTECAST_EXTRA_CLOSURES',

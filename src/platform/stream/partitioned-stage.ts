@@ -11,6 +11,9 @@ export interface PartitionedStage {
   readonly stores: readonly LoggedStore[]
   /** Applies a batch of records and returns its outputs and dead letters; the stores' changes are added after. */
   process(records: readonly BusRecord[]): OutgoingRecord[]
-  /** Optional work on the wall clock, called when a poll found nothing (e.g. closing due bars). */
+  /**
+   * Optional work on the wall clock (e.g. closing due bars): called after a poll that found
+   * nothing, and after a batch at most every second, so a busy stream still gets it.
+   */
   readonly tick?: (nowMs: number) => OutgoingRecord[]
 }

@@ -169,3 +169,44 @@ test('at least once, every output is published', async () => {
   assert.equal(outputs.length, 400)
   assert.equal(new Set(outputs).size, 400)
 })
+
+test('a busy stream still ticks, after a batch at most once a second, and the tick’s outputs are published', async () => {
+  const bus = new MemoryBus()
+  await bus.ensureTopics(['in', 'out'].map((name) => ({ name, partitions: 1, configs: {} })))
+  await bus.produce(
+    Array.from({ length: 400 }, (_, i) => ({ topic: 'in', key: 'a', value: bytes(String(i)) })),
+  )
+  const ticks: number[] = []
+  let clockMs = -300
+  const controller = new AbortController()
+  let consumed = 0
+  await runPartitionedLoop({
+    bus,
+    groupId: 'ticking',
+    topic: 'in',
+    stage: {
+      stores: [],
+      process: () => [],
+      tick: (nowMs) => {
+        ticks.push(nowMs)
+        return [{ topic: 'out', key: 'a', value: bytes(`tick ${nowMs}`) }]
+      },
+    },
+    signal: controller.signal,
+    logger: pino({ level: 'silent' }),
+    maxRecords: 37,
+    now: () => (clockMs += 300),
+    sleep: () => Promise.resolve(),
+    onBatch: (records) => {
+      consumed += records
+      if (consumed >= 400) controller.abort()
+    },
+  })
+  // 11 batches, one every 300 ms of the clock: ticks after the 1st, 5th and 9th.
+  assert.deepEqual(ticks, [0, 1200, 2400])
+  const out = await bus.readToEnd('out')
+  assert.deepEqual(
+    out.map((record) => text(record.value)),
+    ['tick 0', 'tick 1200', 'tick 2400'],
+  )
+})

@@ -17,6 +17,8 @@ export interface LoopOptions {
   readonly onBatch?: (consumed: number, produced: number) => void
   /** Called after every poll, the first of which has joined the group and restored state. */
   readonly onReady?: () => void
+  /** The wall clock passed to `stage.tick`; injected by tests. Default `Date.now`. */
+  readonly now?: () => number
   /** Injected so tests do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>
 }
@@ -38,6 +40,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
+  const now = options.now ?? Date.now
   let backoffMs = 250
   const isStopped = (): boolean => options.signal.aborted
   const driver = createStageDriver(options.stage, options.logger)
@@ -59,7 +62,7 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
         // The first poll has joined the group and restored the assigned partitions' state.
         options.onReady?.()
         // With no records, still the stores' restore-time dead letters and tombstones.
-        const outputs = driver.step(records, Date.now())
+        const outputs = driver.step(records, now())
         if (records.length === 0 && outputs.length === 0) continue
         if (options.isExactlyOnce === false) {
           if (outputs.length > 0) await options.bus.produce(outputs)

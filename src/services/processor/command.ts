@@ -10,6 +10,8 @@ const NAMES = [
   'interval',
   'allowedLatenessMs',
   'closeOnClock',
+  'closeOnSession',
+  'closeGraceSec',
   'exactlyOnce',
   'extraClosures',
 ] as const
@@ -36,6 +38,7 @@ export function registerProcessCommand(program: Command): void {
           barConfig: barConfig.value,
           isExactlyOnce: config.exactlyOnce,
           isClosingOnClock: config.closeOnClock,
+          ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
           onReady: () => context.health.setReady(true),
         }),
       )

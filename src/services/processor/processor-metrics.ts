@@ -5,6 +5,7 @@ export interface ProcessorMetrics {
   readonly deadLettered: Counter<'reason'>
   readonly bars: Counter
   readonly unreadableStates: Counter
+  readonly duplicates: Counter<'kind'>
 }
 
 /** Counts of the processor's work, by outcome: processed quotes, dead letters by kind, bars out. */
@@ -17,7 +18,7 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     }),
     deadLettered: new Counter({
       name: 'quotecast_processor_dead_letters_total',
-      help: 'Quotes sent to dead-letters, by reason: invalid, late, duplicate',
+      help: 'Quotes sent to dead-letters, by reason: invalid, late',
       labelNames: ['reason'],
       registers: [registry],
     }),
@@ -29,6 +30,12 @@ export function createProcessorMetrics(registry: Registry): ProcessorMetrics {
     unreadableStates: new Counter({
       name: 'quotecast_processor_unreadable_states_total',
       help: 'processor-state values unreadable on restore: dead-lettered, their symbol started fresh',
+      registers: [registry],
+    }),
+    duplicates: new Counter({
+      name: 'quotecast_processor_duplicates_total',
+      help: 'Quotes dropped as already applied, by kind: quote (a remembered id), bar (identical to a closed bar), history (a bar quote too old to compare)',
+      labelNames: ['kind'],
       registers: [registry],
     }),
   }

@@ -1,11 +1,14 @@
 import { applyQuote } from '../../core/bars/apply-quote.ts'
-import { closeDueBars } from '../../core/bars/close-due-bars.ts'
+import { closeDueBars, closeDueBarsOnAxis } from '../../core/bars/close-due-bars.ts'
 import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { type BarSpan, isDueOnSession, sessionCloseDueAt } from '../../core/bars/session-close-due-at.ts'
 import type { Bar } from '../../core/contracts/bar.ts'
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { quoteSchema } from '../../core/contracts/quote.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
+import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
+import { EXCHANGE_CALENDARS } from '../../core/schedule/exchange-calendars.ts'
 import type { Bus, BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import { createChangeloggedStore } from '../../platform/stream/changelogged-store.ts'
@@ -31,6 +34,12 @@ export interface ProcessorStageOptions {
    * a replay of old snapshots would see its open bars closed under it.
    */
   readonly isClosingOnClock?: boolean
+  /**
+   * Close each open bar on the wall clock at its session's close plus `graceMs`
+   * (session-close-due-at.ts), but only while that is at most `horizonMs` ago: a live day's bar
+   * is published after the close, a replay of old snapshots is left to event time. Unset: off.
+   */
+  readonly sessionClose?: { readonly graceMs: number; readonly horizonMs: number }
 }
 
 /**
@@ -70,6 +79,23 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     }
   }
 
+  // Due times by exchange and bar start: the calendar's time-zone arithmetic is done once per bar, not per symbol and tick.
+  const calendars = options.barConfig.calendars ?? EXCHANGE_CALENDARS
+  const dueTimes = new Map<string, number>()
+  const isSessionDue = (symbol: string, bar: BarSpan, nowMs: number): boolean => {
+    const session = options.sessionClose
+    if (session === undefined) return false
+    const exchange = exchangeOfSymbol(symbol)
+    const key = `${exchange}:${bar.start}`
+    let dueMs = dueTimes.get(key)
+    if (dueMs === undefined) {
+      if (dueTimes.size >= 4096) dueTimes.clear()
+      dueMs = sessionCloseDueAt(bar, calendars[exchange], options.barConfig, session.graceMs)
+      dueTimes.set(key, dueMs)
+    }
+    return isDueOnSession(dueMs, nowMs, session.horizonMs)
+  }
+
   /** Applies one record, putting the symbol's state back in the store; returns a dead letter when the record cannot be used. */
   const apply = (record: BusRecord, outputs: OutgoingRecord[]): OutgoingRecord | undefined => {
     options.metrics.processed.inc()
@@ -94,6 +120,10 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
     }
     const state = states.get(quote.symbol) ?? createProcessorState(quote.symbol)
     const applied = applyQuote(state.bars, quote, options.barConfig)
+    if (applied.duplicate !== null) {
+      options.metrics.duplicates.inc({ kind: applied.duplicate })
+      return undefined
+    }
     if (applied.rejected !== null) {
       return deadLetter(record, applied.rejected.kind, `${applied.rejected.kind}: ${applied.rejected.reason}`)
     }
@@ -114,16 +144,32 @@ export function createProcessorStage(options: ProcessorStageOptions): Partitione
       return outputs
     },
 
-    ...(options.isClosingOnClock === true
+    ...(options.isClosingOnClock === true || options.sessionClose !== undefined
       ? {
           tick(nowMs: number): OutgoingRecord[] {
             const outputs: OutgoingRecord[] = []
             const watermarkMs = nowMs - options.barConfig.allowedLatenessMs
             for (const entry of states.entries()) {
-              const closed = closeDueBars(entry.value.bars, watermarkMs, options.barConfig)
-              if (closed.completed.length === 0) continue
-              emitBars(entry.value, closed.completed, outputs)
-              states.put(entry.key, entry.value, entry.partition)
+              const state = entry.value
+              const bars = state.bars
+              if (bars.open.length === 0) continue
+              let isChanged = false
+              if (options.isClosingOnClock === true) {
+                const closed = closeDueBars(bars, watermarkMs, options.barConfig)
+                if (closed.completed.length > 0) {
+                  emitBars(state, closed.completed, outputs)
+                  isChanged = true
+                }
+              }
+              for (
+                let bar = bars.open[0];
+                bar !== undefined && isSessionDue(entry.key, bar, nowMs);
+                bar = bars.open[0]
+              ) {
+                emitBars(state, closeDueBarsOnAxis(bars, bar.end, options.barConfig).completed, outputs)
+                isChanged = true
+              }
+              if (isChanged) states.put(entry.key, state, entry.partition)
             }
             return outputs
           },

@@ -15,6 +15,8 @@ const NAMES = [
   'replaySpeed',
   'liveBars',
   'interval',
+  'closeOnSession',
+  'closeGraceSec',
   'httpPort',
   'httpHost',
   'corsOrigin',
@@ -69,6 +71,7 @@ export function registerRunCommand(program: Command): void {
             isExactlyOnce: config.exactlyOnce,
             summaryEveryMs: config.summaryEverySec * 1000,
             stockDetailsTopic: config.stockDetailsTopic,
+            ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
             onListening: (url) =>
               process.stdout.write(
                 `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,

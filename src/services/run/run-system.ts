@@ -28,6 +28,8 @@ export interface RunSystemOptions {
   readonly corsOrigin: string
   readonly rateLimitPerMinute: number
   readonly isExactlyOnce: boolean
+  /** The processor closes each recent bar at its session's close plus this; unset: on event time only. */
+  readonly closeGraceMs?: number
   readonly onListening?: (url: string) => void
   /** Milliseconds between each stage's work summary lines; 0: only at stop. Default 30 s. */
   readonly summaryEveryMs?: number
@@ -54,6 +56,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       signal,
       isExactlyOnce: options.isExactlyOnce,
       ...summary,
+      ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
     }),
     runTrainer({
       bus,
