@@ -53,6 +53,7 @@ export async function backfillSymbol(
   let lastPublished: number | undefined
   let used: Provider | undefined
   let unavailable: TimeRange | undefined
+  const remaining = (): TimeRange => ({ fromMs: cursor, toMs: options.range.toMs })
   const report = (status: SymbolBackfill['status'], extra: Partial<SymbolBackfill> = {}): SymbolBackfill => ({
     symbol,
     status,
@@ -62,13 +63,10 @@ export async function backfillSymbol(
     attempts,
     ...(last === undefined ? {} : { resumedAfter: last.asOf }),
     ...(lastPublished === undefined ? {} : { lastPublished }),
-    ...(status === 'complete' || status === 'up-to-date'
-      ? {}
-      : { remaining: { fromMs: cursor, toMs: options.range.toMs } }),
+    ...(status === 'complete' || status === 'up-to-date' ? {} : { remaining: remaining() }),
     ...(unavailable === undefined ? {} : { unavailable }),
     ...extra,
   })
-  const remaining = (): TimeRange => ({ fromMs: cursor, toMs: options.range.toMs })
   if (cursor > options.range.toMs || !hasFetchableSession(symbol, remaining(), interval, options.nowMs()))
     return report('up-to-date')
   for (const provider of options.providers) {
@@ -133,7 +131,8 @@ export async function backfillSymbol(
       })
     }
     if (failed) continue
-    if (fromProvider === 0 && published === 0) {
+    // This provider had nothing: what an earlier one published before failing does not complete the range.
+    if (fromProvider === 0) {
       attempts.push({
         provider: provider.name,
         failure: providerFailure('not-found', `${provider.name}: no bars in the range`),

@@ -3,7 +3,7 @@ import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
 import { EXCHANGE_CALENDARS, type ExchangeId } from '../../core/schedule/exchange-calendars.ts'
 import { nextFetchAt } from '../../core/schedule/next-fetch-at.ts'
 import type { Clock } from './clock.ts'
-import { quoteFingerprint } from './quote-fingerprint.ts'
+import { isRepeatQuote } from './is-repeat-quote.ts'
 import { runFetchOnce, type FetchOnceOptions, type FetchReport } from './run-fetch-once.ts'
 
 export interface WatchOptions extends Omit<FetchOnceOptions, 'isUnchanged' | 'nowMs' | 'symbols'> {
@@ -23,7 +23,7 @@ export interface WatchOptions extends Omit<FetchOnceOptions, 'isUnchanged' | 'no
  * Fetches on each exchange's own schedule until the signal aborts: at once on start, every interval
  * while its session is open, once after each close, and not at all on weekends, known holidays or
  * the PSE lunch break. A quote whose prices and volume did not change since the last one published
- * for its symbol is not published again.
+ * for its symbol (`isRepeatQuote`: the same id, or an unchanged snapshot) is not published again.
  */
 export async function watchQuotes(options: WatchOptions): Promise<void> {
   const { clock, signal } = options
@@ -34,9 +34,7 @@ export async function watchQuotes(options: WatchOptions): Promise<void> {
     groups.set(exchange, [...(groups.get(exchange) ?? []), symbol])
   }
   const nextAt = new Map<ExchangeId, number>([...groups.keys()].map((exchange) => [exchange, clock.now()]))
-  const lastPublished = new Map<string, string>(
-    [...(options.lastInStream ?? [])].map(([symbol, quote]) => [symbol, quoteFingerprint(quote)]),
-  )
+  const lastPublished = new Map<string, Quote>(options.lastInStream ?? [])
   const plan = { intervalMs: options.intervalMs, afterCloseMs: options.afterCloseMs ?? 120_000 }
   while (!isStopped()) {
     for (const [exchange, symbols] of groups) {
@@ -45,11 +43,10 @@ export async function watchQuotes(options: WatchOptions): Promise<void> {
         ...options,
         symbols,
         nowMs: () => clock.now(),
-        isUnchanged: (quote) => lastPublished.get(quote.symbol) === quoteFingerprint(quote),
+        isUnchanged: (quote) => isRepeatQuote(lastPublished.get(quote.symbol), quote),
       })
       for (const entry of report.symbols) {
-        if (entry.status === 'published' && entry.quote)
-          lastPublished.set(entry.symbol, quoteFingerprint(entry.quote))
+        if (entry.status === 'published' && entry.quote) lastPublished.set(entry.symbol, entry.quote)
       }
       const next = nextFetchAt(EXCHANGE_CALENDARS[exchange], clock.now(), plan)
       nextAt.set(exchange, next)
