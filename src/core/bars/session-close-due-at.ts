@@ -1,15 +1,7 @@
-import { INTERVAL_MS } from '../contracts/primitives.ts'
 import type { ExchangeCalendar } from '../schedule/exchange-calendars.ts'
-import { tradingSessions } from '../schedule/trading-sessions.ts'
+import { sessionsOn } from '../schedule/trading-sessions.ts'
 import type { BarConfig } from './resolve-bar-config.ts'
-
-const DAY_MS = INTERVAL_MS['1d']
-
-/** An open bar's span on the bars' time axis (place-quote.ts). */
-export interface BarSpan {
-  readonly start: number
-  readonly end: number
-}
+import type { BarSpan } from './session-bar.ts'
 
 /**
  * The instant at which the wall clock closes an open bar in live mode: a daily bar of local date D
@@ -24,13 +16,8 @@ export function sessionCloseDueAt(
   graceMs: number,
 ): number {
   if (config.interval !== '1d') return bar.end + graceMs
-  const date = new Date(bar.start).toISOString().slice(0, 10)
-  // Noon UTC of D is on local date D from UTC-12 to UTC+11, and the sessions start the day before.
-  const sessions = tradingSessions(calendar, bar.start + DAY_MS / 2, 3)
-  let closeMs: number | undefined
-  for (const session of sessions) {
-    if (session.date === date) closeMs = Math.max(closeMs ?? session.closeMs, session.closeMs)
-  }
+  // A daily bar's start is the 00:00 UTC label of its local date, which is what sessionsOn takes.
+  const closeMs = sessionsOn(calendar, bar.start).at(-1)?.closeMs
   return (closeMs ?? bar.end - config.utcOffsetMs) + graceMs
 }
 

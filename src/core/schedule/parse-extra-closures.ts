@@ -4,8 +4,6 @@ import { EXCHANGE_IDS, type ExchangeId } from './exchange-calendars.ts'
 /** Extra closed local dates (YYYY-MM-DD) per exchange. */
 export type ExtraClosures = Readonly<Record<ExchangeId, readonly string[]>>
 
-export const NO_EXTRA_CLOSURES: ExtraClosures = Object.freeze({ US: [], PSE: [] })
-
 /**
  * Parses `EXCHANGE:YYYY-MM-DD[,EXCHANGE:YYYY-MM-DD…]`, e.g. `US:2025-01-09,PSE:2025-07-24`, strictly:
  * an unknown exchange, a malformed or impossible date, or an empty entry is an error naming it.
