@@ -1,3 +1,5 @@
+import type { Config } from '../../../platform/config/load-config.ts'
+
 /** How much of the prediction service one client, or all of them, can hold. The settings set them. */
 export interface HttpLimits {
   /** SSE streams open at once; past it a new one is answered 429 `too_many_streams`. */
@@ -20,4 +22,22 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   streamClientBufferBytes: 128 * 1024,
   requestTimeoutMs: 30_000,
   maxConnections: 2000,
+}
+
+/** The settings of the limits, for a command's list of settings. */
+export const HTTP_LIMIT_SETTINGS = [
+  'streamMaxClients',
+  'streamClientBufferKib',
+  'httpRequestTimeoutSec',
+  'httpMaxConnections',
+] as const
+
+/** The limits a command's settings give. */
+export function httpLimitsOf(config: Config<(typeof HTTP_LIMIT_SETTINGS)[number]>): HttpLimits {
+  return {
+    streamMaxClients: config.streamMaxClients,
+    streamClientBufferBytes: config.streamClientBufferKib * 1024,
+    requestTimeoutMs: config.httpRequestTimeoutSec * 1000,
+    maxConnections: config.httpMaxConnections,
+  }
 }

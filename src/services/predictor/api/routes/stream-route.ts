@@ -28,6 +28,8 @@ interface StreamClient {
   readonly only: string | undefined
   readonly stream: PassThrough
   readonly response: ServerResponse
+  /** Forgets the client (no more events, heartbeats or counts) and ends its stream. */
+  readonly stop: () => void
 }
 
 const changeSymbol = (change: ViewChange): string =>
@@ -77,6 +79,7 @@ export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (app, options) 
       return
     }
     options.onClientDropped?.()
+    client.stop()
     client.response.destroy()
     client.stream.destroy()
   }
@@ -136,24 +139,27 @@ export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (app, options) 
           { headers: { 'retry-after': '10' } },
         )
       }
-      const client: StreamClient = { only, stream: new PassThrough(), response: reply.raw }
-      const heartbeat = setInterval(() => send(client, HEARTBEAT), heartbeatMs)
+      const stream = new PassThrough()
       const stop = (): void => {
         clearInterval(heartbeat)
         if (clients.delete(client)) options.onClientsChanged?.(clients.size)
-        client.stream.end()
+        stream.end()
       }
+      const client: StreamClient = { only, stream, response: reply.raw, stop }
+      const heartbeat = setInterval(() => {
+        if (clients.has(client)) send(client, HEARTBEAT)
+      }, heartbeatMs)
       request.raw.once('close', stop)
       reply.raw.once('close', stop)
-      client.stream.once('close', stop)
+      stream.once('close', stop)
       clients.add(client)
       options.onClientsChanged?.(clients.size)
-      client.stream.write(`retry: 3000\n: connected\n\n`)
+      stream.write(`retry: 3000\n: connected\n\n`)
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
         .header('x-accel-buffering', 'no')
-        .send(client.stream)
+        .send(stream)
     },
   )
   return Promise.resolve()
