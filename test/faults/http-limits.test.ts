@@ -9,11 +9,7 @@ import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { HttpLimits } from '../../src/services/predictor/api/http-limits.ts'
 import { DEFAULT_HTTP_LIMITS } from '../../src/services/predictor/api/http-limits.ts'
-import type {
-  StreamServerMeasure,
-  StreamServerMessage,
-  StreamServerRequest,
-} from '../support/stream-server.ts'
+import type { StreamServerMeasure, StreamServerMessage, StreamServerAsk } from '../support/stream-server.ts'
 
 const MIB = 1024 * 1024
 const POD_LIMIT_BYTES = 512 * MIB
@@ -47,7 +43,7 @@ async function startStreamServer(limits: Partial<HttpLimits>): Promise<StreamSer
   })
   child.once('exit', (code) => listening.reject(new Error(`the stream server exited with ${String(code)}`)))
   const port = await listening.promise
-  const ask = (request: Omit<StreamServerRequest, 'id'>): Promise<StreamServerMessage> => {
+  const ask = (request: StreamServerAsk): Promise<StreamServerMessage> => {
     const id = (nextId += 1)
     const answered = Promise.withResolvers<StreamServerMessage>()
     pending.set(id, answered.resolve)

@@ -12,9 +12,10 @@ import { createPredictorMetrics } from '../../src/services/predictor/metrics/cre
 import { createModelPredictor } from '../../src/services/predictor/predict/create-model-predictor.ts'
 import { createViews } from '../../src/services/predictor/views/create-views.ts'
 
-export type StreamServerRequest =
-  | { readonly id: number; readonly kind: 'publish'; readonly events: number }
-  | { readonly id: number; readonly kind: 'measure' }
+/** What the parent asks; each request carries an id, which the answer repeats. */
+export type StreamServerAsk =
+  { readonly kind: 'publish'; readonly events: number } | { readonly kind: 'measure' }
+export type StreamServerRequest = StreamServerAsk & { readonly id: number }
 
 export interface StreamServerMeasure {
   readonly heapUsedBytes: number
