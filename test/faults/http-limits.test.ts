@@ -4,6 +4,7 @@
 // is its own; every assertion is on a count or a bound, not on a timing.
 import assert from 'node:assert/strict'
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { after, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -97,6 +98,16 @@ async function waitFor(
 
 const mib = (bytes: number): string => (bytes / MIB).toFixed(1)
 
+/** The kernel's TCP buffer memory, all sockets of the host (Linux), in bytes; for the diagnostics only. */
+function kernelTcpBytes(): number {
+  try {
+    const pages = /^TCP:.* mem (\d+)$/m.exec(readFileSync('/proc/net/sockstat', 'utf8'))?.[1]
+    return pages === undefined ? Number.NaN : Number(pages) * 4096
+  } catch {
+    return Number.NaN
+  }
+}
+
 interface RawClient {
   readonly socket: Socket
   /** What was received, as text (the first 4 KiB or so). */
@@ -150,12 +161,15 @@ describe('the HTTP edge under clients that hold resources', () => {
       )
       const connected = await server.measure()
       let peakHeapBytes = 0
+      const kernelBeforeBytes = kernelTcpBytes()
+      let kernelPeakBytes = kernelBeforeBytes
       let events = 0
       let dropped = 0
       const startedMs = Date.now()
       while (dropped < slowCount && events < 20_000) {
         peakHeapBytes = Math.max(peakHeapBytes, await server.publish(100))
         events += 100
+        kernelPeakBytes = Math.max(kernelPeakBytes, kernelTcpBytes())
         dropped = (await server.metrics()).get('quotecast_predictor_stream_clients_dropped_total') ?? 0
       }
       const publishMs = Date.now() - startedMs
@@ -164,16 +178,19 @@ describe('the HTTP edge under clients that hold resources', () => {
         async () => (await server.measure()).connections === readerCount,
       )
       const settled = await server.measure()
+      const kernelAfterBytes = kernelTcpBytes()
       const metrics = await server.metrics()
       for (const client of slow) client.socket.resume()
       await Promise.all(slow.map((client) => client.closed))
       const late = rawClient(server.port, streamHead)
       await waitFor('a new stream', () => late.received().startsWith('HTTP/1.1 200 OK\r\n'))
       t.diagnostic(
-        `heap after GC: ${mib(before.heapUsedBytes)} MiB before, ${mib(connected.heapUsedBytes)} MiB with ` +
+        `heap and buffers after GC: ${mib(before.heapUsedBytes)} MiB before, ${mib(connected.heapUsedBytes)} MiB with ` +
           `${String(slowCount + readerCount)} streams open, peak ${mib(peakHeapBytes)} MiB (sampled after each 100 of ` +
           `${String(events)} events, sent in ${String(publishMs)} ms), ${mib(settled.heapUsedBytes)} MiB after the drops; ` +
           `RSS ${mib(before.rssBytes)} → ${mib(connected.rssBytes)} → ${mib(settled.rssBytes)} MiB; ` +
+          `the host's kernel TCP buffers ${mib(kernelBeforeBytes)} → ${mib(kernelPeakBytes)} MiB at most → ` +
+          `${mib(kernelAfterBytes)} MiB after the drops (the slow clients still paused); ` +
           `dropped ${String(dropped)}; each reader received ${String(Math.min(...readers.map((r) => r.bytes())))} bytes or more`,
       )
       assert.equal(metrics.get('quotecast_predictor_stream_clients_dropped_total'), slowCount)

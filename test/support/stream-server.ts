@@ -18,6 +18,7 @@ export type StreamServerAsk =
 export type StreamServerRequest = StreamServerAsk & { readonly id: number }
 
 export interface StreamServerMeasure {
+  /** The V8 heap in use plus the ArrayBuffers (Buffers) outside it: what the stream buffers cost. */
   readonly heapUsedBytes: number
   readonly rssBytes: number
   readonly connections: number
@@ -44,6 +45,7 @@ const app = await buildApp({
 await app.listen({ port: 0, host: '127.0.0.1' })
 const reply = (message: StreamServerMessage): void => void process.send?.(message)
 const gc = (globalThis as { gc?: () => void }).gc
+const heapUsed = (memory: NodeJS.MemoryUsage): number => memory.heapUsed + memory.arrayBuffers
 
 process.on('message', (request: StreamServerRequest) => {
   void (async () => {
@@ -52,7 +54,7 @@ process.on('message', (request: StreamServerRequest) => {
         views.apply({ kind: 'model', snapshot }, Date.now())
         if (event % 10 === 9) await yieldToIo()
       }
-      reply({ id: request.id, kind: 'published', heapUsedBytes: process.memoryUsage().heapUsed })
+      reply({ id: request.id, kind: 'published', heapUsedBytes: heapUsed(process.memoryUsage()) })
       return
     }
     gc?.()
@@ -64,7 +66,7 @@ process.on('message', (request: StreamServerRequest) => {
     reply({
       id: request.id,
       kind: 'measured',
-      heapUsedBytes: memory.heapUsed,
+      heapUsedBytes: heapUsed(memory),
       rssBytes: memory.rss,
       connections,
     })

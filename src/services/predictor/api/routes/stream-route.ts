@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { Socket } from 'node:net'
 import { PassThrough } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -49,7 +50,7 @@ const bufferedBytes = ({ stream, response }: StreamClient): number =>
  * Server-sent events of the views' changes: `bar` (the bar with the prediction made for it and its
  * error), `prediction` (the next bar's new prediction) and `model` (the scores after an update).
  * Each change is encoded once for all clients; a client that lets `clientBufferBytes` pile up
- * unread is dropped (its socket destroyed, so nothing more is held for it).
+ * unread is dropped (its connection reset, so nothing more is held for it).
  */
 export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (app, options) => {
   const { views, heartbeatMs, maxClients, clientBufferBytes } = options
@@ -80,7 +81,11 @@ export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (app, options) 
     }
     options.onClientDropped?.()
     client.stop()
-    client.response.destroy()
+    // A reset, not a close: the kernel discards what it still holds for the client at once,
+    // instead of keeping it (up to the send buffer, megabytes) for a peer that does not read.
+    const { socket } = client.response
+    if (socket instanceof Socket) socket.resetAndDestroy()
+    else client.response.destroy()
     client.stream.destroy()
   }
 
