@@ -88,8 +88,13 @@ export interface KafkaStreamsApp {
   readonly pid: number | undefined
   /** The settings line the app printed (its StreamsConfig properties). */
   readonly settings: string
-  /** Quotes its processor has taken so far, and when it took the first and the latest (epoch ms). */
-  progress(): { readonly count: number; readonly firstAtMs: number | undefined; readonly atMs: number }
+  /** Quotes its processor has taken so far, bars it published, when it took the first and the latest (epoch ms). */
+  progress(): {
+    readonly count: number
+    readonly bars: number
+    readonly firstAtMs: number | undefined
+    readonly atMs: number
+  }
   /** The last lines it wrote to stderr, for a failure message. */
   tail(): string
   stop(): Promise<void>
@@ -128,6 +133,7 @@ export async function startKafkaStreamsApp(options: KafkaStreamsAppOptions): Pro
   }
   let settings = ''
   let count = 0
+  let bars = 0
   let firstAtMs: number | undefined
   let atMs = 0
   const running = Promise.withResolvers<undefined>()
@@ -140,9 +146,10 @@ export async function startKafkaStreamsApp(options: KafkaStreamsAppOptions): Pro
     if (line === 'running') running.resolve(undefined)
     else if (line.startsWith('settings ')) settings = line.slice('settings '.length)
     else if (line.startsWith('progress ')) {
-      const [, at, n] = line.split(' ')
+      const [, at, n, b] = line.split(' ')
       atMs = Number(at)
       count = Number(n)
+      bars = Number(b)
       if (firstAtMs === undefined && count > 0) firstAtMs = atMs
     } else remember(line)
   })
@@ -161,7 +168,7 @@ export async function startKafkaStreamsApp(options: KafkaStreamsAppOptions): Pro
   return {
     pid: child.pid,
     settings,
-    progress: () => ({ count, firstAtMs, atMs }),
+    progress: () => ({ count, bars, firstAtMs, atMs }),
     tail: () => recent.join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.Stores;
  * quotecast's processor job on Kafka Streams: `<prefix>quotes` → `<prefix>bars`, `<prefix>features`,
  * `<prefix>dead-letters`, per-symbol state in a changelogged RocksDB store with caching. Settings
  * as `--name value`; an unknown or bad one exits 2 naming it. Prints `running` once the instance is
- * RUNNING and `progress <epoch ms> <quotes processed>` every 100 ms while the count moves.
+ * RUNNING and `progress <epoch ms> <quotes processed> <bars out>` every 100 ms while the count moves.
  */
 public final class Main {
   private Main() {}
@@ -72,9 +72,10 @@ public final class Main {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
 
     LongAdder processed = new LongAdder();
+    LongAdder barsOut = new LongAdder();
     Topology topology = new Topology();
     topology.addSource("quotes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), prefix + "quotes");
-    topology.addProcessor("processor", () -> new QuoteProcessor(config, processed), "quotes");
+    topology.addProcessor("processor", () -> new QuoteProcessor(config, processed, barsOut), "quotes");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(QuoteProcessor.STORE), Serdes.String(), new SymbolState.BinarySerde())
@@ -104,7 +105,7 @@ public final class Main {
     while (!stopped.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
       long count = processed.sum();
       if (count != last) {
-        System.out.println("progress " + System.currentTimeMillis() + " " + count);
+        System.out.println("progress " + System.currentTimeMillis() + " " + count + " " + barsOut.sum());
         last = count;
       }
     }

@@ -20,12 +20,14 @@ final class QuoteProcessor implements Processor<String, byte[], String, byte[]> 
 
   private final BarConfig config;
   private final LongAdder processed;
+  private final LongAdder barsOut;
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, SymbolState> store;
 
-  QuoteProcessor(BarConfig config, LongAdder processed) {
+  QuoteProcessor(BarConfig config, LongAdder processed, LongAdder barsOut) {
     this.config = config;
     this.processed = processed;
+    this.barsOut = barsOut;
   }
 
   @Override
@@ -69,6 +71,7 @@ final class QuoteProcessor implements Processor<String, byte[], String, byte[]> 
           Features.Row row = Features.next(state.features, bar);
           context.forward(new Record<>(bar.symbol(), JsonOut.bar(bar), record.timestamp()), BARS);
           context.forward(new Record<>(bar.symbol(), JsonOut.row(row), record.timestamp()), FEATURES);
+          barsOut.increment();
         }
         store.put(quote.symbol(), state);
       }
