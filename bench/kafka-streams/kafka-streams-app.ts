@@ -15,7 +15,12 @@ const START_TIMEOUT_MS = 90_000
 
 export type BuildResult =
   | { readonly ok: true; readonly classpath: string; readonly seconds: number; readonly how: string }
-  | { readonly ok: false; readonly reason: string }
+  | {
+      readonly ok: false
+      /** `unavailable`: no java or mvn, or Maven could not get the dependencies; `failed`: the build broke. */
+      readonly kind: 'unavailable' | 'failed'
+      readonly reason: string
+    }
 
 function newestSourceMs(dir: string): number {
   let newest = 0
@@ -31,12 +36,13 @@ const hasTool = (command: string): boolean =>
 
 /**
  * Compiles the app unless its classes are newer than every source and the pom. Maven runs offline
- * (`-o`) first; only when ~/.m2 lacks a dependency does it go online, once. Without java or mvn,
- * or when the build fails, says why instead of throwing, so that a caller can skip.
+ * (`-o`) first; only when ~/.m2 lacks a dependency does it go online, once. Says why instead of
+ * throwing: `unavailable` (no java or mvn, or no way to get the dependencies) lets a caller skip;
+ * `failed` (the sources do not compile) must not.
  */
 export function buildKafkaStreamsApp(): BuildResult {
-  if (!hasTool('java')) return { ok: false, reason: 'java is not on PATH' }
-  if (!hasTool('mvn')) return { ok: false, reason: 'mvn (Maven) is not on PATH' }
+  if (!hasTool('java')) return { ok: false, kind: 'unavailable', reason: 'java is not on PATH' }
+  if (!hasTool('mvn')) return { ok: false, kind: 'unavailable', reason: 'mvn (Maven) is not on PATH' }
   const started = performance.now()
   const classes = join(TARGET_DIR, 'classes')
   const builtMs = existsSync(STAMP_FILE) && existsSync(CLASSPATH_FILE) ? statSync(STAMP_FILE).mtimeMs : 0
@@ -62,8 +68,14 @@ export function buildKafkaStreamsApp(): BuildResult {
       how = 'mvn package (online: ~/.m2 lacked a dependency)'
     }
     if (result.status !== 0) {
-      const tail = (result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')
-      return { ok: false, reason: `the Maven build failed (exit ${result.status}):\n${tail}` }
+      const output = result.stdout + result.stderr
+      const tail = output.trim().split('\n').slice(-15).join('\n')
+      const isUnresolved = /Could not resolve|Could not transfer|Cannot access/i.test(output)
+      return {
+        ok: false,
+        kind: isUnresolved ? 'unavailable' : 'failed',
+        reason: `the Maven build failed (exit ${result.status}):\n${tail}`,
+      }
     }
     writeFileSync(STAMP_FILE, `${new Date().toISOString()} ${how}\n`)
   }
