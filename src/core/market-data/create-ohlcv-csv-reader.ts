@@ -153,7 +153,7 @@ export function createOhlcvCsvReader(options: OhlcvCsvOptions): OhlcvCsvReader {
       if (text.length > MAX_CSV_LINE_CHARS)
         return atLine(
           lineNo,
-          `longer than ${String(MAX_CSV_LINE_CHARS)} characters: ${quoteForMessage(text, 60)}`,
+          `longer than ${String(MAX_CSV_LINE_CHARS)} characters, starting ${quoteForMessage(text.slice(0, 60))}`,
         )
       const content = lineNo === 1 ? text.replace(/^\uFEFF/, '') : text
       if (content.trim() === '') return ok([])

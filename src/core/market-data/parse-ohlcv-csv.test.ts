@@ -121,7 +121,7 @@ test('a hostile header is quoted with its controls escaped and cut to a few hund
   assert.ok(parsed.error.length < 300, parsed.error)
   assert.equal(
     parsed.error,
-    `line 1: longer than 4096 characters: "\\x1b[31m${'x'.repeat(55)}"… (99945 more characters)`,
+    `line 1: longer than 4096 characters, starting "\\x1b[31m${'x'.repeat(55)}"`,
   )
   const osc = parse(crOnly)
   assert.ok(!osc.ok)
