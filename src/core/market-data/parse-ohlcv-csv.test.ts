@@ -119,10 +119,7 @@ test('a hostile header is quoted with its controls escaped and cut to a few hund
   const parsed = parse(`\x1b[31m${'x'.repeat(100_000)}\n${H}`)
   assert.ok(!parsed.ok)
   assert.ok(parsed.error.length < 300, parsed.error)
-  assert.equal(
-    parsed.error,
-    `line 1: longer than 4096 characters, starting "\\x1b[31m${'x'.repeat(55)}"`,
-  )
+  assert.equal(parsed.error, `line 1: longer than 4096 characters, starting "\\x1b[31m${'x'.repeat(55)}"`)
   const osc = parse(crOnly)
   assert.ok(!osc.ok)
   assert.equal(
