@@ -3,6 +3,9 @@ import type { TrainerOptions } from '../../core/training/trainer-options.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
 import { formatInstant } from './format-instant.ts'
 
+// `--to D` ends the window at the end of day D.
+const DAY_MS = 86_400_000
+
 /** Why an evaluation scored no bar, in one sentence a user can act on. */
 export function explainNothingScored(
   evaluation: CsvEvaluation,
@@ -14,7 +17,7 @@ export function explainNothingScored(
   if (window.fromMs !== undefined && window.fromMs > evaluation.lastBarStart)
     return `--from ${at(window.fromMs)} is after the last bar (${at(evaluation.lastBarStart)})`
   if (window.toMs !== undefined && window.toMs <= evaluation.firstBarStart)
-    return `--to is before the first bar (${at(evaluation.firstBarStart)})`
+    return `--to ${at(window.toMs - DAY_MS)} is before the first bar (${at(evaluation.firstBarStart)})`
   const maxGap = options.maxGapBars[interval]
   if (rows > 1 && rowsAfterLongGap >= (rows - 1) / 2)
     return (
