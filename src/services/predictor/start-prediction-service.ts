@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { TOPICS, topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { buildApp } from './api/build-app.ts'
+import type { HttpLimits } from './api/http-limits.ts'
 import { metricTotal } from '../../platform/logger/metric-total.ts'
 import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
@@ -28,6 +29,8 @@ export interface PredictionServiceOptions {
   readonly signal?: AbortSignal
   readonly corsOrigin?: string
   readonly rateLimitPerMinute?: number
+  /** Stream, timeout and connection limits of the HTTP server; default `DEFAULT_HTTP_LIMITS`. */
+  readonly limits?: Partial<HttpLimits>
   /** Bars (and predictions) kept per symbol. Default 2,000. */
   readonly maxBarsPerSymbol?: number
   /** The calendars that date /predict's forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
@@ -82,6 +85,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
     logger: options.logger.child({ component: 'http' }),
     ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
     ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   })
   await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' })
   const { port } = app.server.address() as AddressInfo
