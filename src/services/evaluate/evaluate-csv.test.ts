@@ -44,12 +44,37 @@ test('bad input is an error value that names the file and the problem', async ()
       error: /feb-30\.csv: line 3: date "2013-02-30" does not exist/,
     },
     { file: fileWith('header-only.csv', 'date,open,high,low,close,volume\n'), error: /no data rows/ },
+    {
+      file: fileWith(
+        'alternating.csv',
+        `date,open,high,low,close\n${Array.from({ length: 400 }, (_, i) => `${new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10)},${i % 2 === 0 ? '1e300' : '1e-300'},1,1,1`).join('\n')}`,
+      ),
+      error: /alternating\.csv: line 2: open 1e\+300 is above MAX_PRICE \(1e9\)$/,
+    },
   ]
   for (const { file, error } of cases) {
     const result = await evaluateCsv({ file, symbol: 'TEST', window: {} })
     assert.ok(!result.ok)
     assert.match(result.error, error)
   }
+})
+
+test('a 40 MB file of CR line ends or of one line gives a short message with its controls escaped', async () => {
+  const crOnly = fileWith(
+    'cr-only.csv',
+    `Date,\x1b]0;pwned\x07Open\r${'2020-01-02,1,2,1,1.5\r'.repeat(2_000_000)}`,
+  )
+  const oneLine = fileWith('one-line.csv', `\x1b[2J${'x'.repeat(40_000_000)}`)
+  const messages: string[] = []
+  for (const file of [crOnly, oneLine]) {
+    const result = await evaluateCsv({ file, symbol: 'X', window: {} })
+    assert.ok(!result.ok)
+    messages.push(result.error.slice(file.length))
+  }
+  assert.deepEqual(messages, [
+    ': line 1: no "open" column in header "Date,\\x1b]0;pwned\\x07Open"',
+    `: line 1: longer than 4096 characters, starting "\\x1b[2J${'x'.repeat(56)}"`,
+  ])
 })
 
 /** A random walk with volatility clustering, deterministic: `count` bars of `stepMs` from `startMs`. */
