@@ -164,6 +164,22 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
   assert.ok(Math.abs(inside(95) - json.published.coverage95) < 1e-12)
   // AAPL closed at 110.379997 on 2014-12-31 and 109.330002 on 2015-01-02 (data/aapl.csv).
   assert.equal(Number(rows[0][2]), Math.log(109.330002 / 110.379997))
+  // With --adjusted, the Adj Close: 103.664352 and 102.678230.
+  const adjustedOut = join(dir, 'adjusted.csv')
+  const adjusted = run(
+    '--csv',
+    AAPL,
+    '--from',
+    '2015-01-01',
+    '--to',
+    '2015-01-02',
+    '--adjusted',
+    '--bars-out',
+    adjustedOut,
+  )
+  assert.equal(adjusted.status, 0, adjusted.stderr)
+  const firstAdjusted = readFileSync(adjustedOut, 'utf8').split('\n')[1]?.split(',')[2]
+  assert.equal(Number(firstAdjusted), Math.log(102.67823 / 103.664352))
 })
 
 test('the command exits 2 naming a bad file or range, and 3 saying why when nothing could be scored', () => {
