@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import type { Command } from 'commander'
 import { symbol as symbolSchema } from '../../core/contracts/primitives.ts'
@@ -107,7 +108,11 @@ async function runEvaluate(flags: EvaluateFlags): Promise<number> {
     ...(out === null ? {} : { onScored: (bar) => barsOutRows(bar).forEach((line) => out.write(line)) }),
   })
   sink?.close()
-  if (!evaluation.ok) return fail(evaluation.error, EXIT.badInput)
+  if (!evaluation.ok) {
+    // A file that stopped at a bad line would pass for a whole one.
+    if (flags.barsOut !== undefined) rmSync(flags.barsOut, { force: true })
+    return fail(evaluation.error, EXIT.badInput)
+  }
   for (const note of notesOn(evaluation.value)) process.stderr.write(`quotecast evaluate: ${note}\n`)
   if (evaluation.value.servedStream.n === 0) {
     const why = explainNothingScored(evaluation.value, request.value.window, trainer.options)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
@@ -183,7 +183,9 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
 })
 
 test('the command exits 2 naming a bad file or range, and 3 saying why when nothing could be scored', () => {
-  const bad = run('--csv', fileWith('bad.csv', 'when,price\n2020-01-01,3\n'))
+  const barsOut = join(dir, 'not-left.csv')
+  const bad = run('--csv', fileWith('bad.csv', 'when,price\n2020-01-01,3\n'), '--bars-out', barsOut)
+  assert.ok(!existsSync(barsOut))
   assert.equal(bad.status, 2)
   assert.match(
     bad.stderr,
