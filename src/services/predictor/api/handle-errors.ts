@@ -21,13 +21,22 @@ interface ThrownShape {
 
 const CONTEXT_PREFIX: Readonly<Record<string, string>> = { body: 'body', headers: 'header' }
 
+// Unknown keys come from the client: a 10 KB key or 1,500 of them must not come back whole.
+const MAX_PARAMETER_CHARS = 100
+const MAX_MESSAGE_CHARS = 200
+const cut = (text: string): string =>
+  text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text
+
 /** The parameter an issue is about: `limit`, `symbol`, `body.values.r1`, or an unknown key itself. */
 function parameterOf(context: string, issue: ValidationIssue): string {
   const path = issue.instancePath.split('/').filter((part) => part.length > 0)
   if (issue.keyword === 'unrecognized_keys' && issue.params.keys?.[0] !== undefined)
     path.push(issue.params.keys[0])
   const prefix = CONTEXT_PREFIX[context]
-  return [...(prefix === undefined ? [] : [prefix]), ...path].join('.') || context
+  return ([...(prefix === undefined ? [] : [prefix]), ...path].join('.') || context).slice(
+    0,
+    MAX_PARAMETER_CHARS,
+  )
 }
 
 const STATUS_CODES: Readonly<Record<number, ApiErrorCode>> = {
@@ -64,7 +73,7 @@ export function toApiError(error: unknown): ApiError {
     const context = error.validationContext ?? 'request'
     const issue = error.validation[0] as unknown as ValidationIssue
     const parameter = parameterOf(context, issue)
-    return new ApiError('bad_request', `${parameter}: ${issue.message ?? 'is invalid'}`, {
+    return new ApiError('bad_request', `${parameter}: ${cut(issue.message ?? 'is invalid')}`, {
       parameter,
       cause: error,
     })
