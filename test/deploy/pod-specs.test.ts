@@ -243,7 +243,7 @@ describe('manifest → run spec', () => {
       )
       assert.match(
         problems.join('\n'),
-        /compose processor: livenessProbe\.httpGet\.port: 9465 is not a port process listens on/,
+        /compose processor: healthcheck\.test: port 9465 is not a port process listens on: 9464/,
       )
     })
   })

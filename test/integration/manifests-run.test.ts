@@ -7,44 +7,37 @@
 // folder. Nothing else deviates from the manifests. Skips, saying why, without root, buildah,
 // the image or network namespaces.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { cliCommands } from '../deploy/helpers/cli-help.ts'
 import { loadDeployTools } from '../deploy/helpers/deploy-tools.ts'
 import { imageUnavailable } from '../deploy/helpers/image.ts'
 import { ImageSandbox } from '../deploy/helpers/image-sandbox.ts'
 import { renderOverlay } from '../deploy/helpers/kubernetes-tools.ts'
 import { startManifestBroker, type ManifestBroker } from '../deploy/helpers/manifest-broker.ts'
-import { at, parseManifests, podSpecOf, records, type Manifest } from '../deploy/helpers/manifest.ts'
 import {
-  httpGetIn,
-  PodNetwork,
-  podNetworkUnavailable,
-  tcpOpensIn,
-  type Pod,
-} from '../deploy/helpers/pod-network.ts'
-import { clusterHosts, podRuns, PROBE_FIELDS, type ContainerRun } from '../deploy/helpers/pod-specs.ts'
+  at,
+  objectName,
+  parseManifests,
+  podSpecOf,
+  records,
+  type Manifest,
+} from '../deploy/helpers/manifest.ts'
+import { podNetworkUnavailable, tcpOpensIn } from '../deploy/helpers/pod-network.ts'
+import { clusterHosts, podRuns, type ContainerRun } from '../deploy/helpers/pod-specs.ts'
+import { PodRunner } from '../deploy/helpers/run-pods.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'
-import { ServiceProcess, stopServices } from '../support/services.ts'
+import type { ServiceProcess } from '../support/services.ts'
 
 const unavailable = imageUnavailable() ?? podNetworkUnavailable()
 if (unavailable !== undefined) console.log(`# manifests-run: skipped: ${unavailable}`)
-
-const JOB_TIMEOUT_MS = 180_000
 
 describe('the minikube overlay, every quotecast workload run from the image', { skip: unavailable }, () => {
   let objects: Manifest[]
   let runs: ContainerRun[]
   let sandbox: ImageSandbox
-  let network: PodNetwork
+  let pods: PodRunner
   let broker: ManifestBroker | undefined
-  let workDir: string
-  let hostsFile: string
-  const services: ServiceProcess[] = []
-  const pods = new Map<string, Pod>()
 
   before(async () => {
     objects = parseManifests(renderOverlay(loadDeployTools(), 'minikube'))
@@ -55,20 +48,14 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
     })
     assert.deepEqual(resolved.problems, [])
     runs = resolved.runs
-    network = PodNetwork.create()
-    pods.set('kafka-broker-0', network.addPod('kafka-broker-0'))
-    for (const run of runs) pods.set(run.podName, network.addPod(run.podName))
-    workDir = mkdtempSync(join(tmpdir(), 'quotecast-manifests-'))
-    hostsFile = join(workDir, 'hosts')
-    const addresses = new Map([...pods].map(([name, pod]) => [name, pod.address]))
-    writeFileSync(hostsFile, ['127.0.0.1 localhost', ...clusterHosts(objects, addresses), ''].join('\n'))
+    pods = new PodRunner(sandbox, ['kafka-broker-0', ...runs.map((run) => run.podName)], (addresses) =>
+      clusterHosts(objects, addresses),
+    )
   })
   after(async () => {
-    await stopServices(services, 'SIGKILL')
+    await pods.close()
     await broker?.stop()
-    network.close()
     sandbox.close()
-    rmSync(workDir, { recursive: true, force: true })
   })
 
   const runOf = (workload: string): ContainerRun => {
@@ -76,78 +63,11 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
     assert.ok(run, `${workload} is in the overlay`)
     return run
   }
-  const podOf = (run: ContainerRun): Pod => {
-    const pod = pods.get(run.podName)
-    assert.ok(pod)
-    return pod
-  }
-  const start = (run: ContainerRun): ServiceProcess => {
-    const child = sandbox.spawn({
-      ...(run.command === undefined ? {} : { command: run.command }),
-      args: run.args,
-      // The kubelet sets HOSTNAME to the pod's name.
-      env: { HOSTNAME: run.podName, ...run.env },
-      ...(run.user === undefined ? {} : { user: run.user }),
-      writable: run.writable,
-      emptyReadOnly: run.emptyReadOnly,
-      readOnlyRoot: run.readOnlyRoot,
-      netns: podOf(run).netns,
-      hostsFile,
-    })
-    const service = new ServiceProcess(`${run.workload} (image)`, child)
-    services.push(service)
-    return service
-  }
   /** A Job's pod, retried as the Job's backoffLimit allows (exit 2 fails at once: podFailurePolicy). */
-  const runJob = async (run: ContainerRun, backoffLimit: number): Promise<ServiceProcess> => {
-    for (let attempt = 0; ; attempt += 1) {
-      const service = start(run)
-      const timer = setTimeout(() => service.child.kill('SIGKILL'), JOB_TIMEOUT_MS)
-      const exit = await service.exited
-      clearTimeout(timer)
-      if (exit.code === 0 || exit.code === 2 || attempt >= backoffLimit) return service
-      await sleep(2000 * 2 ** attempt)
-    }
-  }
-  const backoffLimitOf = (kind: string, name: string): number => {
-    const object = objects.find((candidate) => candidate.kind === kind && candidate.metadata.name === name)
-    const spec = kind === 'CronJob' ? at(object, 'spec', 'jobTemplate', 'spec') : at(object, 'spec')
-    return Number(at(spec, 'backoffLimit') ?? 6)
-  }
-  /** GET from the node (as the kubelet probes, and as a Service reaches the pod). */
-  const get = async (
-    run: ContainerRun,
-    port: number,
-    path: string,
-  ): Promise<{ status: number; body: string }> => {
-    const [answer] = await httpGetIn(network.nodeNetns, [`http://${podOf(run).address}:${port}${path}`])
-    assert.ok(answer)
-    return answer
-  }
-  /**
-   * As the kubelet: the startup probe until it passes, then readiness until it passes (an unready
-   * pod only gets no traffic), and liveness must pass at once (a failing one restarts the pod).
-   */
-  const probesPass = async (run: ContainerRun, service: ServiceProcess): Promise<void> => {
-    const deadline = Date.now() + 120_000
-    for (const field of PROBE_FIELDS) {
-      const probe = run.probes.find((candidate) => candidate.field === field)
-      if (probe?.port === undefined || probe.path === undefined) continue
-      const where = `${run.workload} containers[${run.container}] ${probe.field} GET :${probe.port}${probe.path}`
-      for (;;) {
-        const answer = await get(run, probe.port, probe.path)
-        if (answer.status >= 200 && answer.status < 400) break
-        assert.ok(
-          service.isRunning,
-          `${where}: the container exited (${service.describeExit()}):\n${service.tail()}`,
-        )
-        assert.ok(
-          field !== 'livenessProbe' && Date.now() < deadline,
-          `${where} answered ${answer.status} ${answer.body.slice(0, 200)}\n${service.tail()}`,
-        )
-        await sleep(1000)
-      }
-    }
+  const runJob = async (run: ContainerRun): Promise<ServiceProcess> => {
+    const object = objects.find((candidate) => objectName(candidate) === run.workload)
+    const spec = run.kind === 'CronJob' ? at(object, 'spec', 'jobTemplate', 'spec') : at(object, 'spec')
+    return pods.runToEnd(run, Number(at(spec, 'backoffLimit') ?? 6))
   }
 
   test(
@@ -169,14 +89,13 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
         records(kafka['env']).map((entry) => [String(entry['name']), String(entry['value'])]),
       )
       const image = String(kafka['image'])
-      const brokerPod = pods.get('kafka-broker-0')
-      assert.ok(brokerPod)
+      const brokerPod = pods.pod('kafka-broker-0')
       broker = await startManifestBroker({
         env,
         version: image.slice(image.lastIndexOf(':') + 1),
         mountPaths: records(kafka['volumeMounts']).map((mount) => String(mount['mountPath'])),
         netns: brokerPod.netns,
-        hostsFile,
+        hostsFile: pods.hostsFile,
       })
       assert.equal(broker.properties['advertised.listeners'], 'PLAINTEXT://kafka-broker-0.kafka-broker:9092')
       // Its readiness probe: tcpSocket on the port named client, from the node.
@@ -185,7 +104,7 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       )
       const clientPort = Number(client?.['containerPort'])
       const brokerDeadline = Date.now() + 90_000
-      while (!(await tcpOpensIn(network.nodeNetns, brokerPod.address, clientPort))) {
+      while (!(await tcpOpensIn(pods.network.nodeNetns, brokerPod.address, clientPort))) {
         assert.ok(
           Date.now() < brokerDeadline,
           `StatefulSet/kafka-broker readinessProbe tcpSocket :${clientPort} never opened`,
@@ -195,17 +114,17 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       lap('broker ready')
 
       const topicsRun = runOf('Job/topics')
-      const topics = await runJob(topicsRun, backoffLimitOf('Job', 'topics'))
+      const topics = await runJob(topicsRun)
       assert.equal(topics.describeExit(), 'exit code 0', `Job/topics:\n${topics.tail()}`)
       assert.match(topics.output, /"topic":"quotes"/)
       lap('Job/topics done')
 
       const deployments = runs.filter((run) => run.kind === 'Deployment')
-      const started = deployments.map((run) => [run, start(run)] as const)
-      for (const [run, service] of started) await probesPass(run, service)
+      const started = deployments.map((run) => [run, pods.start(run)] as const)
+      for (const [run, service] of started) await pods.probesPass(run, service)
       lap(`${deployments.map((run) => run.workload).join(', ')} ready and live`)
 
-      const backfill = await runJob(runOf('Job/backfill'), backoffLimitOf('Job', 'backfill'))
+      const backfill = await runJob(runOf('Job/backfill'))
       assert.equal(backfill.describeExit(), 'exit code 0', `Job/backfill:\n${backfill.tail()}`)
       assert.match(backfill.stdout, /^published \d+ bars for 2 of 2 symbols$/m)
       lap('Job/backfill done')
@@ -235,11 +154,11 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       }
       /** dataAsOf of each symbol's latest prediction (the start of the bar it is from), or the error. */
       const dataAsOf = async (): Promise<Map<string, number | string>> => {
-        const urls = symbols.map(
-          (symbol) =>
-            `http://${podOf(predictor).address}:${httpPort}/api/v1/predictions/${encodeURIComponent(symbol)}`,
+        const answers = await pods.get(
+          predictor,
+          httpPort,
+          symbols.map((symbol) => `/api/v1/predictions/${encodeURIComponent(symbol)}`),
         )
-        const answers = await httpGetIn(network.nodeNetns, urls)
         return new Map(
           symbols.map((symbol, index) => {
             const answer = answers[index]
@@ -266,7 +185,7 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       lap('predictions served from the last backfilled bar')
 
       // The CronJob's container, run once as a scheduled Job would.
-      const fetcher = await runJob(runOf('CronJob/fetcher'), backoffLimitOf('CronJob', 'fetcher'))
+      const fetcher = await runJob(runOf('CronJob/fetcher'))
       assert.equal(fetcher.describeExit(), 'exit code 0', `CronJob/fetcher:\n${fetcher.tail()}`)
       assert.match(fetcher.stdout, /^all 2 symbols published$/m, fetcher.output)
       const escape = (text: string): string => text.replace(/[\^$.*+?()[\]{}|\\]/g, '\\$&')

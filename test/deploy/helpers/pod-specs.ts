@@ -392,9 +392,12 @@ export function composeRuns(compose: { services: Record<string, Json> }, facts: 
       if (test[0] === 'CMD') probes.push({ field: 'readinessProbe', kind: 'exec', command: test.slice(1) })
       else context.problems.push(`${workload}: healthcheck.test: only the CMD form is run here`)
       // A healthcheck that fetches a local URL must name a port the command listens on.
-      const url = /https?:\/\/[^/:]+:(\d+)(\/[^'"`)]*)?/.exec(test.join(' '))
-      if (url !== null)
-        probes.push({ field: 'livenessProbe', kind: 'httpGet', port: Number(url[1]), path: url[2] ?? '/' })
+      const url = /https?:\/\/[^/:]+:(\d+)/.exec(test.join(' '))
+      const listening = listeningPorts(strings(spec['command']), env, facts)
+      if (url !== null && !listening.has(Number(url[1])))
+        context.problems.push(
+          `${workload}: healthcheck.test: port ${url[1]} is not a port ${strings(spec['command']).join(' ')} listens on: ${[...listening].map(([port, by]) => `${port} (${by})`).join(', ') || 'none'}`,
+        )
     }
     const tmpfs = strings(spec['tmpfs']).map((entry) => entry.split(':')[0] ?? entry)
     const command = spec['entrypoint'] === undefined ? undefined : strings(spec['entrypoint'])
