@@ -136,10 +136,11 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       const symbols = (predictor.env['QUOTECAST_SYMBOLS'] ?? '').split(',')
       assert.deepEqual(symbols, ['AAPL', '^GSPC'])
       // The bundled series the replay serves: the backfill ends at the last bar on or before
-      // QUOTECAST_BACKFILL_TO, and the CronJob's run must publish the next one.
-      const backfillTo = Date.parse(`${runOf('Job/backfill').env['QUOTECAST_BACKFILL_TO']}T23:59:59Z`)
+      // QUOTECAST_BACKFILL_TO (today when unset), and the CronJob's run must publish the next one.
+      const to = runOf('Job/backfill').env['QUOTECAST_BACKFILL_TO'] ?? ''
+      const backfillTo = to === '' ? Date.now() : Date.parse(`${to}T23:59:59Z`)
       const lastBackfilled = new Map<string, number>()
-      const nextBar = new Map<string, number>()
+      const nextBar = new Map<string, number | undefined>()
       for (const [symbol, name] of [
         ['AAPL', 'aapl'],
         ['^GSPC', 'sp500'],
@@ -148,9 +149,9 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
         const upTo = bars.filter((bar) => bar.start <= backfillTo)
         const last = upTo.at(-1)
         const next = bars[upTo.length]
-        assert.ok(last && next, `${symbol}: the replay has bars on both sides of QUOTECAST_BACKFILL_TO`)
+        assert.ok(last, `${symbol}: the replay has bars up to QUOTECAST_BACKFILL_TO`)
         lastBackfilled.set(symbol, last.start)
-        nextBar.set(symbol, next.start)
+        nextBar.set(symbol, next?.start)
       }
       /** dataAsOf of each symbol's latest prediction (the start of the bar it is from), or the error. */
       const dataAsOf = async (): Promise<Map<string, number | string>> => {
@@ -187,15 +188,25 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
       // The CronJob's container, run once as a scheduled Job would.
       const fetcher = await runJob(runOf('CronJob/fetcher'))
       assert.equal(fetcher.describeExit(), 'exit code 0', `CronJob/fetcher:\n${fetcher.tail()}`)
-      assert.match(fetcher.stdout, /^all 2 symbols published$/m, fetcher.output)
+      assert.match(
+        fetcher.stdout,
+        /^all 2 symbols published$/m,
+        `CronJob/fetcher containers[fetcher] args [${runOf('CronJob/fetcher').args.join(', ')}] did not publish every symbol:\n${fetcher.output}`,
+      )
       const escape = (text: string): string => text.replace(/[\^$.*+?()[\]{}|\\]/g, '\\$&')
+      const published = new Map<string, number>()
       for (const [symbol, start] of nextBar) {
+        assert.ok(
+          start !== undefined,
+          `CronJob/fetcher: the replay has no ${symbol} bar after the backfill's`,
+        )
+        published.set(symbol, start)
         const line = `^${escape(symbol)}\\s+published\\s+.* as of ${escape(new Date(start).toISOString())} from replay$`
         assert.match(fetcher.stdout, new RegExp(line, 'm'))
       }
       lap('CronJob/fetcher done')
       // What it published reaches the prediction service through the processor and the trainer.
-      await waitForDataAsOf(nextBar, 'from the bar the CronJob published')
+      await waitForDataAsOf(published, 'from the bar the CronJob published')
       lap('predictions served from the fetched bars')
       for (const [run, service] of started)
         assert.ok(service.isRunning, `${run.workload} is still running:\n${service.tail()}`)
