@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { cliCommands } from './helpers/cli-help.ts'
+import { cliCommandsInProcess } from './helpers/cli-help.ts'
 import { loadDeployTools } from './helpers/deploy-tools.ts'
 import { convertKey, heapMbOf, kafkaEnvToProperties } from './helpers/kafka-env.ts'
 import { renderOverlay } from './helpers/kubernetes-tools.ts'
@@ -50,7 +50,7 @@ describe('manifest → run spec', () => {
   let compose: { services: Record<string, Json> }
   before(async () => {
     const tools = loadDeployTools()
-    facts = imageFacts(await cliCommands())
+    facts = imageFacts(await cliCommandsInProcess())
     minikube = parseManifests(renderOverlay(tools, 'minikube'))
     production = parseManifests(renderOverlay(tools, 'production'))
     compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as typeof compose

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parse } from 'yaml'
-import { cliCommands } from '../deploy/helpers/cli-help.ts'
+import { cliCommandsInProcess } from '../deploy/helpers/cli-help.ts'
 import { imageUnavailable } from '../deploy/helpers/image.ts'
 import { ImageSandbox } from '../deploy/helpers/image-sandbox.ts'
 import { startManifestBroker, type ManifestBroker } from '../deploy/helpers/manifest-broker.ts'
@@ -35,7 +35,7 @@ describe("compose.yaml's quotecast services run from the image", { skip: unavail
     sandbox = ImageSandbox.open()
     const resolved = composeRuns(compose, {
       entrypoint: sandbox.config.Entrypoint ?? [],
-      commands: await cliCommands(),
+      commands: await cliCommandsInProcess(),
     })
     assert.deepEqual(resolved.problems, [])
     runs = resolved.runs

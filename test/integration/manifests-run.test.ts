@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { cliCommands } from '../deploy/helpers/cli-help.ts'
+import { cliCommandsInProcess } from '../deploy/helpers/cli-help.ts'
 import { loadDeployTools } from '../deploy/helpers/deploy-tools.ts'
 import { imageUnavailable } from '../deploy/helpers/image.ts'
 import { ImageSandbox } from '../deploy/helpers/image-sandbox.ts'
@@ -44,7 +44,7 @@ describe('the minikube overlay, every quotecast workload run from the image', { 
     sandbox = ImageSandbox.open()
     const resolved = podRuns(objects, {
       entrypoint: sandbox.config.Entrypoint ?? [],
-      commands: await cliCommands(),
+      commands: await cliCommandsInProcess(),
     })
     assert.deepEqual(resolved.problems, [])
     runs = resolved.runs
