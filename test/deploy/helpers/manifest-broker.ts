@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fetchKafkaJars } from '../../../src/platform/kafka-broker/fetch-jars.ts'
 import { javaArgs, javaExecutable } from '../../../src/platform/kafka-broker/java-command.ts'
+import { diesWithParent } from '../../../src/platform/kafka-broker/orphan-guard.ts'
 import { log4j2Config } from '../../../src/platform/kafka-broker/log4j2-config.ts'
 import { logTail } from '../../../src/platform/kafka-broker/log-tail.ts'
 import { runLogged } from '../../../src/platform/kafka-broker/run-logged.ts'
@@ -90,7 +91,8 @@ export async function startManifestBroker(input: ManifestBrokerInput): Promise<M
     '--',
     ...withHosts(input.hostsFile, [java, ...argsFor('kafka.Kafka', [propertiesPath])]),
   ]
-  const child: ChildProcess = spawn('nsenter', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const guarded = diesWithParent('nsenter', args)
+  const child: ChildProcess = spawn(guarded.command, guarded.args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const output = createWriteStream(join(logsDir, 'stdout.log'))
   child.stdout?.pipe(output)
   child.stderr?.pipe(output)

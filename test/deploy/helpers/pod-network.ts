@@ -4,6 +4,7 @@
 // Deployments can all listen on 9464) and reaches the others by address, as on a node. Nothing is
 // created in the host's network namespace; everything vanishes when the holder processes end.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { diesWithParent } from '../../../src/platform/kafka-broker/orphan-guard.ts'
 
 const SUBNET = '10.244.0'
 
@@ -58,7 +59,9 @@ export class PodNetwork {
   }
 
   #holder(): string {
-    const holder = spawn('unshare', ['--net', 'sleep', 'infinity'], { stdio: 'ignore' })
+    // Killed by the kernel when this process dies, however it dies: the namespace goes with it.
+    const guarded = diesWithParent('unshare', ['--net', 'sleep', 'infinity'])
+    const holder = spawn(guarded.command, guarded.args, { stdio: 'ignore' })
     this.#holders.push(holder)
     if (holder.pid === undefined) throw new Error('unshare --net did not start')
     // The namespace exists once unshare has exec'd sleep; wait for that.
