@@ -50,4 +50,9 @@ if [ -n "${hosts}" ]; then
   mount -o remount,bind,ro "${root}/etc/hosts"
 fi
 gid="${user#*:}"
-exec chroot --userspec="${user}" --groups="${gid}" "${root}" /usr/bin/env -i -C "${workdir}" "$@"
+# The kernel kills the command when the test process dies, however it dies (set after chroot's
+# change of user, which clears it; setpriv of the image's util-linux, when it has one).
+die_with_parent=""
+if [ -x "${root}/usr/bin/setpriv" ]; then die_with_parent="/usr/bin/setpriv --pdeathsig KILL --"; fi
+# shellcheck disable=SC2086 # die_with_parent is a command prefix, split on purpose
+exec chroot --userspec="${user}" --groups="${gid}" "${root}" ${die_with_parent} /usr/bin/env -i -C "${workdir}" "$@"
