@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { checkInvocations, cliCommands, type Invocation } from './helpers/cli-help.ts'
+import { checkInvocations, cliCommands, cliCommandsInProcess, type Invocation } from './helpers/cli-help.ts'
 import { loadDeployTools } from './helpers/deploy-tools.ts'
 import { OVERLAYS, renderOverlay } from './helpers/kubernetes-tools.ts'
 import {
@@ -52,6 +52,12 @@ describe('commands given to the quotecast image', () => {
     assert.deepEqual(JSON.parse(entrypoint?.value ?? 'null'), ['node', 'src/cli.ts'])
     const cmd = instructions.filter((instruction) => instruction.keyword === 'CMD').pop()
     assert.deepEqual(JSON.parse(cmd?.value ?? 'null'), ['--help'])
+  })
+
+  it('the program src/cli.ts builds has the same commands and options as its --help (cliCommandsInProcess)', async () => {
+    const sorted = (map: ReadonlyMap<string, ReadonlySet<string>>): [string, string[]][] =>
+      [...map].map(([name, options]): [string, string[]] => [name, [...options].sort()]).sort()
+    assert.deepEqual(sorted(await cliCommandsInProcess()), sorted(commands))
   })
 
   it('no manifest replaces the entrypoint (they pass the command as args)', () => {
