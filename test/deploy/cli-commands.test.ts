@@ -1,10 +1,12 @@
 // Every command line given to the image — by the Dockerfile, compose.yaml and every rendered
 // overlay — names a command and flags that `quotecast --help` really has.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { before, describe, it } from 'node:test'
+import { createServer, type AddressInfo, type Server } from 'node:net'
+import { after, before, describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { checkInvocations, cliCommands, type Invocation } from './helpers/cli-help.ts'
+import { checkInvocations, CLI_ENTRY, cliCommands, type Invocation } from './helpers/cli-help.ts'
 import { loadDeployTools } from './helpers/deploy-tools.ts'
 import { OVERLAYS, renderOverlay } from './helpers/kubernetes-tools.ts'
 import {
@@ -18,6 +20,7 @@ import {
   type Json,
 } from './helpers/manifest.ts'
 import { parseDockerfile } from './helpers/parse-dockerfile.ts'
+import { SETTINGS } from '../../src/platform/config/settings.ts'
 
 describe('commands given to the quotecast image', () => {
   let commands: Map<string, Set<string>>
@@ -81,5 +84,167 @@ describe('commands given to the quotecast image', () => {
     )
     assert.equal(unknownCommands.length, 1)
     assert.deepEqual(unknownFlags, [{ where: 'b', command: 'fetch', flag: '--wacth' }])
+  })
+})
+
+interface Outcome {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** The CLI run with only the given settings in its environment (none inherited from this one). */
+function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Outcome> {
+  const settingVariables = new Set<string>(Object.values(SETTINGS).map((setting) => setting.env))
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !settingVariables.has(name)),
+  )
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI_ENTRY, ...args],
+      { env: { ...inherited, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+          stdout,
+          stderr,
+        })
+      },
+    )
+  })
+}
+
+describe('a bad setting or usage stops the CLI with exit code 2 naming it, before anything starts', () => {
+  let taken: Server
+  let takenPort: number
+  const broker = ['--kafka', '127.0.0.1:9']
+  // [what, args, environment, what stderr must name]
+  const cases: [string, string[], Record<string, string>, RegExp][] = [
+    [
+      'a broker port beyond 65535',
+      ['topics'],
+      { KAFKA_BOOTSTRAP_SERVERS: 'host:99999' },
+      /--kafka \/ KAFKA_BOOTSTRAP_SERVERS = "host:99999": the port must be 1 to 65535/,
+    ],
+    [
+      'a missing CA file',
+      ['process', ...broker, '--kafka-security', 'SSL', '--kafka-ca-file', '/nonexistent/ca.crt'],
+      {},
+      /--kafka-ca-file \/ KAFKA_SSL_CA_FILE = "\/nonexistent\/ca.crt": cannot be read \(ENOENT\)/,
+    ],
+    [
+      'an unresolvable host',
+      ['run', '--host', 'evil.invalid'],
+      {},
+      /--host \/ HOST = "evil.invalid", --port \/ PORT = 8080: the host name does not resolve/,
+    ],
+    [
+      'an impossible address',
+      ['run', '--host', '999.1.1.1'],
+      {},
+      /--host \/ HOST = "999.1.1.1", --port \/ PORT = 8080: the host name does not resolve/,
+    ],
+    [
+      'SASL_SSL without a password',
+      ['process', ...broker, '--kafka-security', 'SASL_SSL', '--kafka-username', 'u'],
+      {},
+      /--kafka-password \/ KAFKA_SASL_PASSWORD is required with --kafka-security \/ KAFKA_SECURITY_PROTOCOL = SASL_SSL/,
+    ],
+    [
+      'SASL_SSL without a user',
+      ['bridge', ...broker],
+      { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_PASSWORD: 'p' },
+      /--kafka-username \/ KAFKA_SASL_USERNAME is required/,
+    ],
+    ['an unknown flag', ['serve', '--wacth'], {}, /unknown option '--wacth'/],
+    ['an unknown command', ['predict'], {}, /unknown command 'predict'/],
+    [
+      'an exponent',
+      ['run', '--partitions', '1e3'],
+      {},
+      /--partitions \/ QUOTECAST_PARTITIONS = "1e3": must be a whole number in decimal digits/,
+    ],
+    [
+      'a hexadecimal number',
+      ['serve'],
+      { QUOTECAST_PARTITIONS: '0x10' },
+      /--partitions \/ QUOTECAST_PARTITIONS = "0x10": must be a whole number/,
+    ],
+    [
+      'an empty CORS origin',
+      ['serve', '--cors-origin', ''],
+      {},
+      /--cors-origin \/ QUOTECAST_CORS_ORIGIN = "": must be \*, or origins/,
+    ],
+  ]
+  const outcomes = new Map<string, Promise<Outcome>>()
+  before(async () => {
+    taken = createServer().listen(0, '127.0.0.1')
+    await new Promise((resolve) => taken.once('listening', resolve))
+    takenPort = (taken.address() as AddressInfo).port
+    cases.push(
+      [
+        'the HTTP port in use',
+        ['run', '--port', String(takenPort)],
+        {},
+        new RegExp(`--host / HOST = "127.0.0.1", --port / PORT = ${takenPort}: the port is already in use`),
+      ],
+      [
+        'the health port in use',
+        ['process', ...broker],
+        { QUOTECAST_HEALTH_PORT: String(takenPort) },
+        new RegExp(`--health-port / QUOTECAST_HEALTH_PORT = ${takenPort}: the port is already in use`),
+      ],
+      [
+        'the metrics port in use',
+        ['serve', '--port', '0', '--metrics-port', String(takenPort)],
+        {},
+        new RegExp(`--metrics-port / QUOTECAST_METRICS_PORT = ${takenPort}: the port is already in use`),
+      ],
+    )
+    for (const [what, args, env] of cases) outcomes.set(what, runCli(args, env))
+    await Promise.all(outcomes.values())
+  })
+  after(() => {
+    taken.close()
+  })
+
+  it('each case', async (t) => {
+    assert.equal(outcomes.size, 14)
+    for (const [what, , , named] of cases) {
+      await t.test(what, async () => {
+        const outcome = await outcomes.get(what)
+        assert.ok(outcome)
+        assert.equal(outcome.code, 2, outcome.stderr)
+        assert.match(outcome.stderr, named)
+        assert.doesNotMatch(outcome.stderr, /\n\s+at /, 'no stack trace')
+        // Nothing started: no log line (the logger writes to stdout) and no banner.
+        assert.equal(outcome.stdout, '')
+      })
+    }
+  })
+
+  it('a good configuration still starts: `run` on a free port prints its bound address', async () => {
+    const child = execFile(process.execPath, [CLI_ENTRY, 'run', '--port', '0', '--log-level', 'silent'], {
+      timeout: 60_000,
+    })
+    let stdout = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on('data', () => {
+        if (stdout.includes('API docs')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`exited ${String(code)} before listening: ${stdout}`)))
+    })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+    assert.match(
+      stdout,
+      /quotecast is running on 127\.0\.0\.1:\d+ — open the dashboard: http:\/\/127\.0\.0\.1:\d+/,
+    )
   })
 })

@@ -36,6 +36,10 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number
   readonly logger?: FastifyBaseLogger
   readonly streamHeartbeatMs?: number
+  /** False when /metrics is served on a port of its own (`--metrics-port`), not beside the API. */
+  readonly isServingMetrics?: boolean
+  /** Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client (`--trust-proxy`). */
+  readonly trustProxy?: readonly string[]
   /** The dashboard's folder; by default the repository's web/. */
   readonly webRoot?: string
 }
@@ -62,6 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // No pino child per request: the one per-request line (a 5xx, in sendError) names its request.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
+    // request.ip, which the rate limit keys on: the socket's address unless it is a trusted proxy.
+    trustProxy: options.trustProxy === undefined ? false : [...options.trustProxy],
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     frameworkErrors: (error, request, reply) => {
       setCommonHeaders(request, reply)
@@ -90,11 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   await registerDocs(app)
-  const registry =
-    options.stageMetrics === undefined
-      ? options.metrics.registry
-      : Registry.merge([options.metrics.registry, options.stageMetrics])
-  await app.register(healthRoutes, { isReady, registry })
+  const registry = servedRegistry(options)
+  await app.register(healthRoutes, {
+    isReady,
+    ...(options.isServingMetrics === false ? {} : { registry }),
+  })
 
   const deps = { views: options.views, isReady, predict: options.predict }
   await app.register(
@@ -139,4 +145,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     chartsDir: dirname(require.resolve('lightweight-charts/package.json')),
   })
   return app
+}
+
+/** What /metrics serves: the service's metrics and, in `quotecast run`, the other stages'. */
+export function servedRegistry(options: Pick<AppOptions, 'metrics' | 'stageMetrics'>): Registry {
+  return options.stageMetrics === undefined
+    ? options.metrics.registry
+    : Registry.merge([options.metrics.registry, options.stageMetrics])
 }
