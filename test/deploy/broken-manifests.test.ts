@@ -227,6 +227,24 @@ const FAULTS: readonly Fault[] = [
       'ServiceMonitor/quotecast: scrapes port http, not metrics',
     ],
   },
+  {
+    name: 'the trainer let out to the internet, and the providers on port 80 too',
+    overlay: 'minikube',
+    breakIt: (objects) => {
+      const spec = record(find(objects, 'NetworkPolicy', 'providers-egress')['spec'])
+      const [expression] = records(at(spec, 'podSelector', 'matchExpressions'))
+      assert.ok(expression && Array.isArray(expression['values']))
+      expression['values'].push('trainer')
+      const [rule] = records(spec['egress'])
+      assert.ok(rule && Array.isArray(rule['ports']))
+      rule['ports'].push({ port: 80, protocol: 'TCP' })
+    },
+    exposure: [
+      'Deployment/trainer: reaches addresses outside the cluster',
+      'CronJob/fetcher: reaches the internet on other ports than 443',
+      'Job/backfill: reaches the internet on other ports than 443',
+    ],
+  },
 ]
 
 describe('the deployment checks catch broken manifests', () => {

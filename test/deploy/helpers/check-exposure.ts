@@ -2,11 +2,13 @@ import { configMapData } from './check-kafka.ts'
 import {
   at,
   containersOf,
+  isQuotecastImage,
   isRecord,
   objectName,
   podLabelsOf,
   podSpecOf,
   records,
+  strings,
   WORKLOAD_KINDS,
   type Json,
   type Manifest,
@@ -18,6 +20,67 @@ const EVERY_INTERFACE = '0.0.0.0'
 function envOf(container: Json, name: string, config: Readonly<Record<string, string>>): string | undefined {
   const own = records(container['env']).find((entry) => entry['name'] === name)
   return typeof own?.['value'] === 'string' ? own['value'] : config[name]
+}
+
+/** A label selector with matchLabels and matchExpressions (In only) selects these labels. */
+function selectsPod(selector: unknown, labels: Json): boolean {
+  const wanted = at(selector, 'matchLabels')
+  const expressions = records(at(selector, 'matchExpressions'))
+  const isEmpty = !isRecord(wanted) && expressions.length === 0
+  return (
+    isEmpty ||
+    ((!isRecord(wanted) || Object.entries(wanted).every(([key, value]) => labels[key] === value)) &&
+      expressions.every(
+        (expression) =>
+          expression['operator'] === 'In' &&
+          Array.isArray(expression['values']) &&
+          expression['values'].includes(labels[String(expression['key'])]),
+      ))
+  )
+}
+
+/** Components that call the market-data providers on the internet. */
+const PROVIDER_CLIENTS = new Set(['fetcher', 'backfill'])
+
+/**
+ * Every quotecast pod's egress is limited by a NetworkPolicy, and only the fetcher's and the
+ * backfill's reach addresses outside the cluster (an ipBlock), on 443 only.
+ */
+function checkEgress(objects: readonly Manifest[]): string[] {
+  const problems: string[] = []
+  const policies = objects.filter(
+    (object) =>
+      object.kind === 'NetworkPolicy' && strings(at(object, 'spec', 'policyTypes')).includes('Egress'),
+  )
+  for (const workload of objects.filter((object) => WORKLOAD_KINDS.has(object.kind))) {
+    const podSpec = podSpecOf(workload)
+    if (
+      podSpec === undefined ||
+      !containersOf(podSpec).some(({ container }) => isQuotecastImage(container['image']))
+    )
+      continue
+    const labels = podLabelsOf(workload)
+    const applying = policies.filter((policy) => selectsPod(at(policy, 'spec', 'podSelector'), labels))
+    if (applying.length === 0) {
+      problems.push(`${objectName(workload)}: egress is not limited by any NetworkPolicy`)
+      continue
+    }
+    const rules = applying.flatMap((policy) => records(at(policy, 'spec', 'egress')))
+    const isOpen = rules.some((rule) => records(rule['to']).length === 0)
+    const outside = rules.filter((rule) => records(rule['to']).some((peer) => isRecord(peer['ipBlock'])))
+    const mayCallProviders = PROVIDER_CLIENTS.has(String(labels['app.kubernetes.io/component']))
+    if (isOpen) problems.push(`${objectName(workload)}: an egress rule admits every destination`)
+    else if (outside.length > 0 && !mayCallProviders)
+      problems.push(`${objectName(workload)}: reaches addresses outside the cluster`)
+    else if (
+      outside.some(
+        (rule) =>
+          records(rule['ports']).some((port) => port['port'] !== 443) || records(rule['ports']).length === 0,
+      )
+    )
+      problems.push(`${objectName(workload)}: reaches the internet on other ports than 443`)
+  }
+  return problems
 }
 
 function selects(selector: unknown, labels: Json): boolean {
@@ -69,7 +132,8 @@ function routedContainers(objects: readonly Manifest[]): { where: string; port: 
  * What is reachable from where: the pods listen on every interface (the probes and the Service
  * come from outside the container), the Ingress routes no port that answers /metrics (the
  * prediction service serves it on its QUOTECAST_METRICS_PORT), the metrics port is admitted from
- * a selected namespace only, and Prometheus scrapes only metrics ports.
+ * a selected namespace only, Prometheus scrapes only metrics ports, and every pod's egress is
+ * limited (`checkEgress`).
  */
 export function checkExposure(objects: readonly Manifest[]): string[] {
   const problems: string[] = []
@@ -99,6 +163,7 @@ export function checkExposure(objects: readonly Manifest[]): string[] {
         problems.push(`${objectName(policy)}: admits the metrics port from other than a selected namespace`)
     }
   }
+  problems.push(...checkEgress(objects))
   for (const monitor of objects.filter((object) => object.kind === 'ServiceMonitor')) {
     for (const endpoint of records(at(monitor, 'spec', 'endpoints'))) {
       if (endpoint['port'] !== 'metrics')
