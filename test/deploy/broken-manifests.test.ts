@@ -186,6 +186,25 @@ const FAULTS: readonly Fault[] = [
     ],
   },
   {
+    name: "a service signing in as nobody, one with another user's password, and a wildcard ACL",
+    overlay: 'production',
+    breakIt: (objects) => {
+      const predictor = firstContainer(find(objects, 'Deployment', 'predictor'))
+      predictor['env'] = records(predictor['env']).filter((entry) => entry['name'] !== 'KAFKA_SASL_USERNAME')
+      const bridge = firstContainer(find(objects, 'Deployment', 'bridge'))
+      const password = records(bridge['env']).find((entry) => entry['name'] === 'KAFKA_SASL_PASSWORD')
+      record(at(password, 'valueFrom', 'secretKeyRef'))['name'] = 'quotecast-processor'
+      const acls = at(find(objects, 'KafkaUser', 'quotecast-trainer'), 'spec', 'authorization', 'acls')
+      assert.ok(Array.isArray(acls))
+      acls.push({ resource: { type: 'group', name: '*', patternType: 'literal' }, operations: ['Read'] })
+    },
+    kafka: [
+      'Deployment/bridge/bridge: KAFKA_SASL_PASSWORD comes from quotecast-processor, not the Secret of quotecast-bridge',
+      'Deployment/predictor/predictor: KAFKA_SASL_USERNAME undefined must name a KafkaUser',
+      'KafkaUser/quotecast-trainer: an ACL on every group',
+    ],
+  },
+  {
     name: 'a misspelt setting in the ConfigMap',
     overlay: 'minikube',
     breakIt: (objects) => {
