@@ -310,6 +310,30 @@ export const SETTINGS = {
     schema: positiveInt(1_000_000).default(2000),
     describe: 'prediction service: bars and predictions kept in memory per symbol',
   },
+  streamMaxClients: {
+    env: 'QUOTECAST_STREAM_MAX_CLIENTS',
+    flag: 'stream-max-clients',
+    schema: positiveInt(100_000).default(1000),
+    describe: 'prediction service: live streams open at once; past it a new one is answered 429',
+  },
+  streamClientBufferKib: {
+    env: 'QUOTECAST_STREAM_CLIENT_BUFFER_KIB',
+    flag: 'stream-client-buffer-kib',
+    schema: positiveInt(65_536).default(128),
+    describe: 'prediction service: KiB a live-stream client may leave unread before it is dropped',
+  },
+  httpRequestTimeoutSec: {
+    env: 'QUOTECAST_HTTP_REQUEST_TIMEOUT_SEC',
+    flag: 'http-request-timeout-sec',
+    schema: positiveInt(3600).default(30),
+    describe: "prediction service: seconds for a request's headers and body to arrive, else 408",
+  },
+  httpMaxConnections: {
+    env: 'QUOTECAST_HTTP_MAX_CONNECTIONS',
+    flag: 'http-max-connections',
+    schema: positiveInt(1_000_000).default(2000),
+    describe: 'prediction service: connections open at once; past it a new one is closed on arrival',
+  },
   requestTimeoutMs: {
     env: 'QUOTECAST_REQUEST_TIMEOUT_MS',
     flag: 'request-timeout-ms',

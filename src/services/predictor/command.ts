@@ -5,6 +5,7 @@ import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
+import { HTTP_LIMIT_SETTINGS, httpLimitsOf } from './api/http-limits.ts'
 import { startPredictionService } from './start-prediction-service.ts'
 
 const NAMES = [
@@ -23,6 +24,7 @@ const NAMES = [
   'logFormat',
   'extraClosures',
   'summaryEverySec',
+  ...HTTP_LIMIT_SETTINGS,
 ] as const
 
 export function registerServeCommand(program: Command): void {
@@ -58,6 +60,7 @@ export function registerServeCommand(program: Command): void {
             partitions: config.partitions,
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
+            limits: httpLimitsOf(config),
             maxBarsPerSymbol: config.historyBars,
             calendars: resolveCalendars(config.extraClosures),
             summaryEveryMs: config.summaryEverySec * 1000,

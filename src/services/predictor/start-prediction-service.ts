@@ -6,6 +6,7 @@ import type { Bus } from '../../platform/bus/bus.ts'
 import { startHealthServer } from '../../platform/http/start-health-server.ts'
 import { buildApp, servedRegistry } from './api/build-app.ts'
 import { describeListenAddress } from './describe-listen-address.ts'
+import type { HttpLimits } from './api/http-limits.ts'
 import { metricTotal } from '../../platform/logger/metric-total.ts'
 import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
@@ -36,6 +37,8 @@ export interface PredictionServiceOptions {
   readonly signal?: AbortSignal
   readonly corsOrigin?: string
   readonly rateLimitPerMinute?: number
+  /** Stream, timeout and connection limits of the HTTP server; default `DEFAULT_HTTP_LIMITS`. */
+  readonly limits?: Partial<HttpLimits>
   /** Bars (and predictions) kept per symbol. Default 2,000. */
   readonly maxBarsPerSymbol?: number
   /** The calendars that date /predict's forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
@@ -107,6 +110,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
     ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     isServingMetrics: health === undefined,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   })
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' })
   const { url, boundTo } = describeListenAddress(app.server.address() as AddressInfo)

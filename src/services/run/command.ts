@@ -5,6 +5,7 @@ import { secretValues } from '../../platform/config/load-config.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
+import { HTTP_LIMIT_SETTINGS, httpLimitsOf } from '../predictor/api/http-limits.ts'
 import { runSystem } from './run-system.ts'
 
 const NAMES = [
@@ -26,6 +27,7 @@ const NAMES = [
   'logFormat',
   'summaryEverySec',
   'stockDetailsTopic',
+  ...HTTP_LIMIT_SETTINGS,
 ] as const
 
 export function registerRunCommand(program: Command): void {
@@ -68,6 +70,7 @@ export function registerRunCommand(program: Command): void {
             host: config.httpHost,
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
+            httpLimits: httpLimitsOf(config),
             isExactlyOnce: config.exactlyOnce,
             summaryEveryMs: config.summaryEverySec * 1000,
             stockDetailsTopic: config.stockDetailsTopic,

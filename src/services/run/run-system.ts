@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger/create-logger.ts'
 import { runBridge } from '../bridge/run-bridge.ts'
 import { loadReplaySeries } from '../fetcher/providers/load-replay-series.ts'
 import { startReplayFeed } from '../fetcher/start-replay-feed.ts'
+import type { HttpLimits } from '../predictor/api/http-limits.ts'
 import { startPredictionService } from '../predictor/start-prediction-service.ts'
 import { runProcessor } from '../processor/run-processor.ts'
 import { runTrainer } from '../trainer/run-trainer.ts'
@@ -27,6 +28,8 @@ export interface RunSystemOptions {
   readonly host: string
   readonly corsOrigin: string
   readonly rateLimitPerMinute: number
+  /** The prediction service's stream, timeout and connection limits; default `DEFAULT_HTTP_LIMITS`. */
+  readonly httpLimits?: HttpLimits
   readonly isExactlyOnce: boolean
   /** The processor closes each recent bar at its session's close plus this; unset: on event time only. */
   readonly closeGraceMs?: number
@@ -90,6 +93,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
     partitions: options.partitions,
     corsOrigin: options.corsOrigin,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    ...(options.httpLimits === undefined ? {} : { limits: options.httpLimits }),
     stageMetrics: registry,
     ...summary,
   })
