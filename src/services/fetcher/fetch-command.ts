@@ -96,7 +96,7 @@ const asOfBySymbol = (positions: StreamPositions): Map<string, number> =>
 
 /** `quotecast fetch [--watch]`. */
 export async function runFetchCommand(command: Command, isWatch: boolean): Promise<void> {
-  const config = resolveSettings(command, FETCH_SETTINGS)
+  const config = await resolveSettings(command, FETCH_SETTINGS)
   checkFetcherConfig(command, config)
   const logger = createLogger({
     name: 'fetcher',
@@ -127,7 +127,11 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     }
     const registry = new Registry()
     const metrics = createFetcherMetrics(registry)
-    const health = await startHealthServer({ port: config.healthPort, registry })
+    const health = await startHealthServer({
+      port: config.healthPort,
+      host: config.healthHost,
+      registry,
+    })
     const work = { fetches: 0, unchanged: 0, failed: 0 }
     const summary = startWorkSummary({
       logger,

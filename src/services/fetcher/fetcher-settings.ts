@@ -29,6 +29,7 @@ export const FETCH_SETTINGS = [
   'watchIntervalSec',
   'replaySpeed',
   'healthPort',
+  'healthHost',
   'summaryEverySec',
 ] as const
 export const BACKFILL_SETTINGS = [...PROVIDER_SETTINGS, 'from', 'to', 'interval'] as const

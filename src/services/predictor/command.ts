@@ -14,6 +14,9 @@ const NAMES = [
   'partitions',
   'httpPort',
   'httpHost',
+  'healthHost',
+  'metricsPort',
+  'trustProxy',
   'corsOrigin',
   'rateLimit',
   'historyBars',
@@ -31,7 +34,7 @@ export function registerServeCommand(program: Command): void {
       'prediction service: HTTP API, live stream, OpenAPI docs and the dashboard, from the Kafka topics',
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       const logger = createLogger({
         name: 'predictor',
         level: config.logLevel,
@@ -49,6 +52,10 @@ export function registerServeCommand(program: Command): void {
             signal,
             port: config.httpPort,
             host: config.httpHost,
+            ...(config.metricsPort === undefined
+              ? {}
+              : { metricsPort: config.metricsPort, metricsHost: config.healthHost }),
+            ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
             topicPrefix: config.topicPrefix,
             partitions: config.partitions,
             corsOrigin: config.corsOrigin,
@@ -58,7 +65,17 @@ export function registerServeCommand(program: Command): void {
             calendars: resolveCalendars(config.extraClosures),
             summaryEveryMs: config.summaryEverySec * 1000,
           })
-          logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
+          logger.info(
+            {
+              url: service.url,
+              boundTo: service.boundTo,
+              docs: `${service.url}/docs`,
+              ...(service.metricsPort === undefined
+                ? {}
+                : { metrics: `${config.healthHost}:${service.metricsPort}` }),
+            },
+            'listening',
+          )
           await service.stopped
         } finally {
           await bus.close()

@@ -37,7 +37,7 @@ export function registerRunCommand(program: Command): void {
       'the whole system in one process: replay fetcher → processor → trainer → prediction service and dashboard',
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       const barConfig = resolveBarConfig({ interval: config.interval })
       if (!barConfig.ok) {
         process.stderr.write(`quotecast run: invalid configuration: ${barConfig.error}\n`)
@@ -75,9 +75,9 @@ export function registerRunCommand(program: Command): void {
             summaryEveryMs: config.summaryEverySec * 1000,
             stockDetailsTopic: config.stockDetailsTopic,
             ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
-            onListening: (url) =>
+            onListening: (url, boundTo) =>
               process.stdout.write(
-                `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,
+                `\n  quotecast is running on ${boundTo} — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,
               ),
           }),
         )

@@ -33,7 +33,7 @@ export interface RunSystemOptions {
   readonly isExactlyOnce: boolean
   /** The processor closes each recent bar at its session's close plus this; unset: on event time only. */
   readonly closeGraceMs?: number
-  readonly onListening?: (url: string) => void
+  readonly onListening?: (url: string, boundTo: string) => void
   /** Milliseconds between each stage's work summary lines; 0: only at stop. Default 30 s. */
   readonly summaryEveryMs?: number
   /** The original project's topic the bridge reads, before the prefix. Default stock-details. */
@@ -97,7 +97,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
     stageMetrics: registry,
     ...summary,
   })
-  options.onListening?.(service.url)
+  options.onListening?.(service.url, service.boundTo)
 
   const all = await loadReplaySeries()
   const chosen = new Map([...all].filter(([symbol]) => options.symbols?.includes(symbol) ?? true))

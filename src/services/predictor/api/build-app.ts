@@ -38,6 +38,10 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number
   readonly logger?: FastifyBaseLogger
   readonly streamHeartbeatMs?: number
+  /** False when /metrics is served on a port of its own (`--metrics-port`), not beside the API. */
+  readonly isServingMetrics?: boolean
+  /** Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client (`--trust-proxy`). */
+  readonly trustProxy?: readonly string[]
   /** The dashboard's folder; by default the repository's web/. */
   readonly webRoot?: string
   /** Stream, timeout and connection limits; each default is `DEFAULT_HTTP_LIMITS`'s. */
@@ -68,6 +72,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // No pino child per request: the one per-request line (in the error responder) names its request.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
+    // request.ip, which the rate limit keys on: the socket's address unless it is a trusted proxy.
+    trustProxy: options.trustProxy === undefined ? false : [...options.trustProxy],
     // The whole request, headers and body, within the timeout (Node's check runs every second),
     // else 408: a body sent a byte at a time holds no socket for long.
     requestTimeout: limits.requestTimeoutMs,
@@ -106,11 +112,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   await registerDocs(app)
-  const registry =
-    options.stageMetrics === undefined
-      ? options.metrics.registry
-      : Registry.merge([options.metrics.registry, options.stageMetrics])
-  await app.register(healthRoutes, { isReady, registry })
+  const registry = servedRegistry(options)
+  await app.register(healthRoutes, {
+    isReady,
+    ...(options.isServingMetrics === false ? {} : { registry }),
+  })
 
   const deps = { views: options.views, isReady, predict: options.predict }
   await app.register(
@@ -159,4 +165,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     chartsDir: dirname(require.resolve('lightweight-charts/package.json')),
   })
   return app
+}
+
+/** What /metrics serves: the service's metrics and, in `quotecast run`, the other stages'. */
+export function servedRegistry(options: Pick<AppOptions, 'metrics' | 'stageMetrics'>): Registry {
+  return options.stageMetrics === undefined
+    ? options.metrics.registry
+    : Registry.merge([options.metrics.registry, options.stageMetrics])
 }
