@@ -1,11 +1,13 @@
 import { Registry } from 'prom-client'
 import type { BarConfig } from '../../core/bars/resolve-bar-config.ts'
+import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import type { Logger } from '../../platform/logger/create-logger.ts'
 import { runBridge } from '../bridge/run-bridge.ts'
 import { loadReplaySeries } from '../fetcher/providers/load-replay-series.ts'
 import { startReplayFeed } from '../fetcher/start-replay-feed.ts'
+import { followProviders, type FollowOptions } from '../fetcher/follow-providers.ts'
 import { startPredictionService } from '../predictor/start-prediction-service.ts'
 import { runProcessor } from '../processor/run-processor.ts'
 import { runTrainer } from '../trainer/run-trainer.ts'
@@ -35,17 +37,27 @@ export interface RunSystemOptions {
   readonly summaryEveryMs?: number
   /** The original project's topic the bridge reads, before the prefix. Default stock-details. */
   readonly stockDetailsTopic?: string
+  /**
+   * Follow live providers (`run --provider yahoo …`) as `fetch --watch` does, instead of replaying
+   * the bundled series; `symbols` are the ones followed.
+   */
+  readonly live?: Pick<FollowOptions, 'config' | 'clock' | 'fetch'>
+  /** The calendars of every stage (with `--extra-closures`): bars, forecasts, the fetch schedule. */
+  readonly calendars?: ExchangeCalendars
+  /** The processor's wall clock (session closes); default `Date.now`. Injected by tests. */
+  readonly now?: () => number
 }
 
 /**
- * The whole system in one process: replay fetcher → processor → trainer → prediction service.
- * On the in-process bus by default; on a real broker when given a KafkaBus.
+ * The whole system in one process: replay fetcher (or live providers, `live`) → processor →
+ * trainer → prediction service. On the in-process bus by default; on a real broker when given a KafkaBus.
  */
 export async function runSystem(options: RunSystemOptions): Promise<void> {
   const { bus, logger, signal, topicPrefix } = options
   await bus.ensureTopics(topicSpecs(options.partitions, topicPrefix))
   const registry = new Registry()
   const summary = options.summaryEveryMs === undefined ? {} : { summaryEveryMs: options.summaryEveryMs }
+  const calendars = options.calendars === undefined ? {} : { calendars: options.calendars }
   const stages = [
     runProcessor({
       bus,
@@ -57,6 +69,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       isExactlyOnce: options.isExactlyOnce,
       ...summary,
       ...(options.closeGraceMs === undefined ? {} : { closeGraceMs: options.closeGraceMs }),
+      ...(options.now === undefined ? {} : { now: options.now }),
     }),
     runTrainer({
       bus,
@@ -66,6 +79,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       signal,
       isExactlyOnce: options.isExactlyOnce,
       ...summary,
+      ...calendars,
     }),
     // The original project's stock-details messages, produced by anyone to this process's bus.
     runBridge({
@@ -92,8 +106,22 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
     rateLimitPerMinute: options.rateLimitPerMinute,
     stageMetrics: registry,
     ...summary,
+    ...calendars,
   })
   options.onListening?.(service.url)
+  if (options.live !== undefined) {
+    await followProviders({
+      ...options.live,
+      ...calendars,
+      bus,
+      topicPrefix,
+      symbols: options.symbols ?? [],
+      signal,
+      logger: logger.child({ component: 'fetcher' }),
+    })
+    await Promise.all([...stages, service.stopped])
+    return
+  }
 
   const all = await loadReplaySeries()
   const chosen = new Map([...all].filter(([symbol]) => options.symbols?.includes(symbol) ?? true))
