@@ -2,6 +2,8 @@ import { basename, extname } from 'node:path'
 import type { Command } from 'commander'
 import { symbol as symbolSchema } from '../../core/contracts/primitives.ts'
 import { err, ok, type Result } from '../../core/contracts/result.ts'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { EvaluationWindow } from '../../core/training/evaluate-series.ts'
 import { evaluateCsv } from './evaluate-csv.ts'
@@ -17,6 +19,7 @@ interface EvaluateFlags {
 }
 
 const DAY_MS = 86_400_000
+const SETTING_NAMES = ['extraClosures'] as const
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 function parseDate(flag: string, value: string | undefined): Result<number | undefined> {
@@ -47,7 +50,7 @@ function resolveRequest(
 
 /** `quotecast evaluate`: the models' prequential scores on any daily OHLCV CSV, no broker. */
 export function registerEvaluateCommand(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description('score the models prequentially on an OHLCV CSV file against the naive forecast, no broker')
     .option('--csv <file>', 'daily OHLCV CSV: date,open,high,low,close[,adj close],volume')
@@ -59,8 +62,10 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--to <date>', 'score bars up to this date, inclusive (YYYY-MM-DD)')
     .option('--json', 'print one JSON object instead of the table')
     .action(async (flags: EvaluateFlags) => {
+      // The calendars date the forecasts (`forecastFor`): an extra closure moves the next session.
+      const config = resolveSettings(command, SETTING_NAMES)
       const request = resolveRequest(flags)
-      const trainer = createSymbolTrainer()
+      const trainer = createSymbolTrainer({ calendars: resolveCalendars(config.extraClosures) })
       const evaluation = request.ok ? await evaluateCsv({ ...request.value, trainer }) : request
       if (!evaluation.ok) {
         process.stderr.write(`quotecast evaluate: ${evaluation.error}\n`)
@@ -73,4 +78,5 @@ export function registerEvaluateCommand(program: Command): void {
           : `${formatEvaluation(evaluation.value, trainer.options)}\n`,
       )
     })
+  addSettingOptions(command, SETTING_NAMES)
 }

@@ -70,3 +70,22 @@ test('the command prints one JSON object, and exits 2 naming the problem on bad 
   assert.match(bad.stderr, /bad\.csv: line 1: no "date" column/)
   assert.equal(run('--csv', AAPL, '--to', '2015-02-30').status, 2)
 })
+
+test('--extra-closures moves the session the last forecast is for; a bad list exits 2 naming the setting', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'evaluate', '--csv', AAPL, '--json', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, QUOTECAST_EXTRA_CLOSURES: '' },
+    })
+  const forecastFor = (...args: string[]): unknown => {
+    const result = run(...args)
+    assert.equal(result.status, 0, result.stderr)
+    return (JSON.parse(result.stdout) as { forecastFor: unknown }).forecastFor
+  }
+  // The file ends on Friday 11 May 2018.
+  assert.equal(forecastFor(), '2018-05-14')
+  assert.equal(forecastFor('--extra-closures', 'US:2018-05-14'), '2018-05-15')
+  const bad = run('--extra-closures', 'XX:2018-05-14')
+  assert.equal(bad.status, 2)
+  assert.match(bad.stderr, /--extra-closures \/ QUOTECAST_EXTRA_CLOSURES/)
+})
