@@ -23,6 +23,7 @@ const NAMES = [
     'maxQuoteAgeSec',
     'watchIntervalSec',
     'extraClosures',
+    'from',
     'replaySpeed',
     'liveBars',
     'interval',
@@ -82,7 +83,15 @@ export function registerRunCommand(program: Command): void {
             ...(config.symbols === undefined && !isLive
               ? {}
               : { symbols: config.symbols ?? defaultSymbols(config.provider) }),
-            ...(isLive ? { live: { config, clock: systemClock } } : {}),
+            ...(isLive
+              ? {
+                  live: {
+                    config,
+                    clock: systemClock,
+                    ...(config.from === undefined ? {} : { backfillFromMs: config.from }),
+                  },
+                }
+              : {}),
             calendars,
             speed: config.replaySpeed,
             liveBars: config.liveBars,

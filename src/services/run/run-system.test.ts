@@ -4,10 +4,8 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { pino } from 'pino'
 import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
-import { BAR_SCHEMA_VERSION, barSchema, type Bar } from '../../core/contracts/bar.ts'
-import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
-import { topicSpecs } from '../../core/contracts/topics.ts'
-import { barToQuote } from '../../core/providers/bar-to-quote.ts'
+import { barSchema, type Bar } from '../../core/contracts/bar.ts'
+import { decodeMessage } from '../../core/contracts/decode-message.ts'
 import { parseExtraClosures, type ExtraClosures } from '../../core/schedule/parse-extra-closures.ts'
 import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { loadConfig } from '../../platform/config/load-config.ts'
@@ -18,6 +16,27 @@ import { FETCH_SETTINGS } from '../fetcher/fetcher-settings.ts'
 import { runSystem } from './run-system.ts'
 
 const US = [['09:30', '16:00']] as const
+/**
+ * NYSE's sessions from 17 November to Christmas Eve 2025, written out: Thanksgiving closed, the
+ * day after and Christmas Eve closing at 13:00.
+ */
+const SESSIONS = (() => {
+  const sessions: { date: string; windows: readonly (readonly [string, string])[] }[] = []
+  for (
+    let day = Date.parse('2025-11-17T00:00:00Z');
+    day <= Date.parse('2025-12-24T00:00:00Z');
+    day += 86_400_000
+  ) {
+    const date = new Date(day).toISOString().slice(0, 10)
+    const weekday = new Date(day).getUTCDay()
+    if (weekday === 0 || weekday === 6 || date === '2025-11-27') continue
+    const isEarly = date === '2025-11-28' || date === '2025-12-24'
+    sessions.push({ date, windows: isEarly ? [['09:30', '13:00']] : US })
+  }
+  return sessions
+})()
+/** Sessions before Christmas Eve: what `--from 2025-11-17` backfills. */
+const HISTORY = SESSIONS.length - 1
 let simulator: MarketSimulator
 
 before(async () => {
@@ -27,11 +46,7 @@ before(async () => {
         utcOffset: '-05:00',
         timeZone: 'America/New_York',
         currency: 'USD',
-        sessions: [
-          { date: '2025-12-22', windows: US },
-          { date: '2025-12-23', windows: US },
-          { date: '2025-12-24', windows: [['09:30', '13:00']] },
-        ],
+        sessions: SESSIONS,
       },
     },
     symbols: { AAPL: { exchange: 'US', name: 'Apple Inc.', basePrice: 272 } },
@@ -41,43 +56,6 @@ before(async () => {
 after(async () => {
   await simulator.close()
 })
-
-const utcDay = (date: string): number => Date.parse(`${date}T00:00:00Z`)
-const DAY_MS = 86_400_000
-
-/**
- * What an earlier `backfill` left in the quotes topic: 40 weekday bars up to 22 December, enough
- * for the models' 20-bar warm-up (the in-process bus starts empty).
- */
-function historyQuotes(): Uint8Array[] {
-  const values: Uint8Array[] = []
-  for (let day = utcDay('2025-12-22'), index = 0; index < 40; day -= DAY_MS) {
-    const weekday = new Date(day).getUTCDay()
-    if (weekday === 0 || weekday === 6) continue
-    const close = Math.round(272 * (1 + 0.01 * Math.sin(index++ / 3)) * 100) / 100
-    const bar: Bar = {
-      schema: BAR_SCHEMA_VERSION,
-      symbol: 'AAPL',
-      interval: '1d',
-      start: day,
-      end: day + DAY_MS,
-      open: close,
-      high: Math.round(close * 101) / 100,
-      low: Math.round(close * 99) / 100,
-      close,
-      volume: 1_000_000 + index,
-      count: 1,
-    }
-    const quote = barToQuote(bar, {
-      exchange: 'US',
-      currency: 'USD',
-      fetchedAt: utcDay('2025-12-23'),
-      source: 'backfill',
-    })
-    values.unshift(encodeMessage(quote))
-  }
-  return values
-}
 
 /** Virtual time the test moves: a sleep resolves once the clock has reached its end. */
 function createSteppedClock(
@@ -140,8 +118,6 @@ async function followChristmasEve(nextSession: string, extraClosures?: ExtraClos
   const barConfig = resolveBarConfig({ interval: '1d', calendars })
   assert.ok(barConfig.ok)
   const bus = new MemoryBus()
-  await bus.ensureTopics(topicSpecs(1, ''))
-  await bus.produce(historyQuotes().map((value) => ({ topic: 'quotes', key: 'AAPL', value })))
   const controller = new AbortController()
   let url = ''
   const running = runSystem({
@@ -165,7 +141,7 @@ async function followChristmasEve(nextSession: string, extraClosures?: ExtraClos
       processorReads++
       return clock.now()
     },
-    live: { config: settings.value, clock },
+    live: { config: settings.value, clock, backfillFromMs: Date.parse('2025-11-17T00:00:00Z') },
     calendars,
     onListening: (listening) => {
       url = listening
@@ -191,10 +167,9 @@ async function followChristmasEve(nextSession: string, extraClosures?: ExtraClos
       return { basedOn: iso(body.basedOnBarStart), forBarStart: iso(body.forBarStart) }
     }
 
-    // Tuesday's bar is long due: it closes at once.
+    // The history is backfilled (its bars close on event time), then the watch starts.
     await waitFor('the first fetch', () => clock.wakeAt())
-    const HISTORY = 40
-    await waitFor('Tuesday’s bar', async () => ((await bars()).length === HISTORY + 1 ? true : undefined))
+    await waitFor('the history’s bars', async () => ((await bars()).length === HISTORY ? true : undefined))
 
     const closeMs = Date.parse('2025-12-24T18:00:00Z')
     // Through the early close: the fetcher wakes on its own schedule (hourly, once after the close).
@@ -205,17 +180,21 @@ async function followChristmasEve(nextSession: string, extraClosures?: ExtraClos
     assert.equal(clock.wakeAt(), Date.parse(`${nextSession}T14:30:00Z`), 'the next fetch: the next open')
     setNow(closeMs + graceMs - 60_000)
     await settle()
-    assert.equal((await bars()).length, HISTORY + 1, 'no bar for Wednesday before the close plus the grace')
+    assert.equal((await bars()).length, HISTORY, 'no bar for Wednesday before the close plus the grace')
     setNow(closeMs + graceMs)
     await settle()
-    const closed = (await bars()).slice(HISTORY - 1)
+    const closed = await bars()
     assert.deepEqual(
       closed.map((bar) => new Date(bar.start).toISOString().slice(0, 10)),
-      ['2025-12-22', '2025-12-23', '2025-12-24'],
-      'one bar per session: the last of the history, then the two fetched live',
+      SESSIONS.map((session) => session.date),
+      'one bar per session: the backfilled history, then Christmas Eve fetched live',
     )
-    assert.equal(closed[1]?.close, simulator.dayAt('AAPL', Date.parse('2025-12-23T21:00:00Z'))?.close)
-    assert.equal(closed[2]?.close, simulator.dayAt('AAPL', closeMs)?.close, 'the closing price')
+    assert.equal(closed.at(-1)?.close, simulator.dayAt('AAPL', closeMs)?.close, 'the closing price')
+    assert.deepEqual(
+      (await bus.readToEnd('dead-letters')).map((r) => Buffer.from(r.value ?? []).toString()),
+      [],
+      'no dead letter',
+    )
     assert.deepEqual(
       await waitFor('the forecast after Wednesday', async () => {
         const latest = await forecast()

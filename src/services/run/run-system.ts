@@ -7,7 +7,9 @@ import type { Logger } from '../../platform/logger/create-logger.ts'
 import { runBridge } from '../bridge/run-bridge.ts'
 import { loadReplaySeries } from '../fetcher/providers/load-replay-series.ts'
 import { startReplayFeed } from '../fetcher/start-replay-feed.ts'
+import { createProviders } from '../fetcher/create-providers.ts'
 import { followProviders, type FollowOptions } from '../fetcher/follow-providers.ts'
+import { runBackfill } from '../fetcher/run-backfill.ts'
 import { startPredictionService } from '../predictor/start-prediction-service.ts'
 import { runProcessor } from '../processor/run-processor.ts'
 import { runTrainer } from '../trainer/run-trainer.ts'
@@ -41,7 +43,10 @@ export interface RunSystemOptions {
    * Follow live providers (`run --provider yahoo …`) as `fetch --watch` does, instead of replaying
    * the bundled series; `symbols` are the ones followed.
    */
-  readonly live?: Pick<FollowOptions, 'config' | 'clock' | 'fetch'>
+  readonly live?: Pick<FollowOptions, 'config' | 'clock' | 'fetch'> & {
+    /** Backfill the symbols' daily history from this date (epoch ms) first: the models need 20 bars. */
+    readonly backfillFromMs?: number
+  }
   /** The calendars of every stage (with `--extra-closures`): bars, forecasts, the fetch schedule. */
   readonly calendars?: ExchangeCalendars
   /** The processor's wall clock (session closes); default `Date.now`. Injected by tests. */
@@ -110,6 +115,9 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
   })
   options.onListening?.(service.url)
   if (options.live !== undefined) {
+    const fetcherLogger = logger.child({ component: 'fetcher' })
+    if (options.live.backfillFromMs !== undefined)
+      await backfillHistory(options, options.live.backfillFromMs, fetcherLogger)
     await followProviders({
       ...options.live,
       ...calendars,
@@ -117,7 +125,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       topicPrefix,
       symbols: options.symbols ?? [],
       signal,
-      logger: logger.child({ component: 'fetcher' }),
+      logger: fetcherLogger,
     })
     await Promise.all([...stages, service.stopped])
     return
@@ -150,4 +158,32 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
   if (replayed.isFinished)
     feedLogger.info({ quotes: replayed.published }, 'replay finished: the dashboard stays up (Ctrl-C stops)')
   await Promise.all([...stages, service.stopped])
+}
+
+/** `run --provider … --from DATE`: what `quotecast backfill` would publish, before following live. */
+async function backfillHistory(options: RunSystemOptions, fromMs: number, logger: Logger): Promise<void> {
+  const live = options.live!
+  const providers = await createProviders(live.config, {
+    clock: live.clock,
+    logger,
+    signal: options.signal,
+    ...(live.fetch === undefined ? {} : { fetch: live.fetch }),
+  })
+  const report = await runBackfill({
+    bus: options.bus,
+    topicPrefix: options.topicPrefix,
+    symbols: options.symbols ?? [],
+    providers,
+    range: { fromMs, toMs: live.clock.now() },
+    interval: options.barConfig.interval,
+    nowMs: () => live.clock.now(),
+    signal: options.signal,
+  })
+  logger.info(
+    {
+      published: report.published,
+      symbols: Object.fromEntries(report.symbols.map((entry) => [entry.symbol, entry.status])),
+    },
+    'history backfilled: the trainer is training on it',
+  )
 }
