@@ -406,7 +406,8 @@ export const SETTINGS = {
     env: 'QUOTECAST_BACKFILL_FROM',
     flag: 'from',
     schema: isoDate.optional(),
-    describe: 'backfill: first date, YYYY-MM-DD (required)',
+    describe:
+      'backfill: first date, YYYY-MM-DD (required); run with a live provider: backfill the daily history from it before following',
   },
   to: {
     env: 'QUOTECAST_BACKFILL_TO',

@@ -4,6 +4,8 @@ import type { Command } from 'commander'
 import { symbol as symbolSchema } from '../../core/contracts/primitives.ts'
 import { err, ok, type Result } from '../../core/contracts/result.ts'
 import { quoteForMessage } from '../../core/market-data/quote-for-message.ts'
+import { resolveCalendars, type ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
+import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { EvaluationWindow } from '../../core/training/evaluate-series.ts'
 import { barsOutRows, BARS_OUT_HEADER } from './bars-out-rows.ts'
@@ -30,6 +32,7 @@ interface EvaluateRequest {
 }
 
 const DAY_MS = 86_400_000
+const SETTING_NAMES = ['extraClosures'] as const
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 /** Fewer scored bars than about a year of trading days give scores too noisy to tell models apart. */
 export const MIN_SCORED_BARS = 250
@@ -83,7 +86,7 @@ function notesOn(evaluation: CsvEvaluation): string[] {
   return notes
 }
 
-async function runEvaluate(flags: EvaluateFlags): Promise<number> {
+async function runEvaluate(flags: EvaluateFlags, calendars: ExchangeCalendars): Promise<number> {
   const fail = (message: string, code: number): number => {
     process.stderr.write(`quotecast evaluate: ${message}\n`)
     return code
@@ -99,7 +102,7 @@ async function runEvaluate(flags: EvaluateFlags): Promise<number> {
     }
     sink.write(BARS_OUT_HEADER)
   }
-  const trainer = createSymbolTrainer()
+  const trainer = createSymbolTrainer({ calendars })
   const out = sink
   const evaluation = await evaluateCsv({
     ...request.value,
@@ -128,7 +131,7 @@ async function runEvaluate(flags: EvaluateFlags): Promise<number> {
 
 /** `quotecast evaluate`: the models' prequential scores on any OHLCV CSV, no broker. */
 export function registerEvaluateCommand(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description('score the models prequentially on an OHLCV CSV file against the naive forecast, no broker')
     .option(
@@ -148,6 +151,9 @@ export function registerEvaluateCommand(program: Command): void {
     )
     .option('--json', 'print one JSON object instead of the table')
     .action(async (flags: EvaluateFlags) => {
-      process.exitCode = await runEvaluate(flags)
+      // The calendars date the forecasts (`forecastFor`): an extra closure moves the next session.
+      const config = await resolveSettings(command, SETTING_NAMES)
+      process.exitCode = await runEvaluate(flags, resolveCalendars(config.extraClosures))
     })
+  addSettingOptions(command, SETTING_NAMES)
 }

@@ -226,3 +226,22 @@ test('the command warns below 250 scored bars and still prints the scores', () =
     `quotecast evaluate: warning: only ${String(json.scored.n)} bars scored, fewer than 250: the scores are noisy and differences between models are unlikely to be significant\n`,
   )
 })
+
+test('--extra-closures moves the session the last forecast is for; a bad list exits 2 naming the setting', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'evaluate', '--csv', AAPL, '--json', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, QUOTECAST_EXTRA_CLOSURES: '' },
+    })
+  const forecastFor = (...args: string[]): unknown => {
+    const result = run(...args)
+    assert.equal(result.status, 0, result.stderr)
+    return (JSON.parse(result.stdout) as { forecastFor: unknown }).forecastFor
+  }
+  // The file ends on Friday 11 May 2018.
+  assert.equal(forecastFor(), '2018-05-14')
+  assert.equal(forecastFor('--extra-closures', 'US:2018-05-14'), '2018-05-15')
+  const bad = run('--extra-closures', 'XX:2018-05-14')
+  assert.equal(bad.status, 2)
+  assert.match(bad.stderr, /--extra-closures \/ QUOTECAST_EXTRA_CLOSURES/)
+})

@@ -32,6 +32,8 @@ export interface CsvEvaluation extends SeriesEvaluation {
   readonly lastBarStart: number
   /** Rows after a gap longer than the models learn across (`maxGapBars`): never scored. */
   readonly rowsAfterLongGap: number
+  /** The bar the last forecast is for (the next session after the last bar), if any was made. */
+  readonly lastForecastFor: number | null
   readonly input: OhlcvCsvReport
 }
 
@@ -48,6 +50,7 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
   let first: FeatureRow | null = null
   let last: FeatureRow | null = null
   let rowsAfterLongGap = 0
+  let lastForecastFor: number | null = null
   const read = await readOhlcvCsvFile(
     request.file,
     { symbol: request.symbol, isAdjusted: request.isAdjusted === true },
@@ -59,7 +62,8 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
       last = row
       evaluator ??= createSeriesEvaluator(trainer, row, request.window)
       if (row.gapBars > trainer.options.maxGapBars[row.interval]) rowsAfterLongGap += 1
-      const { scored } = evaluator.add(row)
+      const { prediction, scored } = evaluator.add(row)
+      if (prediction !== null) lastForecastFor = prediction.forBarStart
       if (scored !== null) request.onScored?.(scored)
     },
   )
@@ -79,6 +83,7 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
     firstBarStart: firstRow.barStart,
     lastBarStart: lastRow.barStart,
     rowsAfterLongGap,
+    lastForecastFor,
     input: read.value,
   })
 }

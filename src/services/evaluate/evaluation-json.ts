@@ -16,6 +16,8 @@ export interface EvaluationJson {
   readonly scored: { readonly n: number; readonly from: string | null; readonly to: string | null }
   /** The model the trainer would serve for the bar after the last one. */
   readonly served: string
+  /** The session the last bar's forecast is for (the next trading day on the calendar), if any. */
+  readonly forecastFor: string | null
   /** One entry per model: the contract's scores (coverages as fractions), plus its share of published bars. */
   readonly models: readonly ModelEvaluation[]
   /** Scores of what was published bar by bar, whichever model it came from. */
@@ -41,6 +43,7 @@ export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
       to: evaluation.lastScoredBarStart === null ? null : day(evaluation.lastScoredBarStart),
     },
     served: evaluation.served,
+    forecastFor: evaluation.lastForecastFor === null ? null : day(evaluation.lastForecastFor),
     models: evaluation.models,
     published: evaluation.servedStream,
     input,

@@ -27,6 +27,7 @@ export const FETCH_SETTINGS = [
   ...PROVIDER_SETTINGS,
   'maxQuoteAgeSec',
   'watchIntervalSec',
+  'extraClosures',
   'replaySpeed',
   'healthPort',
   'healthHost',
