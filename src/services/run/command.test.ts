@@ -9,6 +9,7 @@ const ENV = {
   KAFKA_BOOTSTRAP_SERVERS: '',
   QUOTECAST_EXTRA_CLOSURES: '',
   QUOTECAST_PROVIDERS: '',
+  ALPHAVANTAGE_API_KEY: undefined,
 }
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: ENV })
 
@@ -21,9 +22,12 @@ test('run and fetch --watch read --extra-closures and the provider settings: a b
   const provider = cli('run', '--provider', 'bloomberg')
   assert.equal(provider.status, 2)
   assert.match(provider.stderr, /--provider \/ QUOTECAST_PROVIDERS = "bloomberg"/)
-  const key = cli('run', '--provider', 'alphavantage', '--alphavantage-key', '')
-  assert.equal(key.status, 2)
-  assert.match(key.stderr, /quotecast run: the alphavantage provider needs an API key/)
+  const missingKey = cli('run', '--provider', 'alphavantage')
+  assert.equal(missingKey.status, 2)
+  assert.match(missingKey.stderr, /quotecast run: the alphavantage provider needs an API key/)
+  const emptyKey = cli('run', '--provider', 'alphavantage', '--alphavantage-key', '')
+  assert.equal(emptyKey.status, 2)
+  assert.match(emptyKey.stderr, /--alphavantage-key \/ ALPHAVANTAGE_API_KEY = \(hidden\)/)
 })
 
 test('run --help lists the fetcher’s provider and watch settings', () => {

@@ -96,8 +96,9 @@ export function flagsOf(args: readonly string[]): Record<string, string> {
 
 /**
  * The ports a quotecast command line listens on, by what opens them, as the code's own settings
- * resolve them: `--port`/PORT for a command that has `--port` (serve), `--health-port`/
- * QUOTECAST_HEALTH_PORT for the background services (and `fetch --watch`).
+ * resolve them: `--port`/PORT for a command that has `--port` (serve) and its `--metrics-port`/
+ * QUOTECAST_METRICS_PORT when set, `--health-port`/QUOTECAST_HEALTH_PORT for the background
+ * services (and `fetch --watch`).
  */
 export function listeningPorts(
   args: readonly string[],
@@ -108,10 +109,12 @@ export function listeningPorts(
   const options = command === undefined ? undefined : facts.commands.get(command)
   const ports = new Map<number, string>()
   if (options === undefined) return ports
-  const result = loadConfig(['httpPort', 'healthPort'], { flags: flagsOf(rest), env })
+  const result = loadConfig(['httpPort', 'healthPort', 'metricsPort'], { flags: flagsOf(rest), env })
   if (!result.ok) return ports
   const health = options.has('--health-port') && (command !== 'fetch' || rest.includes('--watch'))
   if (options.has('--port')) ports.set(result.value.httpPort, '--port / PORT')
+  if (options.has('--metrics-port') && result.value.metricsPort !== undefined)
+    ports.set(result.value.metricsPort, '--metrics-port / QUOTECAST_METRICS_PORT')
   if (health) ports.set(result.value.healthPort, '--health-port / QUOTECAST_HEALTH_PORT')
   return ports
 }
