@@ -3,12 +3,14 @@ import type { Prediction } from '../contracts/prediction.ts'
 import { halfWidth80, halfWidth95, updateConformalBand } from '../model/conformal-band.ts'
 import { oneMinusDecayPower } from '../model/decay-power.ts'
 import { updateEwmaVolatility } from '../model/ewma-volatility.ts'
+import { rangeVarianceOf } from '../model/variance-models.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
-import { currentSigma, isUsableForecast, predictionOf } from './forecast.ts'
+import { isUsableForecast, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { TrainerState } from './trainer-state.ts'
+import { forecastVariances, scoreVariances, updateVariances } from './variance-step.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -92,8 +94,12 @@ export function trainStep(
     }
     slot.hasInputs = readInputs(row.values, slot.spec.features, slot.inputs)
   }
-  if (canLearn) updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
-  const nextSigma = currentSigma(options, state)
+  if (canLearn) {
+    scoreVariances(options, state, actual)
+    updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
+    updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
+  }
+  const nextSigma = forecastVariances(options, state)
   for (const slot of models) {
     const forecast =
       Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)

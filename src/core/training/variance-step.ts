@@ -1,0 +1,88 @@
+import { oneMinusDecayPower } from '../model/decay-power.ts'
+import { qlike } from '../model/variance-models.ts'
+import { dieboldMariano } from '../metrics/diebold-mariano.ts'
+import type { TrainerOptions } from './trainer-options.ts'
+import { VARIANCE_SCORE as V, type TrainerState, type VarianceSlot } from './trainer-state.ts'
+
+/**
+ * Scores every variance slot's pending forecast by QLIKE against the realised return `r`, in
+ * place; a challenger's loss differential against EWMA counts only bars where both forecast.
+ */
+export function scoreVariances(options: TrainerOptions, state: TrainerState, r: number): void {
+  const { variances } = state
+  const floor = options.sigmaFloor * options.sigmaFloor
+  const baseline = variances[0]!.scores
+  const baselinePending = baseline[V.pending]!
+  if (Number.isNaN(baselinePending)) return
+  const baselineLoss = qlike(Math.max(floor, baselinePending), r)
+  baseline[V.n] = baseline[V.n]! + 1
+  baseline[V.sumQlike] = baseline[V.sumQlike]! + baselineLoss
+  for (let i = 1; i < variances.length; i++) {
+    const scores = variances[i]!.scores
+    const pending = scores[V.pending]!
+    if (Number.isNaN(pending)) continue
+    const loss = qlike(Math.max(floor, pending), r)
+    const d = loss - baselineLoss
+    const n = scores[V.n]! + 1
+    scores[V.n] = n
+    scores[V.sumQlike] = scores[V.sumQlike]! + loss
+    scores[V.sumLossDiff] = scores[V.sumLossDiff]! + d
+    scores[V.sumLossDiffSq] = scores[V.sumLossDiffSq]! + d * d
+    const recent = scores[V.recentLossDiff]!
+    scores[V.recentLossDiff] =
+      recent + ((d - recent) * (1 - options.recentDecay)) / oneMinusDecayPower(options.recentDecay, n) + 0
+  }
+}
+
+/** Updates every challenger with the bar just closed, in place (EWMA is `volatility`, updated apart). */
+export function updateVariances(state: TrainerState, r: number, rangeVariance: number): void {
+  const { variances } = state
+  for (let i = 1; i < variances.length; i++) {
+    const slot = variances[i]!
+    slot.spec?.update(slot.state, r, rangeVariance)
+  }
+}
+
+/** DM of a challenger's QLIKE against EWMA since it started; null while undefined. */
+export function varianceDm(slot: VarianceSlot): number | null {
+  const { scores } = slot
+  return dieboldMariano(scores[V.n]!, scores[V.sumLossDiff]!, scores[V.sumLossDiffSq]!)
+}
+
+/**
+ * Forecasts the next bar's variance with every slot, picks the served one by the point forecast's
+ * honesty rule (EWMA unless a challenger with a forecast and ≥ `minScoredBars` scored bars beats it
+ * by QLIKE with DM ≤ `maxDm` and recently; then the lowest recent loss), in place. Returns σ for
+ * the next band: NaN while the EWMA is warming up.
+ */
+export function forecastVariances(options: TrainerOptions, state: TrainerState): number {
+  const { variances, volatility } = state
+  const isWarm = volatility.count >= options.warmupBars
+  variances[0]!.scores[V.pending] = isWarm ? volatility.variance : Number.NaN
+  let served = 0
+  let best = 0
+  for (let i = 1; i < variances.length; i++) {
+    const slot = variances[i]!
+    const forecast = slot.spec?.forecast(slot.state, 1) ?? Number.NaN
+    const pending = isWarm && forecast > 0 && Number.isFinite(forecast) ? forecast : Number.NaN
+    slot.scores[V.pending] = pending
+    if (Number.isNaN(pending)) continue
+    const recent = slot.scores[V.recentLossDiff]!
+    if (slot.scores[V.n]! < options.serving.minScoredBars || recent >= best) continue
+    const dm = varianceDm(slot)
+    if (dm !== null && dm <= options.serving.maxDm) {
+      best = recent
+      served = i
+    }
+  }
+  state.servedVariance = served
+  return servedSigma(options, state)
+}
+
+/** σ of the next band from the served variance forecast, floored; NaN while warming up. */
+export function servedSigma(options: TrainerOptions, state: TrainerState): number {
+  if (state.volatility.count < options.warmupBars) return Number.NaN
+  const pending = state.variances[state.servedVariance]?.scores[V.pending] ?? Number.NaN
+  const variance = Number.isNaN(pending) ? state.volatility.variance : pending
+  return Math.max(options.sigmaFloor, Math.sqrt(variance))
+}
