@@ -1,3 +1,5 @@
+import { oneMinusDecayPower } from './decay-power.ts'
+
 /**
  * Challengers to the EWMA variance (the "naive" of volatility): each forecasts the variance of the
  * next bar's log return from a state of a fixed number of doubles, changed in place. Every state is
@@ -56,8 +58,8 @@ export function rangeVarianceOf(
  * Σ(ln h + r²/h); the forecast is the best candidate's. Exact QML over the grid, O(grid) per bar.
  * Layout: [count, Σr², then per candidate h, Σloss].
  */
-const GARCH_ALPHAS = [0.04, 0.07, 0.1, 0.14] as const
-const GARCH_PERSISTENCE = [0.97, 0.985, 0.995] as const
+const GARCH_ALPHAS = [0.05, 0.08, 0.12] as const
+const GARCH_PERSISTENCE = [0.975, 0.99, 0.997] as const
 const GARCH_GRID = GARCH_ALPHAS.flatMap((alpha) => GARCH_PERSISTENCE.map((p) => [alpha, p - alpha] as const))
 
 export const garchVariance: VarianceSpec = {
@@ -190,14 +192,14 @@ export const harVariance: VarianceSpec = {
  * Range-based: an exponentially weighted mean (decay 0.9) of each bar's range variance
  * (`rangeVarianceOf`), scaled to close-to-close returns by the expanding ratio Σr² / Σrange (a range
  * misses what happens between the bars it does not cover and is biased low by discrete sampling).
- * Abstains on rows without open, high and low. Layout: [count, Σr², Σrange, weight, mean].
+ * Abstains on rows without open, high and low. Layout: [count, Σr², Σrange, mean].
  */
 const RANGE_DECAY = 0.9
 
 export const rangeVariance: VarianceSpec = {
   id: 'range',
   version: 1,
-  size: 5,
+  size: 4,
   init(s) {
     s.fill(0)
   },
@@ -206,13 +208,12 @@ export const rangeVariance: VarianceSpec = {
     s[0] = (s[0] ?? 0) + 1
     s[1] = (s[1] ?? 0) + r * r
     s[2] = (s[2] ?? 0) + v
-    const weight = RANGE_DECAY * (s[3] ?? 0) + 1
-    s[4] = (s[4] ?? 0) + (v - (s[4] ?? 0)) / weight
-    s[3] = weight
+    // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ).
+    s[3] = (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / oneMinusDecayPower(RANGE_DECAY, s[0] ?? 1)
   },
   forecast(s, horizon) {
     if ((s[0] ?? 0) < VARIANCE_WARMUP || !((s[2] ?? 0) > 0)) return Number.NaN
-    return (horizon * (s[4] ?? 0) * (s[1] ?? 0)) / (s[2] ?? 1)
+    return (horizon * (s[3] ?? 0) * (s[1] ?? 0)) / (s[2] ?? 1)
   },
 }
 

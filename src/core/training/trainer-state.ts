@@ -31,15 +31,13 @@ export const VARIANCE_SCORE = {
   pending: 0,
   /** Bars scored against EWMA (for EWMA itself: bars scored). */
   n: 1,
-  /** Σ QLIKE. */
-  sumQlike: 2,
   /** Σd and Σd², d = QLIKE(model) − QLIKE(EWMA): the Diebold–Mariano loss differential. */
-  sumLossDiff: 3,
-  sumLossDiffSq: 4,
+  sumLossDiff: 2,
+  sumLossDiffSq: 3,
   /** Exponentially weighted mean of d, bias-corrected by n. */
-  recentLossDiff: 5,
+  recentLossDiff: 4,
 } as const
-export const VARIANCE_SCORE_LENGTH = 6
+export const VARIANCE_SCORE_LENGTH = 5
 
 /** A variance model's place in a symbol's state: EWMA (spec null, its state is `volatility`) or a challenger. */
 export interface VarianceSlot {

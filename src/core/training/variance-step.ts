@@ -16,7 +16,6 @@ export function scoreVariances(options: TrainerOptions, state: TrainerState, r: 
   if (Number.isNaN(baselinePending)) return
   const baselineLoss = qlike(Math.max(floor, baselinePending), r)
   baseline[V.n] = baseline[V.n]! + 1
-  baseline[V.sumQlike] = baseline[V.sumQlike]! + baselineLoss
   for (let i = 1; i < variances.length; i++) {
     const scores = variances[i]!.scores
     const pending = scores[V.pending]!
@@ -25,7 +24,6 @@ export function scoreVariances(options: TrainerOptions, state: TrainerState, r: 
     const d = loss - baselineLoss
     const n = scores[V.n]! + 1
     scores[V.n] = n
-    scores[V.sumQlike] = scores[V.sumQlike]! + loss
     scores[V.sumLossDiff] = scores[V.sumLossDiff]! + d
     scores[V.sumLossDiffSq] = scores[V.sumLossDiffSq]! + d * d
     const recent = scores[V.recentLossDiff]!
