@@ -2,7 +2,7 @@
 // every variance model against EWMA with its Diebold–Mariano statistic, the share of bars each was
 // served, and the published band's coverage per σ-fifth (sorted by the band's own σ) and per
 // calendar year, and its interval (Winkler) score at 80 and 95 %. "before" is the trainer with EWMA
-// alone (the previous release's band), "after" the default trainer. No timing: any machine gives
+// alone (the previous release's band), "challengers" the default trainer, "tilt" it with the σ-tilt on. No timing: any machine gives
 // the same numbers. Usage: node bench/variance-scores.ts [--json]
 import { readFileSync } from 'node:fs'
 import type { FeatureRow } from '../src/core/contracts/feature-row.ts'
@@ -133,11 +133,15 @@ function evaluate(overrides: TrainerOverrides) {
   })
 }
 
-const results = { before: evaluate({ varianceModels: [] }), after: evaluate({}) }
+const results = {
+  before: evaluate({ varianceModels: [], sigmaTiltStep: 0 }),
+  challengers: evaluate({ sigmaTiltStep: 0 }),
+  tilt: evaluate({ sigmaTiltStep: 0.005 }),
+}
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(results, null, 2))
 } else {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}`
+  const pct = (x: number) => (100 * x).toFixed(1)
   for (const [label, series] of Object.entries(results)) {
     for (const { symbol, band, variance } of series) {
       console.log(`\n${label} ${symbol}: ${band.n} bars`)

@@ -58,7 +58,7 @@ export function rangeVarianceOf(
  * Σ(ln h + r²/h); the forecast is the best candidate's. Exact QML over the grid, O(grid) per bar.
  * Layout: [count, Σr², then per candidate h, Σloss].
  */
-const GARCH_ALPHAS = [0.05, 0.08, 0.12] as const
+const GARCH_ALPHAS = [0.05, 0.1] as const
 const GARCH_PERSISTENCE = [0.975, 0.99, 0.997] as const
 const GARCH_GRID = GARCH_ALPHAS.flatMap((alpha) => GARCH_PERSISTENCE.map((p) => [alpha, p - alpha] as const))
 
@@ -205,11 +205,12 @@ export const rangeVariance: VarianceSpec = {
   },
   update(s, r, v) {
     if (Number.isNaN(v)) return
-    s[0] = (s[0] ?? 0) + 1
+    const count = (s[0] ?? 0) + 1
+    s[0] = count
     s[1] = (s[1] ?? 0) + r * r
     s[2] = (s[2] ?? 0) + v
     // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ).
-    s[3] = (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / oneMinusDecayPower(RANGE_DECAY, s[0] ?? 1)
+    s[3] = (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / oneMinusDecayPower(RANGE_DECAY, count)
   },
   forecast(s, horizon) {
     if ((s[0] ?? 0) < VARIANCE_WARMUP || !((s[2] ?? 0) > 0)) return Number.NaN

@@ -10,7 +10,13 @@ import { isUsableForecast, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { TrainerState } from './trainer-state.ts'
-import { forecastVariances, scoreVariances, updateVariances } from './variance-step.ts'
+import {
+  addToSigmaTilt,
+  forecastVariances,
+  learnSigmaTilt,
+  scoreVariances,
+  updateVariances,
+} from './variance-step.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -88,7 +94,10 @@ export function trainStep(
           options.recentDecay,
         )
         updateConformalBand(slot.band, absError / sigma, options.band)
-        if (i === previousServed) addScore(state.servedScores, pending, actual, half80, half95)
+        if (i === previousServed) {
+          addScore(state.servedScores, pending, actual, half80, half95)
+          learnSigmaTilt(options, state, absError, half80, half95)
+        }
       }
       if (slot.hasInputs) slot.spec.update(slot.state, slot.inputs, actual)
     }
@@ -96,6 +105,7 @@ export function trainStep(
   }
   if (canLearn) {
     scoreVariances(options, state, actual)
+    addToSigmaTilt(state, actual)
     updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
     updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
   }

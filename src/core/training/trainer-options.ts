@@ -18,6 +18,8 @@ export interface TrainerOptions {
    * chosen by the serving rule's thresholds (`serving.minScoredBars`, `serving.maxDm`).
    */
   readonly varianceModels: readonly VarianceSpec[]
+  /** Step of the σ-tilt's κ (`learnSigmaTilt`); 0 keeps κ = 1, the served σ as it is. */
+  readonly sigmaTiltStep: number
   readonly sigmaFloor: number
   /** Returns seen before the first prediction is published. */
   readonly warmupBars: number
@@ -42,6 +44,7 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   serving: { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 },
   volatilityDecay: 0.85,
   varianceModels: VARIANCE_CHALLENGERS,
+  sigmaTiltStep: 0,
   sigmaFloor: 1e-8,
   warmupBars: 20,
   band: { quantileStep: 0.07, aciStep: 0.005, minQ: 0.05, maxQ: 50 },

@@ -39,7 +39,15 @@ export const VARIANCE_SCORE = {
 } as const
 export const VARIANCE_SCORE_LENGTH = 5
 
-/** A variance model's place in a symbol's state: EWMA (spec null, its state is `volatility`) or a challenger. */
+/**
+ * The EWMA slot's own numbers (its variance is `volatility`): the σ-tilt, which makes the band's σ
+ * σ_band = σ^κ · σ̄^(1−κ) (σ̄ the expanding RMS of returns) and learns κ so that misses do not
+ * depend on how high σ stands against σ̄ (see `learnSigmaTilt`).
+ */
+export const SIGMA_TILT = { kappa: 0, count: 1, sumSq: 2, pendingZ: 3 } as const
+const SIGMA_TILT_LENGTH = 4
+
+/** A variance model's place in a symbol's state: EWMA (spec null, its state is the σ-tilt) or a challenger. */
 export interface VarianceSlot {
   readonly id: string
   readonly spec: VarianceSpec | null
@@ -130,17 +138,19 @@ export function createTrainerState(
     return slot
   })
   const varianceSpecs: readonly (VarianceSpec | null)[] = [null, ...options.varianceModels]
+  const sizeOf = (spec: VarianceSpec | null): number => spec?.size ?? SIGMA_TILT_LENGTH
   const varianceNumbers = new Float64Array(
-    varianceSpecs.reduce<number>((sum, spec) => sum + VARIANCE_SCORE_LENGTH + (spec?.size ?? 0), 0),
+    varianceSpecs.reduce<number>((sum, spec) => sum + VARIANCE_SCORE_LENGTH + sizeOf(spec), 0),
   )
   let vat = 0
   const variances = varianceSpecs.map((spec): VarianceSlot => {
     const scores = varianceNumbers.subarray(vat, vat + VARIANCE_SCORE_LENGTH)
     scores[VARIANCE_SCORE.pending] = Number.NaN
     vat += VARIANCE_SCORE_LENGTH
-    const slotState = varianceNumbers.subarray(vat, vat + (spec?.size ?? 0))
-    vat += spec?.size ?? 0
-    spec?.init(slotState)
+    const slotState = varianceNumbers.subarray(vat, vat + sizeOf(spec))
+    vat += sizeOf(spec)
+    if (spec === null) slotState[SIGMA_TILT.kappa] = 1
+    else spec.init(slotState)
     return { id: spec?.id ?? EWMA_VARIANCE_ID, spec, scores, state: slotState }
   })
   return {
