@@ -47,7 +47,9 @@ test('while no challenger may be served, the predictions are those of the EWMA a
 
 test('a challenger is served only with 250 scored bars and DM ≤ −2.326; rows without a range leave the range model out', () => {
   const trainer = createSymbolTrainer()
-  const rows = syntheticFeatureRows(garchCloses(9, 1500)).map(({ open: _open, high: _high, low: _low, ...row }) => row)
+  const rows = syntheticFeatureRows(garchCloses(9, 1500)).map(
+    ({ open: _open, high: _high, low: _low, ...row }) => row,
+  )
   const state = trainer.init(rows[0]!.symbol, '1d')
   for (const row of rows) {
     trainer.step(state, row)
