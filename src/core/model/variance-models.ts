@@ -1,5 +1,3 @@
-import { oneMinusDecayPower } from './decay-power.ts'
-
 /**
  * Challengers to the EWMA variance (the "naive" of volatility): each forecasts the variance of the
  * next bar's log return from a state of a fixed number of doubles, changed in place. Every state is
@@ -209,8 +207,10 @@ export const rangeVariance: VarianceSpec = {
     s[0] = count
     s[1] = (s[1] ?? 0) + r * r
     s[2] = (s[2] ?? 0) + v
-    // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ).
-    s[3] = (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / oneMinusDecayPower(RANGE_DECAY, count)
+    // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ); ρⁿ < 1e-18
+    // past 400 bars. Not `oneMinusDecayPower`: its one table is for the recent-loss decay.
+    s[3] =
+      (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / (count < 400 ? 1 - RANGE_DECAY ** count : 1)
   },
   forecast(s, horizon) {
     if ((s[0] ?? 0) < VARIANCE_WARMUP || !((s[2] ?? 0) > 0)) return Number.NaN
