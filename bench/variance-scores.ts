@@ -24,7 +24,11 @@ interface BarScore {
   /** Every variance model's pending forecast (NaN when none), EWMA first. */
   readonly variances: readonly number[]
   readonly servedVariance: number
+  /** The served variance model's forecast of the variance of the sum of the next 5 and 20 returns. */
+  readonly term: readonly [number, number]
 }
+
+const HORIZONS = [5, 20] as const
 
 const SERIES = [
   { file: 'sp500.csv', symbol: '^GSPC' },
@@ -44,6 +48,12 @@ function run(trainer: SymbolTrainer, rows: readonly FeatureRow[]): { bars: BarSc
     const sigma = state.pendingSigma
     const variances = state.variances.map((slot) => slot.scores[VARIANCE_SCORE.pending]!)
     const servedVariance = state.servedVariance
+    const servedSlot = state.variances[servedVariance]!
+    const term = HORIZONS.map((h) =>
+      servedSlot.spec === null
+        ? h * state.volatility.variance
+        : servedSlot.spec.forecast(servedSlot.state, h),
+    ) as unknown as [number, number]
     const result = trainer.step(state, row, true)
     const scored = result.scored
     if (scored === null || Number.isNaN(sigma)) continue
@@ -58,6 +68,7 @@ function run(trainer: SymbolTrainer, rows: readonly FeatureRow[]): { bars: BarSc
       half95: served.half95,
       variances,
       servedVariance,
+      term,
     })
   }
   return { bars, ids: state.variances.map((slot) => slot.id) }
@@ -68,6 +79,51 @@ const winkler = (bar: BarScore, half: number, alpha: number): number => {
   const upper = bar.predicted + half
   const y = bar.actual
   return upper - lower + (2 / alpha) * (Math.max(0, lower - y) + Math.max(0, y - upper))
+}
+
+/**
+ * Gaussian intervals for the sum of the next h returns from the served model's term structure
+ * (no conformal correction: these are not yet published), scored on every bar whose h later bars
+ * were all scored: coverage and Winkler at 80 and 95 %.
+ */
+function termScores(bars: readonly BarScore[]) {
+  return HORIZONS.map((h, k) => {
+    let n = 0
+    let hits80 = 0
+    let hits95 = 0
+    let w80 = 0
+    let w95 = 0
+    for (let t = 0; t + h <= bars.length; t++) {
+      let sum = 0
+      for (let j = t; j < t + h; j++) sum += bars[j]!.actual
+      const sigma = Math.sqrt(bars[t]!.term[k]!)
+      if (!Number.isFinite(sigma)) continue
+      n += 1
+      for (const [z, alpha] of [
+        [1.2815515655446004, 0.2],
+        [1.959963984540054, 0.05],
+      ] as const) {
+        const half = z * sigma
+        const miss = Math.max(0, Math.abs(sum) - half)
+        const score = 2 * half + (2 / alpha) * miss
+        if (alpha === 0.2) {
+          hits80 += miss === 0 ? 1 : 0
+          w80 += score
+        } else {
+          hits95 += miss === 0 ? 1 : 0
+          w95 += score
+        }
+      }
+    }
+    return {
+      horizon: h,
+      n,
+      coverage80: hits80 / n,
+      coverage95: hits95 / n,
+      winkler80: w80 / n,
+      winkler95: w95 / n,
+    }
+  })
 }
 
 function bandScores(bars: readonly BarScore[]) {
@@ -129,7 +185,7 @@ function evaluate(overrides: TrainerOverrides) {
   const trainer = createSymbolTrainer(overrides)
   return SERIES.map(({ file, symbol }) => {
     const { bars, ids } = run(trainer, rowsOf(file, symbol))
-    return { symbol, band: bandScores(bars), variance: varianceScores(bars, ids) }
+    return { symbol, band: bandScores(bars), variance: varianceScores(bars, ids), term: termScores(bars) }
   })
 }
 
@@ -143,7 +199,7 @@ if (process.argv.includes('--json')) {
 } else {
   const pct = (x: number) => (100 * x).toFixed(1)
   for (const [label, series] of Object.entries(results)) {
-    for (const { symbol, band, variance } of series) {
+    for (const { symbol, band, variance, term } of series) {
       console.log(`\n${label} ${symbol}: ${band.n} bars`)
       for (const v of variance)
         console.log(
@@ -155,6 +211,10 @@ if (process.argv.includes('--json')) {
       console.log(
         `  by σ-fifth: ${band.fifths.map((f) => `${pct(f.coverage80)}/${pct(f.coverage95)}`).join('  ')}`,
       )
+      for (const t of term)
+        console.log(
+          `  ${t.horizon} bars ahead (Gaussian, not published): coverage ${pct(t.coverage80)} / ${pct(t.coverage95)} %, Winkler ${t.winkler80.toFixed(5)} / ${t.winkler95.toFixed(5)}`,
+        )
       console.log(
         `  by year: ${band.years.map((y) => `${y.year} ${pct(y.coverage80)}/${pct(y.coverage95)}`).join(', ')}`,
       )
