@@ -3,8 +3,8 @@ import { test } from 'node:test'
 import { seededRandom } from '../model/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
-import { VARIANCE_SCORE } from './trainer-state.ts'
-import { varianceDm } from './variance-step.ts'
+import { SIGMA_TILT, VARIANCE_SCORE } from './trainer-state.ts'
+import { learnSigmaTilt, servedSigma, varianceDm } from './variance-step.ts'
 
 /** Closes whose returns follow a GARCH(1,1) (α 0.1, β 0.88): volatility that an EWMA 0.85 tracks worse. */
 function garchCloses(seed: number, length: number): number[] {
@@ -62,4 +62,28 @@ test('a challenger is served only with 250 scored bars and DM ≤ −2.326; rows
   const range = state.variances.find((slot) => slot.id === 'range')!
   assert.equal(range.scores[VARIANCE_SCORE.n], 0)
   assert.ok(Number.isNaN(range.scores[VARIANCE_SCORE.pending]!))
+})
+
+test('the σ-tilt lowers κ on misses where σ is low and raises it on hits there; κ = 0 gives σ̄', () => {
+  const trainer = createSymbolTrainer({ sigmaTiltStep: 0.01 })
+  const rows = syntheticFeatureRows(garchCloses(10, 60))
+  const state = trainer.init(rows[0]!.symbol, '1d')
+  for (const row of rows) trainer.step(state, row)
+  const tilt = state.variances[0]!.state
+  tilt[SIGMA_TILT.kappa] = 1
+  tilt[SIGMA_TILT.pendingZ] = -1
+  learnSigmaTilt(trainer.options, state, 1, 0.5, 0.8)
+  assert.ok(Math.abs(tilt[SIGMA_TILT.kappa]! - (1 - 0.01 * (0.8 + 0.95) * -1 * -1)) < 1e-12)
+  tilt[SIGMA_TILT.kappa] = 1
+  learnSigmaTilt(trainer.options, state, 0.1, 0.5, 0.8)
+  assert.ok(Math.abs(tilt[SIGMA_TILT.kappa]! - (1 + 0.01 * 0.25)) < 1e-12)
+  const off = createSymbolTrainer()
+  tilt[SIGMA_TILT.kappa] = 1
+  learnSigmaTilt(off.options, state, 1, 0.5, 0.8)
+  assert.equal(tilt[SIGMA_TILT.kappa], 1)
+  const untilted = servedSigma(trainer.options, state)
+  tilt[SIGMA_TILT.kappa] = 0
+  const longRun = Math.sqrt(tilt[SIGMA_TILT.sumSq]! / tilt[SIGMA_TILT.count]!)
+  assert.ok(Math.abs(servedSigma(trainer.options, state) / longRun - 1) < 1e-12)
+  assert.notEqual(untilted, longRun)
 })
