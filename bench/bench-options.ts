@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** In the issue's order, which is the table's; run.ts runs the two on the broker first. */
-export const SECTIONS = ['pipeline', 'hot-path', 'api', 'scale', 'latency'] as const
+export const SECTIONS = ['pipeline', 'hot-path', 'api', 'scale', 'latency', 'streams'] as const
 export type SectionName = (typeof SECTIONS)[number]
 
 /** Every size the benchmark uses, resolved once from `--quick` (default: the full run). */
@@ -36,6 +36,20 @@ export interface BenchOptions {
     readonly timingRounds: number
   }
   readonly api: { readonly seconds: number }
+  /** Section 6: quotecast's processor against the Kafka Streams reference implementation. */
+  readonly streams: {
+    readonly quotes: number
+    readonly symbols: number
+    readonly partitions: number
+    /** Alternating rounds of both engines; ratios are reported with their spread over them. */
+    readonly rounds: number
+    readonly latency: {
+      readonly symbols: number
+      readonly warmBars: number
+      readonly rates: readonly number[]
+      readonly seconds: number
+    }
+  }
   readonly scale: {
     readonly symbolCounts: readonly number[]
     /** Quotes per symbol before measuring, so every state is at its steady-state size. */
@@ -78,6 +92,13 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
       ? { modelRounds: 10, riverRounds: 2, timingRounds: 2 }
       : { modelRounds: 40, riverRounds: 5, timingRounds: 3 },
     api: { seconds: isQuick ? 5 : 15 },
+    streams: {
+      quotes: isQuick ? 60_000 : 200_000,
+      symbols: isQuick ? 40 : 100,
+      partitions: 6,
+      rounds: 3,
+      latency: { symbols: 20, warmBars: 40, rates: [50, 1000], seconds: isQuick ? 8 : 30 },
+    },
     scale: {
       symbolCounts: [10, 1000, 10_000],
       warmBars: 70,

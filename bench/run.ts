@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only pipeline,latency,hot-path,api,scale]`: every figure side
+// `npm run bench [-- --quick] [-- --only pipeline,latency,hot-path,api,scale,streams]`: every figure side
 // by side with its reference, measured in this run on this machine; prints the table and writes
 // bench/RESULTS.md.
 import { rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +11,7 @@ import { measureHotPath } from './hot-path/measure-hot-path.ts'
 import { measureLatency } from './latency/measure-latency.ts'
 import { measurePipeline } from './pipeline/measure-pipeline.ts'
 import { measureScale } from './scale/measure-scale.ts'
+import { measureStreams } from './streams/measure-streams.ts'
 import type { BenchRow, SectionResult } from './support/bench-row.ts'
 import { formatTextTable } from './support/format-table.ts'
 import { describeMachine } from './support/machine-info.ts'
@@ -62,13 +63,14 @@ console.log(
     `${machine.memoryGiB} GiB, Node ${machine.node}, Kafka ${machine.kafka}, load ${machine.loadAtStart.toFixed(2)}`,
 )
 
-if (wants('pipeline') || wants('latency')) {
+if (wants('pipeline') || wants('latency') || wants('streams')) {
   const broker = await startKafkaBroker({ quiet: true, heapMb: 1024 })
   const bus = createKafkaBus({ bootstrapServers: [broker.bootstrap], clientId: 'quotecast-bench' })
   try {
     if (wants('pipeline'))
       await run('pipeline', () => measurePipeline(bus, broker.bootstrap, options.pipeline))
     if (wants('latency')) await run('latency', () => measureLatency(bus, broker.bootstrap, options.latency))
+    if (wants('streams')) await run('streams', () => measureStreams(bus, broker.bootstrap, options.streams))
   } finally {
     await bus.close().catch(() => undefined)
     await broker.stop()

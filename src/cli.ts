@@ -14,6 +14,9 @@ const program = new Command('quotecast')
     'Streaming stock prediction: quotes → Kafka → bars and features → online models → calibrated predictions',
   )
   .showHelpAfterError()
+  // A usage error (unknown command or flag, missing value) exits 2 like a bad setting; help exits 0.
+  // Set before the commands are added, which inherit it.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
 
 registerRunCommand(program)
 registerTopicsCommand(program)
@@ -23,5 +26,12 @@ registerTrainCommand(program)
 registerServeCommand(program)
 registerEvaluateCommand(program)
 registerBridgeCommand(program)
+
+// `run` is the default command, so commander would hand an unknown command to it as an argument.
+const [first] = process.argv.slice(2)
+const isCommand = (name: string): boolean =>
+  name === 'help' || program.commands.some((command) => command.name() === name)
+if (first !== undefined && !first.startsWith('-') && !isCommand(first))
+  program.error(`error: unknown command '${first}'`, { code: 'commander.unknownCommand' })
 
 await program.parseAsync(process.argv)

@@ -13,10 +13,11 @@ export const SERVICE_SETTINGS = [
   'logLevel',
   'logFormat',
   'healthPort',
+  'healthHost',
   'summaryEverySec',
 ] as const
 export type ServiceSettings =
-  BusSettings | 'topicPrefix' | 'logLevel' | 'logFormat' | 'healthPort' | 'summaryEverySec'
+  BusSettings | 'topicPrefix' | 'logLevel' | 'logFormat' | 'healthPort' | 'healthHost' | 'summaryEverySec'
 
 export interface ServiceContext {
   readonly bus: Bus
@@ -51,9 +52,16 @@ export async function runService(
   }
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
-  const health = await startHealthServer({ port: config.healthPort, registry })
+  const health = await startHealthServer({
+    port: config.healthPort,
+    host: config.healthHost,
+    registry,
+  })
   const bus = createBus(config, `quotecast-${name}`)
-  logger.info({ kafka: config.kafka, healthPort: health.port }, `${name} started`)
+  logger.info(
+    { kafka: config.kafka, healthHost: config.healthHost, healthPort: health.port },
+    `${name} started`,
+  )
   try {
     await runUntilStopped(logger, (signal) =>
       service({ bus, logger, registry, health, signal, summaryEveryMs: config.summaryEverySec * 1000 }),

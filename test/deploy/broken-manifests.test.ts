@@ -7,6 +7,7 @@ import { topicSpecs } from '../../src/core/contracts/topics.ts'
 import { KAFKA_VERSION } from '../../src/platform/kafka-broker/kafka-version.ts'
 import { checkConfig, checkKafka, configMapData } from './helpers/check-kafka.ts'
 import { checkKafkaAccess, KAFKA_CLIENT_LABEL } from './helpers/check-kafka-access.ts'
+import { checkExposure } from './helpers/check-exposure.ts'
 import { checkWorkloads, WRITABLE_ROOT_ALLOWED, type WorkloadRule } from './helpers/check-workloads.ts'
 import { loadDeployTools, type DeployTools } from './helpers/deploy-tools.ts'
 import {
@@ -53,6 +54,7 @@ interface Fault {
   readonly kafka?: readonly string[]
   readonly access?: readonly string[]
   readonly config?: RegExp
+  readonly exposure?: readonly string[]
 }
 
 const FAULTS: readonly Fault[] = [
@@ -184,6 +186,25 @@ const FAULTS: readonly Fault[] = [
     ],
   },
   {
+    name: "a service signing in as nobody, one with another user's password, and a wildcard ACL",
+    overlay: 'production',
+    breakIt: (objects) => {
+      const predictor = firstContainer(find(objects, 'Deployment', 'predictor'))
+      predictor['env'] = records(predictor['env']).filter((entry) => entry['name'] !== 'KAFKA_SASL_USERNAME')
+      const bridge = firstContainer(find(objects, 'Deployment', 'bridge'))
+      const password = records(bridge['env']).find((entry) => entry['name'] === 'KAFKA_SASL_PASSWORD')
+      record(at(password, 'valueFrom', 'secretKeyRef'))['name'] = 'quotecast-processor'
+      const acls = at(find(objects, 'KafkaUser', 'quotecast-trainer'), 'spec', 'authorization', 'acls')
+      assert.ok(Array.isArray(acls))
+      acls.push({ resource: { type: 'group', name: '*', patternType: 'literal' }, operations: ['Read'] })
+    },
+    kafka: [
+      'Deployment/bridge/bridge: KAFKA_SASL_PASSWORD comes from quotecast-processor, not the Secret of quotecast-bridge',
+      'Deployment/predictor/predictor: KAFKA_SASL_USERNAME undefined must name a KafkaUser',
+      'KafkaUser/quotecast-trainer: an ACL on every group',
+    ],
+  },
+  {
     name: 'a misspelt setting in the ConfigMap',
     overlay: 'minikube',
     breakIt: (objects) => {
@@ -192,6 +213,56 @@ const FAULTS: readonly Fault[] = [
       data['QUOTECAST_INTERVAL'] = '2d'
     },
     config: /QUOTECAST_SYMBOL is not a quotecast setting[\s\S]*QUOTECAST_INTERVAL/,
+  },
+  {
+    name: '/metrics on the routed port, and a scrape policy open to every source',
+    overlay: 'production',
+    breakIt: (objects) => {
+      const container = firstContainer(find(objects, 'Deployment', 'predictor'))
+      container['env'] = records(container['env']).filter(
+        (entry) => entry['name'] !== 'QUOTECAST_METRICS_PORT',
+      )
+      const [rule] = records(at(find(objects, 'NetworkPolicy', 'metrics-scrape'), 'spec', 'ingress'))
+      assert.ok(rule)
+      delete rule['from']
+    },
+    exposure: [
+      'Ingress/predictor → Deployment/predictor/predictor: routes port 8080, which answers /metrics (QUOTECAST_METRICS_PORT unset)',
+      'NetworkPolicy/metrics-scrape: admits the metrics port from other than a selected namespace',
+    ],
+  },
+  {
+    name: 'the probes locked out: the health port on 127.0.0.1, and the HTTP port scraped',
+    overlay: 'production',
+    breakIt: (objects) => {
+      const data = record(objects.find((object) => object.kind === 'ConfigMap')?.['data'])
+      data['QUOTECAST_HEALTH_HOST'] = '127.0.0.1'
+      const endpoints = at(find(objects, 'ServiceMonitor', 'quotecast'), 'spec', 'endpoints')
+      assert.ok(Array.isArray(endpoints))
+      endpoints.push({ port: 'http', path: '/metrics' })
+    },
+    exposure: [
+      'ConfigMap: QUOTECAST_HEALTH_HOST is 127.0.0.1, the probes need 0.0.0.0',
+      'ServiceMonitor/quotecast: scrapes port http, not metrics',
+    ],
+  },
+  {
+    name: 'the trainer let out to the internet, and the providers on port 80 too',
+    overlay: 'minikube',
+    breakIt: (objects) => {
+      const spec = record(find(objects, 'NetworkPolicy', 'providers-egress')['spec'])
+      const [expression] = records(at(spec, 'podSelector', 'matchExpressions'))
+      assert.ok(expression && Array.isArray(expression['values']))
+      expression['values'].push('trainer')
+      const [rule] = records(spec['egress'])
+      assert.ok(rule && Array.isArray(rule['ports']))
+      rule['ports'].push({ port: 80, protocol: 'TCP' })
+    },
+    exposure: [
+      'Deployment/trainer: reaches addresses outside the cluster',
+      'CronJob/fetcher: reaches the internet on other ports than 443',
+      'Job/backfill: reaches the internet on other ports than 443',
+    ],
   },
 ]
 
@@ -256,6 +327,7 @@ describe('the deployment checks catch broken manifests', () => {
       )
       assert.deepEqual(checkKafka(objects, { topicSpecs, kafkaVersion: KAFKA_VERSION }), fault.kafka ?? [])
       assert.deepEqual(checkKafkaAccess(objects), fault.access ?? [])
+      assert.deepEqual(checkExposure(objects), fault.exposure ?? [])
       const problems = checkConfig(configMapData(objects) ?? {})
       if (fault.config === undefined) assert.deepEqual(problems, [])
       else assert.match(problems.join('\n'), fault.config)

@@ -97,7 +97,11 @@ describe('compose.yaml', () => {
     }
   })
 
-  it('publishes the dashboard on localhost:8080', () => {
-    assert.ok(strings(services['predictor']?.['ports']).includes('8080:8080'))
+  it('publishes the dashboard on localhost:8080 and the broker on localhost:9092, on 127.0.0.1 only', () => {
+    assert.deepEqual(strings(services['predictor']?.['ports']), ['127.0.0.1:8080:8080'])
+    assert.deepEqual(strings(services['broker']?.['ports']), ['127.0.0.1:9092:9092'])
+    for (const [name, service] of Object.entries(services))
+      for (const mapping of strings(service['ports']))
+        assert.match(mapping, /^127\.0\.0\.1:/, `${name} publishes ${mapping} on every host interface`)
   })
 })

@@ -7,6 +7,7 @@ import { topicSpecs } from '../../src/core/contracts/topics.ts'
 import { KAFKA_VERSION } from '../../src/platform/kafka-broker/kafka-version.ts'
 import { checkConfig, checkKafka, configMapData } from './helpers/check-kafka.ts'
 import { checkKafkaAccess } from './helpers/check-kafka-access.ts'
+import { checkExposure } from './helpers/check-exposure.ts'
 import { checkWorkloads, WRITABLE_ROOT_ALLOWED } from './helpers/check-workloads.ts'
 import { loadDeployTools, type DeployTools } from './helpers/deploy-tools.ts'
 import {
@@ -55,6 +56,10 @@ for (const overlay of OVERLAYS) {
 
     it('lets only quotecast pods reach Kafka', () => {
       assert.deepEqual(checkKafkaAccess(objects), [])
+    })
+
+    it('routes no /metrics through the Ingress, and admits the metrics port from one namespace only', () => {
+      assert.deepEqual(checkExposure(objects), [])
     })
 
     it('fetches on the ConfigMap schedule, one run at a time, with bounded history and retries', () => {

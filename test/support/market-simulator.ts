@@ -43,7 +43,7 @@ export interface SimulatedDay {
 }
 
 export interface MarketSimulator {
-  /** Base URL of the mock provider server (Yahoo, Stooq and phisix routes on one host). */
+  /** Base URL of the mock provider server (Yahoo, with its daily history, Stooq and phisix routes on one host). */
   readonly url: string
   /** Every request line received, `GET /path?query`, in order. */
   readonly requests: string[]
@@ -141,10 +141,23 @@ export async function startMarketSimulator(options: MarketSimulatorOptions): Pro
     }
   }
 
-  const yahooChart = (symbol: string): { status: number; body: string } => {
+  /** Yahoo's daily history (`period1…period2`): the sessions opened in the range and closed by now. */
+  const yahooHistory = (symbol: string, fromSec: number, toSec: number): { status: number; body: string } => {
+    const days = sessionsOf(symbol)
+      .filter((session) => session.openMs >= fromSec * 1000 && session.openMs <= toSec * 1000)
+      .filter((session) => session.closeMs <= nowMs)
+      .map((session) => dayAt(symbol, session.closeMs)!)
+    return yahooChart(symbol, days)
+  }
+
+  const yahooChart = (
+    symbol: string,
+    history?: readonly SimulatedDay[],
+  ): { status: number; body: string } => {
     const exchange = exchangeOf(symbol)
     const day = dayAt(symbol, nowMs)
     if (day === undefined) return { status: 404, body: '' }
+    const days = history ?? [day]
     const offsetSec =
       (toEpoch('2000-01-01', '00:00', 'Z') - toEpoch('2000-01-01', '00:00', exchange.utcOffset)) / 1000
     const meta = {
@@ -161,16 +174,22 @@ export async function startMarketSimulator(options: MarketSimulatorOptions): Pro
       regularMarketVolume: day.volume,
       longName: options.symbols[symbol]!.name,
       dataGranularity: '1d',
-      range: '1d',
+      range: history === undefined ? '1d' : '',
     }
     const result = {
       meta,
-      timestamp: [Math.floor(day.openMs / 1000)],
+      timestamp: days.map((each) => Math.floor(each.openMs / 1000)),
       indicators: {
         quote: [
-          { open: [day.open], high: [day.high], low: [day.low], close: [day.close], volume: [day.volume] },
+          {
+            open: days.map((each) => each.open),
+            high: days.map((each) => each.high),
+            low: days.map((each) => each.low),
+            close: days.map((each) => each.close),
+            volume: days.map((each) => each.volume),
+          },
         ],
-        adjclose: [{ adjclose: [day.close] }],
+        adjclose: [{ adjclose: days.map((each) => each.close) }],
       },
     }
     return { status: 200, body: JSON.stringify({ chart: { result: [result], error: null } }) }
@@ -224,6 +243,13 @@ export async function startMarketSimulator(options: MarketSimulatorOptions): Pro
       const symbol = decodeURIComponent(chart[1]!)
       if (options.symbols[symbol] === undefined) return { status: 404, type: 'application/json', body: '' }
       return { ...yahooChart(symbol), type: 'application/json' }
+    }
+    const period1 = Number(url.searchParams.get('period1'))
+    const period2 = Number(url.searchParams.get('period2'))
+    if (chart !== null && url.searchParams.get('interval') === '1d' && period1 > 0 && period2 > 0) {
+      const symbol = decodeURIComponent(chart[1]!)
+      if (options.symbols[symbol] === undefined) return { status: 404, type: 'application/json', body: '' }
+      return { ...yahooHistory(symbol, period1, period2), type: 'application/json' }
     }
     if (url.pathname === '/q/l/') {
       const names = (url.searchParams.get('s') ?? '').split(/[+ ]/).filter((name) => name !== '')

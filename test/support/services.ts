@@ -16,6 +16,8 @@ export interface ServiceOptions {
   readonly args?: readonly string[]
   /** Added to a minimal environment (PATH, HOME and LOG_FORMAT=json); nothing else is inherited. */
   readonly env?: Readonly<Record<string, string>>
+  /** Node's own options, before the CLI (e.g. post-gc-heap.ts's INSPECT). */
+  readonly nodeOptions?: readonly string[]
 }
 
 export interface ExitStatus {
@@ -188,7 +190,7 @@ export function startService(command: QuotecastCommand, options: ServiceOptions)
   }
   if (command === 'serve') args.push('--port', '0', '--host', '127.0.0.1')
   args.push(...(options.args ?? []))
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

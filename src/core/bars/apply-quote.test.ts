@@ -250,3 +250,27 @@ test('state stays small and valid: many quotes with long ids', () => {
   assert.ok(json.length < 4096, `${json.length} bytes`)
   assert.deepEqual(barBuilderStateSchema.parse(JSON.parse(json)), state)
 })
+
+test('with the deployed default (one processor for every exchange, offset 0), a snapshot from any moment of a PSE or NYSE session gets its exchange-local date', () => {
+  const deployed = config({ interval: '1d' })
+  const cases = [
+    // [symbol, exchange, instant, local date]: every session lies inside one UTC day.
+    ['JFC', 'PSE', '2025-12-23T09:30:00+08:00', '2025-12-23'],
+    ['JFC', 'PSE', '2025-12-23T15:00:00+08:00', '2025-12-23'],
+    ['JFC', 'PSE', '2025-12-23T15:20:00+08:00', '2025-12-23'], // the close plus the grace
+    ['AAPL', 'NASDAQ', '2025-12-23T09:30:00-05:00', '2025-12-23'], // winter, EST
+    ['AAPL', 'NASDAQ', '2025-12-23T16:20:00-05:00', '2025-12-23'],
+    ['AAPL', 'NASDAQ', '2025-07-01T09:30:00-04:00', '2025-07-01'], // summer, EDT
+    ['AAPL', 'NASDAQ', '2025-07-01T16:20:00-04:00', '2025-07-01'],
+  ] as const
+  for (const [symbol, exchange, at, date] of cases) {
+    const quote = snapshot(`${symbol}-${at}`, at, 100, { symbol, exchange })
+    const { state, rejected } = feed([quote], deployed, createBarBuilderState(symbol))
+    assert.deepEqual(rejected, [], at)
+    assert.equal(
+      new Date(state.open[0]?.start ?? 0).toISOString(),
+      `${date}T00:00:00.000Z`,
+      `${symbol} ${at}`,
+    )
+  }
+})

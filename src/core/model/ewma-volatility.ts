@@ -6,6 +6,9 @@ export interface EwmaVolatility {
   count: number
 }
 
+/** The name of this variance model where a forecast says which one made its σ. */
+export const EWMA_VARIANCE_MODEL = 'ewma'
+
 export const initialEwmaVolatility = (): EwmaVolatility => ({ variance: 0, weight: 0, count: 0 })
 
 /**

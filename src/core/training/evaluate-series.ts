@@ -4,6 +4,7 @@ import type { Prediction } from '../contracts/prediction.ts'
 import { addScore, emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
 import { summariseScores } from '../metrics/summarise-scores.ts'
 import type { SymbolTrainer } from './create-symbol-trainer.ts'
+import type { ScoredBar } from './train-step.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 export interface EvaluationWindow {
@@ -30,60 +31,88 @@ export interface SeriesEvaluation {
   readonly servedStream: ModelScores
   /** The model the trainer would serve for the bar after the last row. */
   readonly served: string
-  readonly predictions: readonly Prediction[]
   readonly state: TrainerState
 }
 
+export interface SeriesEvaluator {
+  /**
+   * Trains on the next row (oldest first); answers the prediction published at it and the bar it
+   * scored, when that lies inside the window.
+   */
+  add(row: FeatureRow): { readonly prediction: Prediction | null; readonly scored: ScoredBar | null }
+  /** The scores so far. */
+  result(): SeriesEvaluation
+}
+
 /**
- * Runs the training step prequentially over one symbol's rows (oldest first) and scores every
+ * Runs the training step prequentially over one symbol's rows, one at a time, and scores every
  * model, and the published stream, over the bars inside `window`. Models learn from every row, so
- * a window's scores are those of a trainer that had been live since the first row.
+ * a window's scores are those of a trainer that had been live since the first row. Holds no row,
+ * so a series of any length is evaluated in constant memory.
  */
-export function evaluateSeries(
+export function createSeriesEvaluator(
   trainer: SymbolTrainer,
-  rows: readonly FeatureRow[],
+  first: FeatureRow,
   window: EvaluationWindow = {},
-): SeriesEvaluation {
-  const first = rows[0]
-  if (first === undefined) throw new Error('evaluateSeries needs at least one row')
+): SeriesEvaluator {
   const state = trainer.init(first.symbol, first.interval)
   const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums()]))
   const servedCounts = new Map<string, number>()
   const servedSums = emptyScoreSums()
   let firstScored: number | null = null
   let lastScored: number | null = null
+  let rows = 0
+  return {
+    add(row) {
+      rows += 1
+      const { prediction, scored } = trainer.step(state, row, true)
+      if (scored === null) return { prediction, scored: null }
+      if (scored.barStart < (window.fromMs ?? -Infinity) || scored.barStart >= (window.toMs ?? Infinity))
+        return { prediction, scored: null }
+      firstScored ??= scored.barStart
+      lastScored = scored.barStart
+      for (const { id, predicted, actual, half80, half95 } of scored.forecasts) {
+        const modelSums = sums.get(id)
+        if (modelSums !== undefined) addScore(modelSums, predicted, actual, half80, half95)
+        if (id === scored.served) addScore(servedSums, predicted, actual, half80, half95)
+      }
+      servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
+      return { prediction, scored }
+    },
+    result() {
+      const servedStream = summariseScores(servedSums)
+      return {
+        symbol: first.symbol,
+        rows,
+        firstScoredBarStart: firstScored,
+        lastScoredBarStart: lastScored,
+        models: state.models.map((slot) => ({
+          model: slot.id,
+          kind: slot.spec.kind,
+          ...summariseScores(sums.get(slot.id) ?? emptyScoreSums()),
+          servedShare: servedStream.n > 0 ? (servedCounts.get(slot.id) ?? 0) / servedStream.n : 0,
+        })),
+        servedStream,
+        served: state.models[state.served]?.id ?? '',
+        state,
+      }
+    },
+  }
+}
+
+/** `createSeriesEvaluator` over all of `rows` (oldest first), with every prediction published on the way. */
+export function evaluateSeries(
+  trainer: SymbolTrainer,
+  rows: readonly FeatureRow[],
+  window: EvaluationWindow = {},
+): SeriesEvaluation & { readonly predictions: readonly Prediction[] } {
+  const first = rows[0]
+  if (first === undefined) throw new Error('evaluateSeries needs at least one row')
+  const evaluator = createSeriesEvaluator(trainer, first, window)
   const predictions: Prediction[] = []
   for (const row of rows) {
-    const result = trainer.step(state, row, true)
-    if (result.prediction !== null) predictions.push(result.prediction)
-    const scored = result.scored
-    if (scored === null) continue
-    if (scored.barStart < (window.fromMs ?? -Infinity) || scored.barStart >= (window.toMs ?? Infinity))
-      continue
-    firstScored ??= scored.barStart
-    lastScored = scored.barStart
-    for (const { id, predicted, actual, half80, half95 } of scored.forecasts) {
-      const modelSums = sums.get(id)
-      if (modelSums !== undefined) addScore(modelSums, predicted, actual, half80, half95)
-      if (id === scored.served) addScore(servedSums, predicted, actual, half80, half95)
-    }
-    servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
+    const { prediction } = evaluator.add(row)
+    if (prediction !== null) predictions.push(prediction)
   }
-  const servedStream = summariseScores(servedSums)
-  return {
-    symbol: first.symbol,
-    rows: rows.length,
-    firstScoredBarStart: firstScored,
-    lastScoredBarStart: lastScored,
-    models: state.models.map((slot) => ({
-      model: slot.id,
-      kind: slot.spec.kind,
-      ...summariseScores(sums.get(slot.id) ?? emptyScoreSums()),
-      servedShare: servedStream.n > 0 ? (servedCounts.get(slot.id) ?? 0) / servedStream.n : 0,
-    })),
-    servedStream,
-    served: state.models[state.served]?.id ?? '',
-    predictions,
-    state,
-  }
+  return { ...evaluator.result(), predictions }
 }

@@ -2,7 +2,7 @@ import type { FeatureRow } from '../contracts/feature-row.ts'
 import type { Prediction } from '../contracts/prediction.ts'
 import { halfWidth80, halfWidth95, updateConformalBand } from '../model/conformal-band.ts'
 import { oneMinusDecayPower } from '../model/decay-power.ts'
-import { updateEwmaVolatility } from '../model/ewma-volatility.ts'
+import { EWMA_VARIANCE_MODEL, updateEwmaVolatility } from '../model/ewma-volatility.ts'
 import { rangeVarianceOf } from '../model/variance-models.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
@@ -29,6 +29,10 @@ export interface ScoredBar {
   readonly actual: number
   /** The model whose forecast was published for this bar. */
   readonly served: string
+  /** σ of one-bar log returns the bands of these forecasts were drawn with. */
+  readonly sigma: number
+  /** The variance model that made `sigma`. */
+  readonly varianceModel: string
   readonly forecasts: readonly ScoredForecast[]
 }
 
@@ -74,6 +78,7 @@ export function trainStep(
   const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
   const sigma = state.pendingSigma
   const previousServed = state.served
+  const previousServedVariance = state.servedVariance
   const { models } = state
   const forecasts: ScoredForecast[] | null = isScoring && canLearn ? [] : null
   for (let i = 0; i < models.length; i++) {
@@ -127,7 +132,14 @@ export function trainStep(
       : predictionOf(options, state, row, servedSlot, servedSlot.pending, nextSigma)
   const scored =
     forecasts !== null && forecasts.length > 0
-      ? { barStart: row.barStart, actual, served: models[previousServed]?.id ?? '', forecasts }
+      ? {
+          barStart: row.barStart,
+          actual,
+          served: models[previousServed]?.id ?? '',
+          sigma,
+          varianceModel: state.variances[previousServedVariance]?.id ?? EWMA_VARIANCE_MODEL,
+          forecasts,
+        }
       : null
   return { state, prediction, scored, isStale: false }
 }

@@ -1,6 +1,6 @@
 import type { Interval } from '../contracts/primitives.ts'
 import { initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
-import { initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
+import { EWMA_VARIANCE_MODEL, initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
 import type { VarianceSpec } from '../model/variance-models.ts'
 import type { ScoreSums } from '../metrics/score-sums.ts'
@@ -86,7 +86,7 @@ export interface TrainerState {
 const BAND_LENGTH = 4
 
 /** The id of the baseline variance model, the EWMA of `volatility`. */
-export const EWMA_VARIANCE_ID = 'ewma'
+export const EWMA_VARIANCE_ID = EWMA_VARIANCE_MODEL
 
 /** The numbers of a model slot's arrays: inputs, band and scores. */
 const slotLength = (spec: AnyModelSpec): number =>

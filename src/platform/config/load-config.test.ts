@@ -46,3 +46,69 @@ test('redactSecrets hides each secret, also URL-encoded, and leaves short values
     'GET /query?apikey=[REDACTED]&x=1 failed; key [REDACTED] rejected; pw abc',
   )
 })
+
+test('integers are plain decimal digits: no exponent, hex, sign, fraction or blank', () => {
+  for (const text of ['1e3', '0x10', '+6', '6.0', ' 6', '-1', '0b11', 'Infinity']) {
+    const result = loadConfig(['partitions'], { flags: { partitions: text }, env: {} })
+    assert.equal(result.ok, false, text)
+    assert.match(
+      result.error,
+      /--partitions \/ QUOTECAST_PARTITIONS = .*: must be a whole number in decimal digits/,
+    )
+  }
+  assert.deepEqual(loadConfig(['partitions'], { flags: { partitions: '12' }, env: {} }), {
+    ok: true,
+    value: { partitions: 12 },
+  })
+  const speed = loadConfig(['replaySpeed'], { flags: { replaySpeed: '1e3' }, env: {} })
+  assert.equal(speed.ok, false)
+  assert.deepEqual(loadConfig(['replaySpeed'], { flags: { replaySpeed: '0.5' }, env: {} }), {
+    ok: true,
+    value: { replaySpeed: 0.5 },
+  })
+})
+
+test('a broker port outside 1…65535 is refused', () => {
+  const result = loadConfig(['kafka'], { flags: {}, env: { KAFKA_BOOTSTRAP_SERVERS: 'host:99999' } })
+  assert.equal(result.ok, false)
+  assert.match(result.error, /--kafka \/ KAFKA_BOOTSTRAP_SERVERS = "host:99999": the port must be 1 to 65535/)
+  assert.equal(loadConfig(['kafka'], { flags: {}, env: { KAFKA_BOOTSTRAP_SERVERS: 'host:0' } }).ok, false)
+})
+
+test('an empty flag is a value (refused where empty is not valid); an empty variable is unset', () => {
+  const flag = loadConfig(['corsOrigin'], { flags: { corsOrigin: '' }, env: {} })
+  assert.equal(flag.ok, false)
+  assert.match(flag.error, /--cors-origin \/ QUOTECAST_CORS_ORIGIN = "": must be \*, or origins/)
+  assert.deepEqual(loadConfig(['corsOrigin'], { flags: {}, env: { QUOTECAST_CORS_ORIGIN: '' } }), {
+    ok: true,
+    value: { corsOrigin: '*' },
+  })
+  assert.deepEqual(loadConfig(['topicPrefix'], { flags: { topicPrefix: '' }, env: {} }), {
+    ok: true,
+    value: { topicPrefix: '' },
+  })
+  const origins = 'https://a.example.com, http://localhost:5173'
+  assert.deepEqual(loadConfig(['corsOrigin'], { flags: { corsOrigin: origins }, env: {} }), {
+    ok: true,
+    value: { corsOrigin: origins },
+  })
+  for (const bad of ['https://a.example.com,', 'a.example.com', 'https://a.example.com/path'])
+    assert.equal(loadConfig(['corsOrigin'], { flags: { corsOrigin: bad }, env: {} }).ok, false, bad)
+})
+
+test('listen addresses default to 127.0.0.1; --trust-proxy takes addresses and CIDR ranges only', () => {
+  assert.deepEqual(loadConfig(['httpHost', 'healthHost', 'trustProxy'], { flags: {}, env: {} }), {
+    ok: true,
+    value: { httpHost: '127.0.0.1', healthHost: '127.0.0.1', trustProxy: undefined },
+  })
+  assert.deepEqual(
+    loadConfig(['trustProxy'], {
+      flags: {},
+      env: { QUOTECAST_TRUST_PROXY: '10.0.0.0/8, fd00::/8,192.0.2.1' },
+    }),
+    { ok: true, value: { trustProxy: ['10.0.0.0/8', 'fd00::/8', '192.0.2.1'] } },
+  )
+  for (const bad of ['10.0.0.0/33', 'fd00::/129', 'ingress', '10.0.0.0/8/1', 'true', '1'])
+    assert.equal(loadConfig(['trustProxy'], { flags: { trustProxy: bad }, env: {} }).ok, false, bad)
+  assert.equal(loadConfig(['httpHost'], { flags: { httpHost: 'a b' }, env: {} }).ok, false)
+})

@@ -22,9 +22,11 @@ export function loadConfig<N extends SettingName>(
   for (const name of names) {
     const setting: Setting = SETTINGS[name]
     const flagValue = sources.flags[name]
-    const raw = flagValue === undefined ? sources.env[setting.env] : flagValue
-    const input =
-      typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw === '' ? undefined : raw
+    // An empty environment variable counts as unset (`FOO=` in a ConfigMap or compose file); an
+    // empty flag is a value, so `--cors-origin ''` is refused rather than read as the default.
+    const envValue = sources.env[setting.env]
+    const raw = flagValue ?? (envValue === '' ? undefined : envValue)
+    const input = typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : raw
     const parsed = setting.schema.safeParse(input)
     if (parsed.success) {
       values[name] = parsed.data

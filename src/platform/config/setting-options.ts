@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander'
+import { checkSettings } from './check-settings.ts'
 import { loadConfig, type Config } from './load-config.ts'
 import { SETTINGS, type SettingName } from './settings.ts'
 
@@ -12,16 +13,23 @@ export function addSettingOptions(command: Command, names: readonly SettingName[
 }
 
 /**
- * Validates the settings of a command once, at start-up. A bad value stops the process with exit
- * code 2 and a message naming the setting and what was expected.
+ * Validates the settings of a command once, at start-up, before anything starts: each value
+ * (`loadConfig`), then what the values must be able to do together (`checkSettings`: listen
+ * addresses, files, SASL credentials). A bad setting stops the process with exit code 2 and a
+ * message naming the setting and what was expected.
  */
-export function resolveSettings<N extends SettingName>(command: Command, names: readonly N[]): Config<N> {
+export async function resolveSettings<N extends SettingName>(
+  command: Command,
+  names: readonly N[],
+): Promise<Config<N>> {
   const options = command.opts()
   // Commander names a flag's value after the flag (--port → port), the config after the setting.
   const flags = Object.fromEntries(names.map((name) => [name, options[camelCase(SETTINGS[name].flag)]]))
   const result = loadConfig(names, { flags, env: process.env })
-  if (!result.ok) {
-    process.stderr.write(`quotecast ${command.name()}: ${result.error}\n`)
+  const problems = result.ok ? await checkSettings(names, result.value) : []
+  if (!result.ok || problems.length > 0) {
+    const message = result.ok ? `invalid configuration:\n  ${problems.join('\n  ')}` : result.error
+    process.stderr.write(`quotecast ${command.name()}: ${message}\n`)
     process.exit(2)
   }
   return result.value

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { INTERVALS, symbol } from '../../core/contracts/primitives.ts'
 import { parseExtraClosures } from '../../core/schedule/parse-extra-closures.ts'
@@ -13,8 +14,38 @@ const list = (item: z.ZodType<string, string>) =>
     )
     .pipe(z.array(item).min(1, 'must name at least one'))
 
-const port = z.coerce.number().int().min(0).max(65535)
-const positiveInt = z.coerce.number().int().positive()
+/** A whole number written in decimal digits only: no exponent, hex, sign, fraction or spaces. */
+const decimalInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+/** A plain decimal number, e.g. 4 or 0.5. */
+const decimal = z
+  .string()
+  .regex(/^\d{1,16}(\.\d{1,16})?$/, 'must be a plain decimal number, e.g. 4 or 0.5')
+  .transform(Number)
+
+const port = decimalInt(0, 65535)
+const positiveInt = (max = Number.MAX_SAFE_INTEGER) => decimalInt(1, max)
+const nonNegativeInt = (max = Number.MAX_SAFE_INTEGER) => decimalInt(0, max)
+/** A host name or IP address to listen on; whether it resolves to a local address is checked at start. */
+const listenHost = z.string().regex(/^[a-zA-Z0-9.:_%-]{1,253}$/, 'must be a host name or an IP address')
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', bits, ...rest] = text.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128))
+}
+/** HOST:PORT of a Kafka broker, the port in 1…65535. */
+const brokerAddress = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT')
+  .refine((text) => {
+    const port = Number(text.slice(text.lastIndexOf(':') + 1))
+    return port >= 1 && port <= 65535
+  }, 'the port must be 1 to 65535')
 const bool = z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1')
 
 /** A calendar date, YYYY-MM-DD, as epoch ms of its 00:00 UTC. */
@@ -38,7 +69,7 @@ export const SETTINGS = {
   kafka: {
     env: 'KAFKA_BOOTSTRAP_SERVERS',
     flag: 'kafka',
-    schema: list(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT')).optional(),
+    schema: list(brokerAddress).optional(),
     describe: 'Kafka bootstrap servers, HOST:PORT[,HOST:PORT]; without it `run` uses the in-process bus',
   },
   kafkaSecurity: {
@@ -94,7 +125,7 @@ export const SETTINGS = {
   partitions: {
     env: 'QUOTECAST_PARTITIONS',
     flag: 'partitions',
-    schema: positiveInt.max(1000).default(6),
+    schema: positiveInt(1000).default(6),
     describe: 'partitions per topic',
   },
   symbols: {
@@ -130,7 +161,7 @@ export const SETTINGS = {
   summaryEverySec: {
     env: 'QUOTECAST_SUMMARY_EVERY_SEC',
     flag: 'summary-every-sec',
-    schema: z.coerce.number().int().nonnegative().max(86_400).default(30),
+    schema: nonNegativeInt(86_400).default(30),
     describe:
       'seconds between the "work summary" log lines of a service (records in and out, dead letters, lag); 0: only at stop',
   },
@@ -150,6 +181,13 @@ export const SETTINGS = {
     schema: port.default(9464),
     describe: 'port of /healthz, /readyz and /metrics for background services (0 picks a free port)',
   },
+  healthHost: {
+    env: 'QUOTECAST_HEALTH_HOST',
+    flag: 'health-host',
+    schema: listenHost.default('127.0.0.1'),
+    describe:
+      'listen address of the health port (and of serve --metrics-port); 0.0.0.0 for probes and scrapers from outside (containers)',
+  },
   httpPort: {
     env: 'PORT',
     flag: 'port',
@@ -159,31 +197,57 @@ export const SETTINGS = {
   httpHost: {
     env: 'HOST',
     flag: 'host',
-    schema: z.string().min(1).default('0.0.0.0'),
-    describe: 'HTTP listen address',
+    schema: listenHost.default('127.0.0.1'),
+    describe: 'HTTP listen address; 0.0.0.0 to accept connections from other machines (containers)',
+  },
+  metricsPort: {
+    env: 'QUOTECAST_METRICS_PORT',
+    flag: 'metrics-port',
+    schema: port.optional(),
+    describe:
+      'serve: answer /metrics on this port (at --health-host) instead of the public HTTP port, which an Ingress routes',
   },
   corsOrigin: {
     env: 'QUOTECAST_CORS_ORIGIN',
     flag: 'cors-origin',
-    schema: z.string().min(1).default('*'),
-    describe: 'allowed CORS origin',
+    schema: z
+      .string()
+      .refine(
+        (text) =>
+          text
+            .split(',')
+            .map((part) => part.trim())
+            .every((part) => part === '*' || /^https?:\/\/[^\s/?#]+$/.test(part)),
+        'must be *, or origins such as https://quotecast.example.com, comma-separated',
+      )
+      .default('*'),
+    describe: 'allowed CORS origin: *, or origins such as https://quotecast.example.com, comma-separated',
+  },
+  trustProxy: {
+    env: 'QUOTECAST_TRUST_PROXY',
+    flag: 'trust-proxy',
+    schema: list(
+      z.string().refine(isAddressOrCidr, 'must be IP addresses or CIDR ranges, e.g. 10.0.0.0/8,fd00::/8'),
+    ).optional(),
+    describe:
+      'addresses or CIDR ranges of the reverse proxies (the Ingress controller) whose X-Forwarded-For names the client, for the rate limit; default: none, the socket address is the client',
   },
   rateLimit: {
     env: 'QUOTECAST_RATE_LIMIT',
     flag: 'rate-limit',
-    schema: positiveInt.default(600),
+    schema: positiveInt().default(600),
     describe: 'API requests per minute per client',
   },
   replaySpeed: {
     env: 'QUOTECAST_REPLAY_SPEED',
     flag: 'replay-speed',
-    schema: z.coerce.number().positive().max(1e9).default(4),
+    schema: decimal.pipe(z.number().positive().max(1e9)).default(4),
     describe: 'replay provider: bars per second',
   },
   liveBars: {
     env: 'QUOTECAST_LIVE_BARS',
     flag: 'live-bars',
-    schema: z.coerce.number().int().nonnegative().default(500),
+    schema: nonNegativeInt().default(500),
     describe:
       'quotecast run: bars per symbol replayed live at --replay-speed; the history before them is published at once',
   },
@@ -197,7 +261,7 @@ export const SETTINGS = {
   allowedLatenessMs: {
     env: 'QUOTECAST_ALLOWED_LATENESS_MS',
     flag: 'allowed-lateness-ms',
-    schema: z.coerce.number().int().nonnegative().default(0),
+    schema: nonNegativeInt().default(0),
     describe: 'how long after a bar ends late quotes are still merged into it (at most one interval)',
   },
   closeOnClock: {
@@ -216,7 +280,7 @@ export const SETTINGS = {
   closeGraceSec: {
     env: 'QUOTECAST_CLOSE_GRACE_SEC',
     flag: 'close-grace-sec',
-    schema: z.coerce.number().int().nonnegative().max(86_400).default(1200),
+    schema: nonNegativeInt(86_400).default(1200),
     describe: "how long after the session's close a day's bar waits for its last quotes (seconds)",
   },
   extraClosures: {
@@ -243,26 +307,50 @@ export const SETTINGS = {
   historyBars: {
     env: 'QUOTECAST_HISTORY_BARS',
     flag: 'history-bars',
-    schema: positiveInt.max(1_000_000).default(2000),
+    schema: positiveInt(1_000_000).default(2000),
     describe: 'prediction service: bars and predictions kept in memory per symbol',
+  },
+  streamMaxClients: {
+    env: 'QUOTECAST_STREAM_MAX_CLIENTS',
+    flag: 'stream-max-clients',
+    schema: positiveInt(100_000).default(1000),
+    describe: 'prediction service: live streams open at once; past it a new one is answered 429',
+  },
+  streamClientBufferKib: {
+    env: 'QUOTECAST_STREAM_CLIENT_BUFFER_KIB',
+    flag: 'stream-client-buffer-kib',
+    schema: positiveInt(65_536).default(128),
+    describe: 'prediction service: KiB a live-stream client may leave unread before it is dropped',
+  },
+  httpRequestTimeoutSec: {
+    env: 'QUOTECAST_HTTP_REQUEST_TIMEOUT_SEC',
+    flag: 'http-request-timeout-sec',
+    schema: positiveInt(3600).default(30),
+    describe: "prediction service: seconds for a request's headers and body to arrive, else 408",
+  },
+  httpMaxConnections: {
+    env: 'QUOTECAST_HTTP_MAX_CONNECTIONS',
+    flag: 'http-max-connections',
+    schema: positiveInt(1_000_000).default(2000),
+    describe: 'prediction service: connections open at once; past it a new one is closed on arrival',
   },
   requestTimeoutMs: {
     env: 'QUOTECAST_REQUEST_TIMEOUT_MS',
     flag: 'request-timeout-ms',
-    schema: positiveInt.max(600_000).default(10_000),
+    schema: positiveInt(600_000).default(10_000),
     describe: 'fetcher: deadline of one HTTP request to a provider',
   },
   retries: {
     env: 'QUOTECAST_RETRIES',
     flag: 'retries',
-    schema: z.coerce.number().int().min(0).max(10).default(3),
+    schema: nonNegativeInt(10).default(3),
     describe:
       'fetcher: retries of a transient provider failure (5xx, timeout, connection error, short rate limit)',
   },
   maxRetryWaitMs: {
     env: 'QUOTECAST_MAX_RETRY_WAIT_MS',
     flag: 'max-retry-wait-ms',
-    schema: z.coerce.number().int().nonnegative().max(3_600_000).default(60_000),
+    schema: nonNegativeInt(3_600_000).default(60_000),
     describe: 'fetcher: the longest Retry-After (or request-budget wait) honoured; a longer one fails over',
   },
   requestBudget: {
@@ -293,19 +381,19 @@ export const SETTINGS = {
   requestBudgetWindowSec: {
     env: 'QUOTECAST_REQUEST_BUDGET_WINDOW_SEC',
     flag: 'request-budget-window-sec',
-    schema: positiveInt.max(7 * 86_400).default(60),
+    schema: positiveInt(7 * 86_400).default(60),
     describe: 'fetcher: the sliding window of the request budget, in seconds',
   },
   watchIntervalSec: {
     env: 'QUOTECAST_WATCH_INTERVAL_SEC',
     flag: 'watch-interval-sec',
-    schema: positiveInt.max(86_400).default(60),
+    schema: positiveInt(86_400).default(60),
     describe: 'fetch --watch: seconds between fetches while the exchange is open',
   },
   maxQuoteAgeSec: {
     env: 'QUOTECAST_MAX_QUOTE_AGE_SEC',
     flag: 'max-quote-age-sec',
-    schema: positiveInt.default(4 * 86_400),
+    schema: positiveInt().default(4 * 86_400),
     describe: 'fetcher: a live quote older than this is stale and not published (replays are exempt)',
   },
   replayFrom: {
@@ -318,7 +406,8 @@ export const SETTINGS = {
     env: 'QUOTECAST_BACKFILL_FROM',
     flag: 'from',
     schema: isoDate.optional(),
-    describe: 'backfill: first date, YYYY-MM-DD (required)',
+    describe:
+      'backfill: first date, YYYY-MM-DD (required); run with a live provider: backfill the daily history from it before following',
   },
   to: {
     env: 'QUOTECAST_BACKFILL_TO',

@@ -11,7 +11,8 @@ export interface HealthServer {
 /** /healthz (the process is alive), /readyz (state restored, consuming) and Prometheus /metrics. */
 export async function startHealthServer(options: {
   port: number
-  host?: string
+  /** Where to listen: 127.0.0.1 unless the probes or scrapers come from elsewhere. */
+  host: string
   registry: Registry
 }): Promise<HealthServer> {
   let isReady = false
@@ -34,7 +35,7 @@ export async function startHealthServer(options: {
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, options.host ?? '0.0.0.0', resolve)
+    server.listen(options.port, options.host, resolve)
   })
   return {
     port: (server.address() as AddressInfo).port,

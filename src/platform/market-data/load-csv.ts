@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises'
 import type { Bar } from '../../core/contracts/bar.ts'
-import { parseOhlcvCsv, type OhlcvCsvOptions } from '../../core/market-data/parse-ohlcv-csv.ts'
+import type { OhlcvCsvOptions } from '../../core/market-data/create-ohlcv-csv-reader.ts'
+import { readOhlcvCsvFile } from './read-ohlcv-csv-file.ts'
 
 /** The real daily series shipped in `data/`, with where each came from. */
 export const BUNDLED_CSV = {
@@ -11,11 +11,12 @@ export const BUNDLED_CSV = {
 } as const
 
 /**
- * Reads a daily OHLCV CSV file into 1d bars. I/O failures reject as they are; a malformed file
- * rejects with an error naming the file and the bad line.
+ * Reads an OHLCV CSV file into bars, oldest first. An unreadable or malformed file rejects with
+ * an error naming the file and, for a bad line, the line.
  */
 export async function loadCsv(file: string | URL, options: OhlcvCsvOptions): Promise<Bar[]> {
-  const parsed = parseOhlcvCsv(await readFile(file, 'utf8'), options)
-  if (!parsed.ok) throw new Error(`${String(file)}: ${parsed.error}`)
-  return parsed.value
+  const bars: Bar[] = []
+  const read = await readOhlcvCsvFile(file, options, (bar) => bars.push(bar))
+  if (!read.ok) throw new Error(`${String(file)}: ${read.error}`)
+  return bars
 }

@@ -12,7 +12,7 @@ export function registerBridgeCommand(program: Command): void {
       "the original project's stock-details messages → quotes, one per stock, exactly once (bridge consumer group)",
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       await runService('bridge', config, (context) =>
         runBridge({
           ...context,

@@ -1,10 +1,14 @@
 import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
 import type { ModelEvaluation } from '../../core/training/evaluate-series.ts'
+import type { Interval } from '../../core/contracts/primitives.ts'
+import type { OhlcvCsvReport } from '../../core/market-data/create-ohlcv-csv-reader.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
+import { formatInstant } from './format-instant.ts'
 
 export interface EvaluationJson {
   readonly symbol: string
   readonly file: string
+  readonly interval: Interval
   readonly bars: number
   readonly firstBar: string
   readonly lastBar: string
@@ -12,19 +16,24 @@ export interface EvaluationJson {
   readonly scored: { readonly n: number; readonly from: string | null; readonly to: string | null }
   /** The model the trainer would serve for the bar after the last one. */
   readonly served: string
+  /** The session the last bar's forecast is for (the next trading day on the calendar), if any. */
+  readonly forecastFor: string | null
   /** One entry per model: the contract's scores (coverages as fractions), plus its share of published bars. */
   readonly models: readonly ModelEvaluation[]
   /** Scores of what was published bar by bar, whichever model it came from. */
   readonly published: ModelScores
+  /** How the file was read: rows of null prices skipped, order, whether it had volumes. */
+  readonly input: Omit<OhlcvCsvReport, 'bars' | 'interval'>
 }
-
-const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
 /** The one JSON object `quotecast evaluate --json` prints. */
 export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
+  const day = (ms: number): string => formatInstant(ms, evaluation.interval)
+  const { bars: _bars, interval: _interval, ...input } = evaluation.input
   return {
     symbol: evaluation.symbol,
     file: evaluation.file,
+    interval: evaluation.interval,
     bars: evaluation.rows,
     firstBar: day(evaluation.firstBarStart),
     lastBar: day(evaluation.lastBarStart),
@@ -34,7 +43,9 @@ export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
       to: evaluation.lastScoredBarStart === null ? null : day(evaluation.lastScoredBarStart),
     },
     served: evaluation.served,
+    forecastFor: evaluation.lastForecastFor === null ? null : day(evaluation.lastForecastFor),
     models: evaluation.models,
     published: evaluation.servedStream,
+    input,
   }
 }

@@ -1,9 +1,9 @@
 import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
 import type { TrainerOptions } from '../../core/training/trainer-options.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
+import { formatInstant } from './format-instant.ts'
 
 const DASH = '—'
-const date = (ms: number | null): string => (ms === null ? DASH : new Date(ms).toISOString().slice(0, 10))
 const percent = (x: number | null, digits: number): string =>
   x === null ? DASH : `${(100 * x).toFixed(digits)}%`
 const fixed = (x: number | null, digits: number): string => (x === null ? DASH : x.toFixed(digits))
@@ -58,8 +58,9 @@ export function formatEvaluation(evaluation: CsvEvaluation, options: TrainerOpti
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
   )
   const { serving } = options
+  const date = (ms: number | null): string => (ms === null ? DASH : formatInstant(ms, evaluation.interval))
   return [
-    `${evaluation.symbol}: ${evaluation.rows} bars ${date(evaluation.firstBarStart)} → ${date(evaluation.lastBarStart)} from ${evaluation.file}`,
+    `${evaluation.symbol}: ${evaluation.rows} ${evaluation.interval} bars ${date(evaluation.firstBarStart)} → ${date(evaluation.lastBarStart)} from ${evaluation.file}`,
     `scored ${evaluation.servedStream.n} bars ${date(evaluation.firstScoredBarStart)} → ${date(evaluation.lastScoredBarStart)}, predict then learn, every model trained from the first bar`,
     '',
     ...table,

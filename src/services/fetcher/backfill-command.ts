@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000
  * summary printed (exit 128 + the signal's number), and running it again resumes.
  */
 export async function runBackfillCommand(command: Command): Promise<void> {
-  const config = resolveSettings(command, BACKFILL_SETTINGS)
+  const config = await resolveSettings(command, BACKFILL_SETTINGS)
   checkFetcherConfig(command, config)
   if (config.from === undefined)
     exitWithUsageError(command, '--from / QUOTECAST_BACKFILL_FROM is required: the first date, YYYY-MM-DD')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { Registry } from 'prom-client'
 import { topicSpecs } from '../../core/contracts/topics.ts'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { countProduced } from '../../platform/bus/count-produced.ts'
 import { createBus } from '../../platform/bus/create-bus.ts'
@@ -18,10 +19,11 @@ import { exitWithUsageError, FETCH_SETTINGS } from './fetcher-settings.ts'
 import { formatFetchReport } from './format-fetch-report.ts'
 import { isRepeatQuote } from './is-repeat-quote.ts'
 import { quotesTopic } from './publish-quotes.ts'
-import { readStreamPositions, type StreamPositions } from './read-stream-positions.ts'
+import type { StreamPositions } from './read-stream-positions.ts'
 import { runFetchOnce } from './run-fetch-once.ts'
 import { startReplayFeed } from './start-replay-feed.ts'
-import { watchQuotes } from './watch-quotes.ts'
+import { findStreamPositions } from './find-stream-positions.ts'
+import { followProviders } from './follow-providers.ts'
 
 type FetchConfig = Config<(typeof FETCH_SETTINGS)[number]>
 
@@ -36,6 +38,14 @@ export function checkFetcherConfig(
       `no broker configured: set --kafka HOST:PORT or KAFKA_BOOTSTRAP_SERVERS (${command.name()} publishes to Kafka; \`quotecast run\` is the in-process mode)`,
     )
   }
+  checkProviderConfig(command, config)
+}
+
+/** Validates the provider settings (an API key where one is needed); exits 2 naming the setting. */
+export function checkProviderConfig(
+  command: Command,
+  config: Pick<FetchConfig, 'provider' | 'alphaVantageKey'>,
+): void {
   if (config.provider.includes('alphavantage') && config.alphaVantageKey === undefined) {
     exitWithUsageError(
       command,
@@ -58,45 +68,12 @@ export async function ensureQuotesTopic(
     .catch((error: unknown) => logger.error({ err: error }, 'could not ensure the quotes topic'))
 }
 
-/**
- * Where the quotes topic is for the symbols, logged with what finding it cost; every source
- * continues from there. Undefined (and exit code 1) when the topic cannot be read: publishing
- * without knowing would repeat what the stream has.
- */
-export async function findStreamPositions(
-  bus: Bus,
-  topicPrefix: string,
-  symbols: readonly string[],
-  logger: Logger,
-): Promise<StreamPositions | undefined> {
-  const startedAt = performance.now()
-  try {
-    const positions = await readStreamPositions(bus, topicPrefix, symbols)
-    logger.info(
-      {
-        positions: Object.fromEntries(
-          [...positions.last].map(([symbol, quote]) => [symbol, new Date(quote.asOf).toISOString()]),
-        ),
-        partitions: positions.partitionsRead,
-        records: positions.recordsRead,
-        ms: Math.round(performance.now() - startedAt),
-      },
-      'continuing where the quotes topic is',
-    )
-    return positions
-  } catch (error) {
-    logger.error({ err: error }, 'could not read the quotes topic to find where the stream is')
-    process.exitCode = 1
-    return undefined
-  }
-}
-
 const asOfBySymbol = (positions: StreamPositions): Map<string, number> =>
   new Map([...positions.last].map(([symbol, quote]) => [symbol, quote.asOf]))
 
 /** `quotecast fetch [--watch]`. */
 export async function runFetchCommand(command: Command, isWatch: boolean): Promise<void> {
-  const config = resolveSettings(command, FETCH_SETTINGS)
+  const config = await resolveSettings(command, FETCH_SETTINGS)
   checkFetcherConfig(command, config)
   const logger = createLogger({
     name: 'fetcher',
@@ -127,7 +104,11 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     }
     const registry = new Registry()
     const metrics = createFetcherMetrics(registry)
-    const health = await startHealthServer({ port: config.healthPort, registry })
+    const health = await startHealthServer({
+      port: config.healthPort,
+      host: config.healthHost,
+      registry,
+    })
     const work = { fetches: 0, unchanged: 0, failed: 0 }
     const summary = startWorkSummary({
       logger,
@@ -136,10 +117,10 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
     })
     try {
       await runUntilStopped(logger, async (signal) => {
-        const positions = await findStreamPositions(bus, config.topicPrefix, symbols, logger)
-        if (positions === undefined) return
-        health.setReady(true)
         if (config.provider.length === 1 && config.provider[0] === 'replay') {
+          const positions = await findStreamPositions(bus, config.topicPrefix, symbols, logger)
+          if (positions === undefined) return
+          health.setReady(true)
           const fromMs = config.replayFrom
           const done = await startReplayFeed({
             ...base,
@@ -152,35 +133,21 @@ export async function runFetchCommand(command: Command, isWatch: boolean): Promi
           logger.info({ published: done.published, isFinished: done.isFinished }, 'replay stopped')
           return
         }
-        const replayAfter = asOfBySymbol(positions)
-        const providers = await createProviders(config, { clock: systemClock, logger, signal, replayAfter })
-        await watchQuotes({
-          ...base,
-          providers,
-          lastInStream: positions.last,
+        await followProviders({
+          bus,
+          topicPrefix: config.topicPrefix,
+          symbols,
+          config,
           clock: systemClock,
           signal,
-          intervalMs: config.watchIntervalSec * 1000,
-          onReport: (report, exchange, nextAtMs) => {
+          logger,
+          calendars: resolveCalendars(config.extraClosures),
+          onReady: () => health.setReady(true),
+          onReport: (report) => {
             metrics.record(report, systemClock.now())
-            const counts = Object.groupBy(report.symbols, (entry) => entry.status)
             work.fetches++
-            work.unchanged += counts.unchanged?.length ?? 0
-            work.failed += counts.failed?.length ?? 0
-            const failed = (counts.failed ?? []).map((entry) => ({
-              symbol: entry.symbol,
-              attempts: entry.attempts,
-            }))
-            logger.info(
-              {
-                exchange,
-                published: counts.published?.length ?? 0,
-                unchanged: counts.unchanged?.length ?? 0,
-                failed,
-                next: new Date(nextAtMs).toISOString(),
-              },
-              'fetched',
-            )
+            work.unchanged += report.symbols.filter((entry) => entry.status === 'unchanged').length
+            work.failed += report.symbols.filter((entry) => entry.status === 'failed').length
           },
         })
       })

@@ -27,8 +27,10 @@ export const FETCH_SETTINGS = [
   ...PROVIDER_SETTINGS,
   'maxQuoteAgeSec',
   'watchIntervalSec',
+  'extraClosures',
   'replaySpeed',
   'healthPort',
+  'healthHost',
   'summaryEverySec',
 ] as const
 export const BACKFILL_SETTINGS = [...PROVIDER_SETTINGS, 'from', 'to', 'interval'] as const

@@ -5,6 +5,7 @@ import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
+import { HTTP_LIMIT_SETTINGS, httpLimitsOf } from './api/http-limits.ts'
 import { startPredictionService } from './start-prediction-service.ts'
 
 const NAMES = [
@@ -13,6 +14,9 @@ const NAMES = [
   'partitions',
   'httpPort',
   'httpHost',
+  'healthHost',
+  'metricsPort',
+  'trustProxy',
   'corsOrigin',
   'rateLimit',
   'historyBars',
@@ -20,6 +24,7 @@ const NAMES = [
   'logFormat',
   'extraClosures',
   'summaryEverySec',
+  ...HTTP_LIMIT_SETTINGS,
 ] as const
 
 export function registerServeCommand(program: Command): void {
@@ -29,7 +34,7 @@ export function registerServeCommand(program: Command): void {
       'prediction service: HTTP API, live stream, OpenAPI docs and the dashboard, from the Kafka topics',
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       const logger = createLogger({
         name: 'predictor',
         level: config.logLevel,
@@ -47,15 +52,30 @@ export function registerServeCommand(program: Command): void {
             signal,
             port: config.httpPort,
             host: config.httpHost,
+            ...(config.metricsPort === undefined
+              ? {}
+              : { metricsPort: config.metricsPort, metricsHost: config.healthHost }),
+            ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }),
             topicPrefix: config.topicPrefix,
             partitions: config.partitions,
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
+            limits: httpLimitsOf(config),
             maxBarsPerSymbol: config.historyBars,
             calendars: resolveCalendars(config.extraClosures),
             summaryEveryMs: config.summaryEverySec * 1000,
           })
-          logger.info({ url: service.url, docs: `${service.url}/docs` }, 'listening')
+          logger.info(
+            {
+              url: service.url,
+              boundTo: service.boundTo,
+              docs: `${service.url}/docs`,
+              ...(service.metricsPort === undefined
+                ? {}
+                : { metrics: `${config.healthHost}:${service.metricsPort}` }),
+            },
+            'listening',
+          )
           await service.stopped
         } finally {
           await bus.close()

@@ -60,3 +60,27 @@ test('/metrics also serves the metrics of the stages in the same process (quotec
     await bus.close()
   }
 })
+
+test('with a metrics port, /metrics answers there and not on the public port, which an Ingress routes', async () => {
+  const bus = new MemoryBus()
+  const service = await startPredictionService({
+    bus,
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    metricsPort: 0,
+  })
+  try {
+    assert.match(service.boundTo, /^127\.0\.0\.1:\d+$/, 'the default listen address is 127.0.0.1')
+    assert.equal((await service.app.inject({ url: '/metrics' })).statusCode, 404)
+    assert.ok(service.metricsPort !== undefined)
+    const metricsUrl = `http://127.0.0.1:${service.metricsPort}`
+    const metrics = await fetch(`${metricsUrl}/metrics`)
+    assert.equal(metrics.status, 200)
+    assert.match(await metrics.text(), /^quotecast_predictor_view_size/m)
+    await service.restored
+    assert.equal((await fetch(`${metricsUrl}/readyz`)).status, 200)
+  } finally {
+    await service.close()
+    await bus.close()
+  }
+})

@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { TOPICS, topicSpecs } from '../../core/contracts/topics.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
-import { buildApp } from './api/build-app.ts'
+import { startHealthServer } from '../../platform/http/start-health-server.ts'
+import { buildApp, servedRegistry } from './api/build-app.ts'
+import { describeListenAddress } from './describe-listen-address.ts'
+import type { HttpLimits } from './api/http-limits.ts'
 import { metricTotal } from '../../platform/logger/metric-total.ts'
 import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
@@ -19,8 +22,14 @@ export interface PredictionServiceOptions {
   readonly bus: Bus
   readonly logger: Logger
   readonly port: number
-  /** Default 0.0.0.0. */
+  /** Default 127.0.0.1: only this machine; 0.0.0.0 for every interface. */
   readonly host?: string
+  /** A port of its own for /healthz, /readyz and /metrics; /metrics then leaves the public port. */
+  readonly metricsPort?: number
+  /** Where the metrics port listens. Default 127.0.0.1. */
+  readonly metricsHost?: string
+  /** Reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges). */
+  readonly trustProxy?: readonly string[]
   readonly topicPrefix?: string
   /** Partitions of the topics the service creates when they are missing. Default 6. */
   readonly partitions?: number
@@ -28,6 +37,8 @@ export interface PredictionServiceOptions {
   readonly signal?: AbortSignal
   readonly corsOrigin?: string
   readonly rateLimitPerMinute?: number
+  /** Stream, timeout and connection limits of the HTTP server; default `DEFAULT_HTTP_LIMITS`. */
+  readonly limits?: Partial<HttpLimits>
   /** Bars (and predictions) kept per symbol. Default 2,000. */
   readonly maxBarsPerSymbol?: number
   /** The calendars that date /predict's forecasts (with `--extra-closures`); default `EXCHANGE_CALENDARS`. */
@@ -40,8 +51,12 @@ export interface PredictionServiceOptions {
 }
 
 export interface PredictionService {
-  /** Where the dashboard and the API answer, e.g. http://localhost:8080. */
+  /** Where the dashboard and the API answer, e.g. http://127.0.0.1:8080. */
   readonly url: string
+  /** The address and port the HTTP server is bound to, e.g. 0.0.0.0:8080 (every interface). */
+  readonly boundTo: string
+  /** The metrics port, when there is one. */
+  readonly metricsPort?: number
   readonly app: FastifyInstance
   readonly views: PredictorViews
   /** Resolves once the views are restored from the topics (the service is then ready). */
@@ -71,6 +86,17 @@ export async function startPredictionService(options: PredictionServiceOptions):
   const views = createViews({ maxBarsPerSymbol: options.maxBarsPerSymbol ?? 2000 })
   const metrics = createPredictorMetrics({ views, isDefaultMetrics: true })
   let isReady = false
+  const health =
+    options.metricsPort === undefined
+      ? undefined
+      : await startHealthServer({
+          port: options.metricsPort,
+          host: options.metricsHost ?? '127.0.0.1',
+          registry: servedRegistry({
+            metrics,
+            ...(options.stageMetrics === undefined ? {} : { stageMetrics: options.stageMetrics }),
+          }),
+        })
   const app = await buildApp({
     views,
     metrics,
@@ -82,14 +108,12 @@ export async function startPredictionService(options: PredictionServiceOptions):
     logger: options.logger.child({ component: 'http' }),
     ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
     ...(options.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: options.rateLimitPerMinute }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    isServingMetrics: health === undefined,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   })
-  await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' })
-  const { port } = app.server.address() as AddressInfo
-  const host =
-    options.host === undefined || options.host === '0.0.0.0' || options.host === '::'
-      ? 'localhost'
-      : options.host
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' })
+  const { url, boundTo } = describeListenAddress(app.server.address() as AddressInfo)
 
   const controller = new AbortController()
   const onAbort = (): void => void close()
@@ -114,6 +138,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
     observer: tally.observer,
     onRestored: () => {
       isReady = true
+      health?.setReady(true)
       options.logger.info({ url, ...views.sizes() }, 'prediction service ready')
       restoring.resolve(undefined)
     },
@@ -129,11 +154,22 @@ export async function startPredictionService(options: PredictionServiceOptions):
     closing ??= (async () => {
       options.signal?.removeEventListener('abort', onAbort)
       controller.abort()
+      health?.setReady(false)
       await app.close()
+      await health?.close()
       await stopped.catch(() => undefined)
       await summary.stop()
     })()
     return closing
   }
-  return { url, app, views, restored: restoring.promise, stopped, close }
+  return {
+    url,
+    boundTo,
+    ...(health === undefined ? {} : { metricsPort: health.port }),
+    app,
+    views,
+    restored: restoring.promise,
+    stopped,
+    close,
+  }
 }

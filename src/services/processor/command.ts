@@ -21,7 +21,7 @@ export function registerProcessCommand(program: Command): void {
     .command('process')
     .description('quotes → bars → features, exactly once (a member of the processor consumer group)')
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       const barConfig = resolveBarConfig({
         interval: config.interval,
         allowedLatenessMs: config.allowedLatenessMs,

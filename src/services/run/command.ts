@@ -5,38 +5,55 @@ import { secretValues } from '../../platform/config/load-config.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
 import { runUntilStopped } from '../../platform/lifecycle/run-until-stopped.ts'
 import { createLogger } from '../../platform/logger/create-logger.ts'
+import { HTTP_LIMIT_SETTINGS, httpLimitsOf } from '../predictor/api/http-limits.ts'
+import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
+import { systemClock } from '../fetcher/clock.ts'
+import { defaultSymbols } from '../fetcher/default-symbols.ts'
+import { checkProviderConfig } from '../fetcher/fetch-command.ts'
+import { PROVIDER_SETTINGS } from '../fetcher/fetcher-settings.ts'
 import { runSystem } from './run-system.ts'
 
+// The fetcher's provider settings (the same flags as `fetch --watch`), less those run already has.
 const NAMES = [
-  ...BUS_SETTINGS,
-  'topicPrefix',
-  'partitions',
-  'symbols',
-  'replaySpeed',
-  'liveBars',
-  'interval',
-  'closeOnSession',
-  'closeGraceSec',
-  'httpPort',
-  'httpHost',
-  'corsOrigin',
-  'rateLimit',
-  'exactlyOnce',
-  'logLevel',
-  'logFormat',
-  'summaryEverySec',
-  'stockDetailsTopic',
-] as const
+  ...new Set([
+    ...PROVIDER_SETTINGS,
+    ...BUS_SETTINGS,
+    'topicPrefix',
+    'partitions',
+    'symbols',
+    'maxQuoteAgeSec',
+    'watchIntervalSec',
+    'extraClosures',
+    'from',
+    'replaySpeed',
+    'liveBars',
+    'interval',
+    'closeOnSession',
+    'closeGraceSec',
+    'httpPort',
+    'httpHost',
+    'corsOrigin',
+    'rateLimit',
+    'exactlyOnce',
+    'logLevel',
+    'logFormat',
+    'summaryEverySec',
+    'stockDetailsTopic',
+    ...HTTP_LIMIT_SETTINGS,
+  ] as const),
+]
 
 export function registerRunCommand(program: Command): void {
   const command = program
     .command('run', { isDefault: true })
     .description(
-      'the whole system in one process: replay fetcher → processor → trainer → prediction service and dashboard',
+      'the whole system in one process: fetcher (the bundled replay, or live with --provider yahoo …, as fetch --watch) → processor → trainer → prediction service and dashboard',
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
-      const barConfig = resolveBarConfig({ interval: config.interval })
+      const config = await resolveSettings(command, NAMES)
+      checkProviderConfig(command, config)
+      const calendars = resolveCalendars(config.extraClosures)
+      const barConfig = resolveBarConfig({ interval: config.interval, calendars })
       if (!barConfig.ok) {
         process.stderr.write(`quotecast run: invalid configuration: ${barConfig.error}\n`)
         process.exit(2)
@@ -48,8 +65,12 @@ export function registerRunCommand(program: Command): void {
         secrets: secretValues(config),
       })
       const bus = createBus(config, 'quotecast-run')
+      const isLive = !(config.provider.length === 1 && config.provider[0] === 'replay')
       logger.info(
-        { bus: config.kafka === undefined ? 'in-process' : config.kafka.join(',') },
+        {
+          bus: config.kafka === undefined ? 'in-process' : config.kafka.join(','),
+          providers: isLive ? config.provider : 'the bundled replay',
+        },
         'starting the whole system',
       )
       try {
@@ -61,20 +82,33 @@ export function registerRunCommand(program: Command): void {
             topicPrefix: config.topicPrefix,
             partitions: config.partitions,
             barConfig: barConfig.value,
-            ...(config.symbols === undefined ? {} : { symbols: config.symbols }),
+            ...(config.symbols === undefined && !isLive
+              ? {}
+              : { symbols: config.symbols ?? defaultSymbols(config.provider) }),
+            ...(isLive
+              ? {
+                  live: {
+                    config,
+                    clock: systemClock,
+                    ...(config.from === undefined ? {} : { backfillFromMs: config.from }),
+                  },
+                }
+              : {}),
+            calendars,
             speed: config.replaySpeed,
             liveBars: config.liveBars,
             port: config.httpPort,
             host: config.httpHost,
             corsOrigin: config.corsOrigin,
             rateLimitPerMinute: config.rateLimit,
+            httpLimits: httpLimitsOf(config),
             isExactlyOnce: config.exactlyOnce,
             summaryEveryMs: config.summaryEverySec * 1000,
             stockDetailsTopic: config.stockDetailsTopic,
             ...(config.closeOnSession ? { closeGraceMs: config.closeGraceSec * 1000 } : {}),
-            onListening: (url) =>
+            onListening: (url, boundTo) =>
               process.stdout.write(
-                `\n  quotecast is running — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,
+                `\n  quotecast is running on ${boundTo} — open the dashboard: ${url}\n  API docs: ${url}/docs\n\n`,
               ),
           }),
         )

@@ -12,7 +12,7 @@ export function registerTopicsCommand(program: Command): void {
     .command('topics')
     .description('create every topic with its partitions and configs (idempotent; models is compacted)')
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       const logger = createLogger({ name: 'topics', level: config.logLevel, format: config.logFormat })
       if (config.kafka === undefined) {
         logger.error('no broker configured: set --kafka HOST:PORT or KAFKA_BOOTSTRAP_SERVERS')

@@ -13,7 +13,7 @@ export function registerTrainCommand(program: Command): void {
       'features → online models → predictions and model snapshots, exactly once (trainer consumer group)',
     )
     .action(async () => {
-      const config = resolveSettings(command, NAMES)
+      const config = await resolveSettings(command, NAMES)
       await runService('trainer', config, (context) =>
         runTrainer({
           ...context,

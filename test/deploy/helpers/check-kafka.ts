@@ -1,7 +1,19 @@
 import type { TopicSpec } from '../../../src/core/contracts/topics.ts'
 import { loadConfig } from '../../../src/platform/config/load-config.ts'
 import { SETTINGS, type SettingName } from '../../../src/platform/config/settings.ts'
-import { at, isRecord, objectName, records, strings, type Json, type Manifest } from './manifest.ts'
+import {
+  at,
+  containersOf,
+  isQuotecastImage,
+  isRecord,
+  objectName,
+  podSpecOf,
+  records,
+  strings,
+  WORKLOAD_KINDS,
+  type Json,
+  type Manifest,
+} from './manifest.ts'
 
 /** Keys of the ConfigMap that are not quotecast settings: kustomize copies them into the CronJob. */
 export const NON_SETTING_CONFIG_KEYS = new Set(['FETCH_SCHEDULE', 'FETCH_TIME_ZONE'])
@@ -137,9 +149,44 @@ function checkStrimzi(
       problems.push(`KAFKA_SECURITY_PROTOCOL must be ${protocol} for that listener`)
     if (isScram && data['KAFKA_SASL_MECHANISM'] !== 'SCRAM-SHA-512')
       problems.push('KAFKA_SASL_MECHANISM must be SCRAM-SHA-512')
-    const users = objects.filter((object) => object.kind === 'KafkaUser').map((user) => user.metadata.name)
-    if (isScram && !users.includes(data['KAFKA_SASL_USERNAME'] ?? ''))
-      problems.push('KAFKA_SASL_USERNAME must name a KafkaUser')
+    if (isScram) problems.push(...checkKafkaUsers(objects, data))
+  }
+  return problems
+}
+
+/**
+ * Each quotecast container signs in as a KafkaUser (its own KAFKA_SASL_USERNAME, or the
+ * ConfigMap's) with the password from that user's Secret, and no user's ACLs name every resource.
+ */
+function checkKafkaUsers(objects: readonly Manifest[], data: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = []
+  const users = objects.filter((object) => object.kind === 'KafkaUser')
+  const names = new Set(users.map((user) => user.metadata.name))
+  for (const workload of objects.filter((object) => WORKLOAD_KINDS.has(object.kind))) {
+    const podSpec = podSpecOf(workload)
+    for (const { container } of podSpec === undefined ? [] : containersOf(podSpec)) {
+      if (!isQuotecastImage(container['image'])) continue
+      const where = `${objectName(workload)}/${String(container['name'])}`
+      const env = records(container['env'])
+      const own = env.find((entry) => entry['name'] === 'KAFKA_SASL_USERNAME')?.['value']
+      const user = typeof own === 'string' ? own : data['KAFKA_SASL_USERNAME']
+      const secret = at(
+        env.find((entry) => entry['name'] === 'KAFKA_SASL_PASSWORD'),
+        'valueFrom',
+        'secretKeyRef',
+        'name',
+      )
+      if (user === undefined || !names.has(user))
+        problems.push(`${where}: KAFKA_SASL_USERNAME ${String(user)} must name a KafkaUser`)
+      else if (secret !== user)
+        problems.push(`${where}: KAFKA_SASL_PASSWORD comes from ${String(secret)}, not the Secret of ${user}`)
+    }
+  }
+  for (const user of users) {
+    for (const acl of records(at(user, 'spec', 'authorization', 'acls'))) {
+      if (at(acl, 'resource', 'name') === '*')
+        problems.push(`${objectName(user)}: an ACL on every ${String(at(acl, 'resource', 'type'))}`)
+    }
   }
   return problems
 }

@@ -58,3 +58,33 @@ export function checkInvocations(
   }
   return { unknownCommands, unknownFlags }
 }
+
+/**
+ * The same as `cliCommands()`, read from the program src/cli.ts builds, in this process (one
+ * import instead of a `--help` process per command; test/deploy/cli-commands.test.ts checks that
+ * both agree).
+ */
+export async function cliCommandsInProcess(): Promise<Map<string, Set<string>>> {
+  const { Command } = await import('commander')
+  const registrations = await Promise.all([
+    import('../../../src/services/run/command.ts').then((module) => module.registerRunCommand),
+    import('../../../src/services/topics/command.ts').then((module) => module.registerTopicsCommand),
+    import('../../../src/services/fetcher/command.ts').then((module) => module.registerFetchCommands),
+    import('../../../src/services/processor/command.ts').then((module) => module.registerProcessCommand),
+    import('../../../src/services/trainer/command.ts').then((module) => module.registerTrainCommand),
+    import('../../../src/services/predictor/command.ts').then((module) => module.registerServeCommand),
+    import('../../../src/services/evaluate/command.ts').then((module) => module.registerEvaluateCommand),
+    import('../../../src/services/bridge/command.ts').then((module) => module.registerBridgeCommand),
+  ])
+  const program = new Command('quotecast')
+  for (const register of registrations) register(program)
+  return new Map(
+    program.commands.map((command) => [
+      command.name(),
+      new Set([
+        ...command.options.flatMap((option) => (option.long === undefined ? [] : [option.long])),
+        '--help',
+      ]),
+    ]),
+  )
+}

@@ -15,6 +15,14 @@ export interface SandboxRun {
   readonly user?: string
   /** Folders mounted writable (fresh tmpfs, as an emptyDir); default only /tmp. */
   readonly writable?: readonly string[]
+  /** Folders mounted empty and read-only (an optional Secret volume that does not exist). */
+  readonly emptyReadOnly?: readonly string[]
+  /** false: the root filesystem stays writable (readOnlyRootFilesystem: false). */
+  readonly readOnlyRoot?: boolean
+  /** A network namespace to run in (`/proc/PID/ns/net`); default the host's. */
+  readonly netns?: string
+  /** A file mounted on /etc/hosts. */
+  readonly hostsFile?: string
 }
 
 /**
@@ -48,20 +56,31 @@ export class ImageSandbox {
     env.set('HOME', '/home/node')
     for (const [name, value] of Object.entries(run.env ?? {})) env.set(name, value)
     const assignments = [...env].map(([name, value]) => `${name}=${value}`)
-    return spawn(
+    const sandboxed = [
       'unshare',
-      ['--mount', '--propagation', 'private', 'sh', SANDBOX_SCRIPT, ...assignments, ...argv],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
-          SANDBOX_ROOT: this.#mounted.root,
-          SANDBOX_USER: run.user ?? this.config.User ?? '0:0',
-          SANDBOX_WORKDIR: this.config.WorkingDir ?? '/',
-          SANDBOX_WRITABLE: (run.writable ?? ['/tmp']).join(':'),
-        },
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      SANDBOX_SCRIPT,
+      ...assignments,
+      ...argv,
+    ]
+    const [program = 'unshare', ...programArgs] =
+      run.netns === undefined ? sandboxed : ['nsenter', `--net=${run.netns}`, '--', ...sandboxed]
+    return spawn(program, programArgs, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+        SANDBOX_ROOT: this.#mounted.root,
+        SANDBOX_USER: run.user ?? this.config.User ?? '0:0',
+        SANDBOX_WORKDIR: this.config.WorkingDir ?? '/',
+        SANDBOX_WRITABLE: (run.writable ?? ['/tmp']).join(':'),
+        SANDBOX_EMPTY_RO: (run.emptyReadOnly ?? []).join(':'),
+        SANDBOX_READONLY: run.readOnlyRoot === false ? '0' : '1',
+        SANDBOX_HOSTS: run.hostsFile ?? '',
       },
-    )
+    })
   }
 
   close(): void {

@@ -1,6 +1,7 @@
-import { FetchIsolationLevels, type Consumer } from '@platformatic/kafka'
+import type { Consumer } from '@platformatic/kafka'
 import type { BusRecord } from '../bus.ts'
 import { decodePartition } from './decode-partition.ts'
+import { fetchReadCommitted } from './fetch-read-committed.ts'
 
 export interface PartitionPosition {
   readonly topic: string
@@ -97,22 +98,26 @@ export async function fetchPartitions(
     })
     requestTopics.set(topicId, partitions)
   }
+  const broker = metadata.brokers.get(node)
+  if (broker === undefined) throw new Error(`no metadata for broker ${node}`)
   let response: FetchResponse
   try {
-    response = await client.fetch({
-      node,
+    response = await fetchReadCommitted(client, broker, {
       topics: [...requestTopics].map(([topicId, partitions]) => ({ topicId, partitions })),
-      maxWaitTime: maxWaitMs,
-      minBytes: 1,
+      namesById,
+      maxWaitMs,
       maxBytes: MAX_BYTES,
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     })
   } catch (error) {
     const partial = responseOf(error)
     const hasOutOfRange = partial?.responses.some((topic) =>
       topic.partitions.some((partition) => partition.errorCode === OFFSET_OUT_OF_RANGE),
     )
-    if (partial === undefined || hasOutOfRange !== true) throw error
+    if (partial === undefined || hasOutOfRange !== true) {
+      // A moved leader or a lost broker: the next plan reads fresh metadata.
+      client.clearMetadata()
+      throw error
+    }
     response = partial
   }
   const fetched: FetchedPartition[] = []

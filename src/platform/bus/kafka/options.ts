@@ -1,4 +1,9 @@
-import { FetchIsolationLevels, type BaseOptions, type ConsumerOptions } from '@platformatic/kafka'
+import {
+  FetchIsolationLevels,
+  findErrorBy,
+  type BaseOptions,
+  type ConsumerOptions,
+} from '@platformatic/kafka'
 import type { ConnectionOptions } from 'node:tls'
 import type { Logger } from '../../logger/create-logger.ts'
 
@@ -69,8 +74,22 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
   }
 }
 
-const backoffMs = (_client: unknown, _operation: string, attempt: number): number =>
-  Math.min(100 * 2 ** Math.max(0, attempt - 1), 2000)
+/**
+ * How long a retry waits: 100 ms doubling to 2 s, except after CONCURRENT_TRANSACTIONS. That one
+ * answers the next transaction's AddPartitionsToTxn while the broker still writes the previous
+ * transaction's markers, a few milliseconds; the Java producer retries it after 20 ms. At 100 ms
+ * it added a tenth of a second to most transactions of a busy stage.
+ */
+const backoffMs = (
+  _client: unknown,
+  _operation: string,
+  attempt: number,
+  _retries: number,
+  error: Error,
+): number =>
+  findErrorBy(error, 'apiId', 'CONCURRENT_TRANSACTIONS') === null
+    ? Math.min(100 * 2 ** Math.max(0, attempt - 1), 2000)
+    : Math.min(5 * 2 ** Math.max(0, attempt - 1), 100)
 
 /** What every client of the bus shares: brokers, security, timeouts and retries. */
 export function baseClientOptions(

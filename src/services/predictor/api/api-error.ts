@@ -6,10 +6,15 @@ export const API_ERROR_STATUS = {
   unknown_symbol: 404,
   no_prediction: 404,
   no_model: 404,
-  unsupported_media_type: 415,
+  request_timeout: 408,
+  precondition_failed: 412,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   unprocessable: 422,
   rate_limited: 429,
+  too_many_streams: 429,
+  headers_too_large: 431,
   internal: 500,
   not_ready: 503,
 } as const
@@ -23,12 +28,19 @@ export class ApiError extends Error {
   readonly statusCode: number
   /** The request parameter at fault, e.g. `symbol`, `limit`, `body.values.ret_1`. */
   readonly parameter: string | undefined
+  /** Headers the answer must carry, e.g. a 416's `content-range`. */
+  readonly headers: Readonly<Record<string, string>>
 
-  constructor(code: ApiErrorCode, message: string, options: { parameter?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: { parameter?: string; cause?: unknown; headers?: Readonly<Record<string, string>> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.code = code
     this.statusCode = API_ERROR_STATUS[code]
     this.parameter = options.parameter
+    this.headers = options.headers ?? {}
   }
 
   static unknownSymbol(symbol: string, parameter = 'symbol'): ApiError {

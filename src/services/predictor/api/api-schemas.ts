@@ -4,6 +4,7 @@ import { modelScoresSchema } from '../../../core/contracts/model-snapshot.ts'
 import { predictionSchema } from '../../../core/contracts/prediction.ts'
 import { epochMs, interval, symbol } from '../../../core/contracts/primitives.ts'
 import { FEATURE_VERSION } from '../../../core/features/feature-names.ts'
+import { quoteForMessage } from '../../../core/market-data/quote-for-message.ts'
 import { API_ERROR_STATUS, type ApiErrorCode } from './api-error.ts'
 import { isRealInstant } from './is-real-instant.ts'
 
@@ -28,8 +29,23 @@ export const errorResponse = named(
     .strict(),
 )
 
-/** Routes without query parameters reject any, so a typo (`?limt=5`) is an error rather than ignored. */
-export const noQuery = z.object({}).strict()
+/** One unknown query key named, quoted and cut, and how many more: 1,500 of them make a short message. */
+function unknownKeysMessage(issue: {
+  readonly code?: string
+  readonly keys?: readonly string[]
+}): string | undefined {
+  if (issue.code !== 'unrecognized_keys' || issue.keys === undefined) return undefined
+  const [first, ...rest] = issue.keys
+  const more = rest.length === 0 ? '' : ` and ${String(rest.length)} more`
+  return `unknown query parameter ${quoteForMessage(first ?? '', 40)}${more}`
+}
+
+/** A query of these keys only, so a typo (`?limt=5`) is an error rather than ignored. */
+const strictQuery = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, { error: unknownKeysMessage })
+
+/** Routes without query parameters reject any. */
+export const noQuery = strictQuery({})
 
 export const symbolParams = z
   .object({
@@ -49,27 +65,24 @@ const instant = z
 
 const LIMIT_MESSAGE = 'must be an integer from 1 to 5000'
 
-export const historyQuery = z
-  .object({
-    from: instant.optional().describe('first bar start, inclusive: epoch ms or ISO 8601'),
-    to: instant.optional().describe('last bar start, inclusive: epoch ms or ISO 8601'),
-    limit: z
-      .string()
-      .regex(/^[1-9]\d{0,3}$/, LIMIT_MESSAGE)
-      .transform(Number)
-      .pipe(z.number().max(5000, LIMIT_MESSAGE))
-      .default(500)
-      .describe('at most this many bars, the newest: a plain decimal integer from 1 to 5000'),
-  })
-  .strict()
-  .refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
-    path: ['to'],
-    message: 'must not be before from',
-  })
+export const historyQuery = strictQuery({
+  from: instant.optional().describe('first bar start, inclusive: epoch ms or ISO 8601'),
+  to: instant.optional().describe('last bar start, inclusive: epoch ms or ISO 8601'),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, LIMIT_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().max(5000, LIMIT_MESSAGE))
+    .default(500)
+    .describe('at most this many bars, the newest: a plain decimal integer from 1 to 5000'),
+}).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, {
+  path: ['to'],
+  message: 'must not be before from',
+})
 
-export const streamQuery = z
-  .object({ symbol: symbol.optional().describe('only events of this symbol') })
-  .strict()
+export const streamQuery = strictQuery({
+  symbol: symbol.optional().describe('only events of this symbol'),
+})
 
 /** A feature row to predict from: the contract's, of the feature set the models were trained on. */
 export const predictRequestBody = featureRowSchema.safeExtend({

@@ -13,7 +13,9 @@ import { clientKey } from './client-key.ts'
 import { createCorsPolicy } from './cors-policy.ts'
 import { registerDashboard } from './register-dashboard.ts'
 import { registerDocs } from './register-docs.ts'
-import { registerErrorHandling, sendError, toApiError } from './handle-errors.ts'
+import { answerClientError } from './answer-client-error.ts'
+import { createErrorResponder, registerErrorHandling } from './handle-errors.ts'
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { SECURITY_HEADERS } from './security-headers.ts'
 import { serialiseFrozenOnce } from './serialise-frozen-once.ts'
@@ -36,8 +38,14 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number
   readonly logger?: FastifyBaseLogger
   readonly streamHeartbeatMs?: number
+  /** False when /metrics is served on a port of its own (`--metrics-port`), not beside the API. */
+  readonly isServingMetrics?: boolean
+  /** Addresses or CIDR ranges of the reverse proxies whose X-Forwarded-For names the client (`--trust-proxy`). */
+  readonly trustProxy?: readonly string[]
   /** The dashboard's folder; by default the repository's web/. */
   readonly webRoot?: string
+  /** Stream, timeout and connection limits; each default is `DEFAULT_HTTP_LIMITS`'s. */
+  readonly limits?: Partial<HttpLimits>
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -50,6 +58,8 @@ const require = createRequire(import.meta.url)
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const isReady = options.isReady ?? (() => true)
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits }
+  const respond = createErrorResponder()
   const cors = createCorsPolicy(options.corsOrigin ?? '*', SECURITY_HEADERS)
   // Every answer carries these, including the errors the router gives before any hook runs. (Node
   // builds a request's headers object on first read: with any origin allowed, nothing reads it.)
@@ -59,18 +69,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger }),
     logController: new LogController({ disableRequestLogging: true }),
-    // No pino child per request: the one per-request line (a 5xx, in sendError) names its request.
+    // No pino child per request: the one per-request line (in the error responder) names its request.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 64 * 1024,
+    // request.ip, which the rate limit keys on: the socket's address unless it is a trusted proxy.
+    trustProxy: options.trustProxy === undefined ? false : [...options.trustProxy],
+    // The whole request, headers and body, within the timeout (Node's check runs every second),
+    // else 408: a body sent a byte at a time holds no socket for long.
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+    },
+    clientErrorHandler: answerClientError((kind) => options.metrics.countClientError(kind)),
     routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     frameworkErrors: (error, request, reply) => {
       setCommonHeaders(request, reply)
-      void sendError(request, reply, toApiError(error))
+      respond(request, reply, error)
     },
   }).withTypeProvider<ZodTypeProvider>()
+  app.server.maxConnections = limits.maxConnections
+  app.server.on('drop', () => options.metrics.countConnectionDropped())
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serialiseFrozenOnce(serializerCompiler))
-  registerErrorHandling(app)
+  registerErrorHandling(app, respond)
   app.removeContentTypeParser('text/plain')
   app.addHook('onRequest', (request, reply, done) => {
     setCommonHeaders(request, reply)
@@ -90,11 +112,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   await registerDocs(app)
-  const registry =
-    options.stageMetrics === undefined
-      ? options.metrics.registry
-      : Registry.merge([options.metrics.registry, options.stageMetrics])
-  await app.register(healthRoutes, { isReady, registry })
+  const registry = servedRegistry(options)
+  await app.register(healthRoutes, {
+    isReady,
+    ...(options.isServingMetrics === false ? {} : { registry }),
+  })
 
   const deps = { views: options.views, isReady, predict: options.predict }
   await app.register(
@@ -128,7 +150,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(streamRoute, {
         ...deps,
         heartbeatMs: options.streamHeartbeatMs ?? 15_000,
+        maxClients: limits.streamMaxClients,
+        clientBufferBytes: limits.streamClientBufferBytes,
         onClientsChanged: (count) => options.metrics.setStreamClients(count),
+        onClientDropped: () => options.metrics.countStreamDropped(),
+        onClientRefused: () => options.metrics.countStreamRefused(),
       })
     },
     { prefix: '/api/v1' },
@@ -139,4 +165,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     chartsDir: dirname(require.resolve('lightweight-charts/package.json')),
   })
   return app
+}
+
+/** What /metrics serves: the service's metrics and, in `quotecast run`, the other stages'. */
+export function servedRegistry(options: Pick<AppOptions, 'metrics' | 'stageMetrics'>): Registry {
+  return options.stageMetrics === undefined
+    ? options.metrics.registry
+    : Registry.merge([options.metrics.registry, options.stageMetrics])
 }

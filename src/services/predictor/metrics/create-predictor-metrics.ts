@@ -12,12 +12,23 @@ export interface PredictorMetrics extends ConsumptionObserver {
   readonly registry: Registry
   observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void
   setStreamClients(count: number): void
+  /** A stream client dropped for leaving its buffer budget unread. */
+  countStreamDropped(): void
+  /** A stream refused because the most streams were open. */
+  countStreamRefused(): void
+  /** A connection closed at once because the most connections were open. */
+  countConnectionDropped(): void
+  /** A connection ended by an HTTP-level client error: a request timeout, headers too large, a malformed request. */
+  countClientError(kind: ClientErrorKind): void
 }
+
+export type ClientErrorKind = 'timeout' | 'header_overflow' | 'malformed'
 
 /**
  * The prediction service's Prometheus metrics in their own registry (so several apps can live in
  * one process): HTTP requests and latencies by route pattern, consumption and lag by topic, the
- * views' sizes (read when scraped) and open SSE streams.
+ * views' sizes (read when scraped), open, dropped and refused SSE streams, refused connections and
+ * HTTP-level client errors.
  */
 export function createPredictorMetrics(options: {
   views: PredictorViews
@@ -75,6 +86,27 @@ export function createPredictorMetrics(options: {
     help: 'open SSE streams',
     registers: [registry],
   })
+  const streamDropped = new Counter({
+    name: 'quotecast_predictor_stream_clients_dropped_total',
+    help: 'SSE clients dropped because they left more than --stream-client-buffer-kib unread',
+    registers: [registry],
+  })
+  const streamRefused = new Counter({
+    name: 'quotecast_predictor_stream_clients_refused_total',
+    help: 'SSE streams refused with 429 because --stream-max-clients were open',
+    registers: [registry],
+  })
+  const connectionsDropped = new Counter({
+    name: 'quotecast_http_connections_dropped_total',
+    help: 'connections closed on arrival because --http-max-connections were open',
+    registers: [registry],
+  })
+  const clientErrors = new Counter({
+    name: 'quotecast_http_client_errors_total',
+    help: 'connections ended by an HTTP client error: timeout (408), header_overflow (431), malformed (400)',
+    labelNames: ['kind'],
+    registers: [registry],
+  })
   const viewSize: Gauge = new Gauge({
     name: 'quotecast_predictor_view_size',
     help: 'items held in the materialised views',
@@ -94,6 +126,10 @@ export function createPredictorMetrics(options: {
       latency.observe(one.labels, seconds)
     },
     setStreamClients: (count) => streamClients.set(count),
+    countStreamDropped: () => streamDropped.inc(),
+    countStreamRefused: () => streamRefused.inc(),
+    countConnectionDropped: () => connectionsDropped.inc(),
+    countClientError: (kind) => clientErrors.inc({ kind }),
     recordApplied: (topic, count) => consumed.inc({ topic, outcome: 'applied' }, count),
     recordInvalid: (topic) => consumed.inc({ topic, outcome: 'invalid' }),
     setLagSeconds: (topic, seconds) => lag.set({ topic }, seconds),

@@ -3,8 +3,11 @@ import type { Registry } from 'prom-client'
 import { z } from 'zod'
 import { errorResponse, healthResponse } from '../api-schemas.ts'
 
-/** Liveness, readiness (views restored) and Prometheus metrics: outside the rate limit, for probes and scrapers. */
-export const healthRoutes: FastifyPluginAsyncZod<{ isReady: () => boolean; registry: Registry }> = (
+/**
+ * Liveness, readiness (views restored) and Prometheus metrics: outside the rate limit, for probes
+ * and scrapers. Without a registry there is no /metrics (it is served on a port of its own).
+ */
+export const healthRoutes: FastifyPluginAsyncZod<{ isReady: () => boolean; registry?: Registry }> = (
   app,
   { isReady, registry },
 ) => {
@@ -28,6 +31,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ isReady: () => boolean; regis
       return { status: isNowReady ? ('ready' as const) : ('starting' as const) }
     },
   )
+  if (registry === undefined) return Promise.resolve()
   app.get(
     '/metrics',
     {

@@ -135,3 +135,20 @@ test('history queries are strict: plain decimal limits and real calendar dates o
     assert.equal(historyResponse.parse(response.json()).count, count, query)
   }
 })
+
+test('1,500 unknown query keys give a short error naming the first', async () => {
+  const keys = Array.from({ length: 1500 }, (_, i) => `k${String(i)}=1`).join('&')
+  for (const url of [
+    `/api/v1/history/AAPL?${keys}`,
+    `/api/v1/symbols?${keys}`,
+    `/api/v1/history/AAPL?limit=5&${keys}`,
+  ]) {
+    const response = await t.app.inject({ url })
+    assert.equal(response.statusCode, 400, response.body.slice(0, 300))
+    assert.ok(response.body.length < 200, `${String(response.body.length)} bytes`)
+    const body = errorResponse.parse(response.json())
+    assert.deepEqual([body.parameter, body.message], ['k0', 'k0: unknown query parameter "k0" and 1499 more'])
+  }
+  const one = errorResponse.parse((await t.app.inject({ url: '/api/v1/symbols?%1B%5B2J=1' })).json())
+  assert.equal(one.message, '\x1b[2J: unknown query parameter "\\x1b[2J"')
+})

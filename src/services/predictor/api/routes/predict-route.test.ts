@@ -156,3 +156,19 @@ test('extreme numbers in a row are 200 with finite numbers inside the bounds and
     assert.deepEqual([body.error, body.parameter, body.message], ['bad_request', parameter, message], name)
   }
 })
+
+test('a body of 1,500 unknown keys or one 10 KB key gets a short error', async () => {
+  const row = t.aapl.at(-1)!.row
+  const many = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`k${String(i)}`, 1]))
+  for (const payload of [
+    { ...row, ...many },
+    { ...row, ['x'.repeat(10_000)]: 1 },
+  ]) {
+    const response = await post(payload)
+    assert.equal(response.statusCode, 400)
+    assert.ok(response.body.length < 500, `${String(response.body.length)} bytes`)
+    const body = errorResponse.parse(response.json())
+    assert.equal(body.error, 'bad_request')
+    assert.ok(body.parameter !== undefined && body.parameter.length <= 100, body.parameter)
+  }
+})

@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream'
 import { test } from 'node:test'
 import { createReplayFixture } from '../../fixtures/create-replay-fixture.ts'
 import { buildTestApp } from '../../fixtures/build-test-app.ts'
+import { createPredictorMetrics } from '../../metrics/create-predictor-metrics.ts'
+import { createViews } from '../../views/create-views.ts'
 import { errorResponse, historyPoint, predictionBody, scoresResponse } from '../api-schemas.ts'
 
 /** Reads server-sent events from a stream until `count` events have arrived. */
@@ -82,6 +84,34 @@ test('GET /api/v1/stream validates its symbol filter', async () => {
     const unknown = await t.app.inject({ url: '/api/v1/stream?symbol=MSFT' })
     assert.equal(unknown.statusCode, 404)
     assert.equal(errorResponse.parse(unknown.json()).error, 'unknown_symbol')
+  } finally {
+    await t.app.close()
+  }
+})
+
+test('past the configured number of open streams a new one is 429 too_many_streams, counted', async () => {
+  const metrics = createPredictorMetrics({ views: createViews({ maxBarsPerSymbol: 10 }) })
+  const t = await buildTestApp({ metrics, limits: { streamMaxClients: 2 }, streamHeartbeatMs: 60_000 })
+  try {
+    const open = [
+      await t.app.inject({ url: '/api/v1/stream', payloadAsStream: true }),
+      await t.app.inject({ url: '/api/v1/stream?symbol=AAPL', payloadAsStream: true }),
+    ]
+    assert.deepEqual(
+      open.map((response) => response.statusCode),
+      [200, 200],
+    )
+    const refused = await t.app.inject({ url: '/api/v1/stream' })
+    assert.equal(refused.statusCode, 429)
+    assert.equal(refused.headers['retry-after'], '10')
+    assert.deepEqual(errorResponse.parse(refused.json()), {
+      statusCode: 429,
+      error: 'too_many_streams',
+      message: '2 streams are open, the most this service serves at once: retry later',
+    })
+    const text = await metrics.registry.metrics()
+    assert.match(text, /^quotecast_predictor_stream_clients 2$/m)
+    assert.match(text, /^quotecast_predictor_stream_clients_refused_total 1$/m)
   } finally {
     await t.app.close()
   }

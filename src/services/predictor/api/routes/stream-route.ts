@@ -1,8 +1,11 @@
+import type { ServerResponse } from 'node:http'
+import { Socket } from 'node:net'
 import { PassThrough } from 'node:stream'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { ViewChange } from '../../views/create-views.ts'
 import { viewOrThrow, type ApiDeps } from '../api-deps.ts'
+import { ApiError } from '../api-error.ts'
 import { errorResponse, streamQuery } from '../api-schemas.ts'
 import { historyPoints } from '../../present/history-points.ts'
 import { scoresOf } from '../../present/scores-of.ts'
@@ -10,11 +13,25 @@ import { toPredictionBody } from '../../present/to-prediction-body.ts'
 
 export interface StreamOptions extends ApiDeps {
   readonly heartbeatMs: number
+  /** Open streams past which a new one is refused with 429. */
+  readonly maxClients: number
+  /** Bytes a client may leave unread in this process before it is dropped; EventSource reconnects. */
+  readonly clientBufferBytes: number
   readonly onClientsChanged?: (count: number) => void
+  /** A client was dropped for leaving more than `clientBufferBytes` unread. */
+  readonly onClientDropped?: () => void
+  /** A stream was refused: `maxClients` were open. */
+  readonly onClientRefused?: () => void
 }
 
-/** A client this far behind is dropped rather than buffered without end; EventSource reconnects. */
-const MAX_BUFFERED_BYTES = 1 << 20
+interface StreamClient {
+  /** Only this symbol's events, when the client asked for one. */
+  readonly only: string | undefined
+  readonly stream: PassThrough
+  readonly response: ServerResponse
+  /** Forgets the client (no more events, heartbeats or counts) and ends its stream. */
+  readonly stop: () => void
+}
 
 const changeSymbol = (change: ViewChange): string =>
   change.kind === 'bar'
@@ -23,32 +40,73 @@ const changeSymbol = (change: ViewChange): string =>
       ? change.prediction.symbol
       : change.snapshot.symbol
 
+const HEARTBEAT = Buffer.from(': keep-alive\n\n')
+
+/** What the client has not read yet and this process holds: the stream's buffers, the response's and its socket's. */
+const bufferedBytes = ({ stream, response }: StreamClient): number =>
+  stream.writableLength + stream.readableLength + response.writableLength
+
 /**
  * Server-sent events of the views' changes: `bar` (the bar with the prediction made for it and its
  * error), `prediction` (the next bar's new prediction) and `model` (the scores after an update).
+ * Each change is encoded once for all clients; a client that lets `clientBufferBytes` pile up
+ * unread is dropped (its connection reset, so nothing more is held for it).
  */
-export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (
-  app,
-  { views, heartbeatMs, onClientsChanged },
-) => {
-  const open = new Set<PassThrough>()
+export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (app, options) => {
+  const { views, heartbeatMs, maxClients, clientBufferBytes } = options
+  const clients = new Set<StreamClient>()
 
-  const encode = (change: ViewChange): string | undefined => {
+  const encode = (change: ViewChange): Buffer | undefined => {
     const view = views.get(changeSymbol(change))
     if (view === undefined) return undefined
     if (change.kind === 'bar') {
       const [point] = historyPoints(view, change.bar.start, change.bar.start, 1)
       return point === undefined
         ? undefined
-        : `event: bar\ndata: ${JSON.stringify({ symbol: view.symbol, interval: view.interval, point })}\n\n`
+        : Buffer.from(
+            `event: bar\ndata: ${JSON.stringify({ symbol: view.symbol, interval: view.interval, point })}\n\n`,
+          )
     }
     if (change.kind === 'prediction')
-      return `event: prediction\ndata: ${JSON.stringify(toPredictionBody(change.prediction))}\n\n`
-    return `event: model\ndata: ${JSON.stringify(scoresOf(change.snapshot))}\n\n`
+      return Buffer.from(
+        `event: prediction\ndata: ${JSON.stringify(toPredictionBody(change.prediction))}\n\n`,
+      )
+    return Buffer.from(`event: model\ndata: ${JSON.stringify(scoresOf(change.snapshot))}\n\n`)
   }
 
+  const send = (client: StreamClient, bytes: Buffer): void => {
+    if (bufferedBytes(client) + bytes.length <= clientBufferBytes) {
+      client.stream.write(bytes)
+      return
+    }
+    options.onClientDropped?.()
+    client.stop()
+    // A reset, not a close: the kernel discards what it still holds for the client at once,
+    // instead of keeping it (up to the send buffer, megabytes) for a peer that does not read.
+    const { socket } = client.response
+    if (socket instanceof Socket) socket.resetAndDestroy()
+    else client.response.destroy()
+    client.stream.destroy()
+  }
+
+  const unsubscribe = views.subscribe((change) => {
+    if (clients.size === 0) return
+    const symbol = changeSymbol(change)
+    let bytes: Buffer | undefined
+    for (const client of clients) {
+      if (client.only !== undefined && client.only !== symbol) continue
+      bytes ??= encode(change)
+      if (bytes === undefined) return
+      send(client, bytes)
+    }
+  })
+
   app.addHook('preClose', (done) => {
-    for (const stream of open) stream.end()
+    for (const client of clients) client.stream.end()
+    done()
+  })
+  app.addHook('onClose', (_instance, done) => {
+    unsubscribe()
     done()
   })
 
@@ -58,7 +116,9 @@ export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (
       schema: {
         summary: 'Server-sent events of new bars, predictions and model scores',
         description:
-          'Events: `bar` {symbol, interval, point: HistoryPoint}, `prediction` Prediction, `model` Scores.',
+          'Events: `bar` {symbol, interval, point: HistoryPoint}, `prediction` Prediction, `model` Scores. ' +
+          'At most a configured number of streams are open at once (429 `too_many_streams` past it); ' +
+          'a client that does not read is dropped once a configured number of bytes wait for it.',
         tags: ['stream'],
         querystring: streamQuery,
         produces: ['text/event-stream'],
@@ -76,27 +136,29 @@ export const streamRoute: FastifyPluginAsyncZod<StreamOptions> = (
     (request, reply) => {
       const only = request.query.symbol
       if (only !== undefined) viewOrThrow(views, only)
-      const stream = new PassThrough()
-      const send = (text: string): void => {
-        if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end()
-        else stream.write(text)
+      if (clients.size >= maxClients) {
+        options.onClientRefused?.()
+        throw new ApiError(
+          'too_many_streams',
+          `${String(maxClients)} streams are open, the most this service serves at once: retry later`,
+          { headers: { 'retry-after': '10' } },
+        )
       }
-      const unsubscribe = views.subscribe((change) => {
-        if (only !== undefined && changeSymbol(change) !== only) return
-        const text = encode(change)
-        if (text !== undefined) send(text)
-      })
-      const heartbeat = setInterval(() => send(': keep-alive\n\n'), heartbeatMs)
+      const stream = new PassThrough()
       const stop = (): void => {
         clearInterval(heartbeat)
-        unsubscribe()
-        if (open.delete(stream)) onClientsChanged?.(open.size)
+        if (clients.delete(client)) options.onClientsChanged?.(clients.size)
         stream.end()
       }
+      const client: StreamClient = { only, stream, response: reply.raw, stop }
+      const heartbeat = setInterval(() => {
+        if (clients.has(client)) send(client, HEARTBEAT)
+      }, heartbeatMs)
       request.raw.once('close', stop)
+      reply.raw.once('close', stop)
       stream.once('close', stop)
-      open.add(stream)
-      onClientsChanged?.(open.size)
+      clients.add(client)
+      options.onClientsChanged?.(clients.size)
       stream.write(`retry: 3000\n: connected\n\n`)
       return reply
         .header('content-type', 'text/event-stream; charset=utf-8')
