@@ -32,6 +32,23 @@ test('a challenger that beats EWMA significantly by QLIKE is served and sets the
   assert.equal(state.pendingSigma, Math.sqrt(served.scores[VARIANCE_SCORE.pending]!))
 })
 
+test('a scored bar names the variance model that made its σ, a challenger while one is served', () => {
+  const trainer = createSymbolTrainer()
+  const rows = syntheticFeatureRows(garchCloses(7, 3000))
+  const state = trainer.init(rows[0]!.symbol, '1d')
+  const named = new Set<string>()
+  for (const row of rows) {
+    const sigma = state.pendingSigma
+    const made = state.variances[state.servedVariance]!.id
+    const { scored } = trainer.step(state, row, true)
+    if (scored === null) continue
+    assert.equal(scored.sigma, sigma)
+    assert.equal(scored.varianceModel, made)
+    named.add(scored.varianceModel)
+  }
+  assert.ok(named.has('ewma') && named.size > 1, [...named].join(', '))
+})
+
 test('while no challenger may be served, the predictions are those of the EWMA alone, bit for bit', () => {
   const never = createSymbolTrainer({ serving: { minScoredBars: Number.POSITIVE_INFINITY } })
   const ewmaOnly = createSymbolTrainer({
