@@ -1,8 +1,8 @@
 import type { Logger } from 'pino'
 import type { Bus, BusConsumer } from '../bus/bus.ts'
 import { produceAndCommit } from '../bus/bus.ts'
+import { decideOnFailure } from '../decide-on-failure.ts'
 import { createStageDriver } from './create-stage-driver.ts'
-import { decideOnFailure } from './decide-on-failure.ts'
 import type { PartitionedStage } from './partitioned-stage.ts'
 
 export interface LoopOptions {
@@ -80,7 +80,12 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
       driver.forgetAll()
       await consumer?.close().catch(() => undefined)
       consumer = undefined
-      if (decideOnFailure(error, options.logger, backoffMs) === 'stop') throw error
+      const decision = decideOnFailure(error, {
+        logger: options.logger,
+        retryInMs: backoffMs,
+        retrying: 'consumer failed: restoring state from the last commit',
+      })
+      if (decision === 'stop') throw error
       await sleep(backoffMs)
       backoffMs = Math.min(backoffMs * 2, 10_000)
     } finally {
