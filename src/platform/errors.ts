@@ -9,8 +9,14 @@ export const QUOTECAST_ERROR_CODES = [
   'BUS_AUTH',
   /** The broker did not answer in time: retry later. */
   'BUS_TIMEOUT',
-  /** The broker refused the request (unknown topic, record too large, invalid config, ...). */
+  /** The broker refused the request (record too large, invalid config, a broker too old, ...). */
   'BUS_PROTOCOL',
+  /**
+   * A topic the service reads or writes does not exist (yet): `quotecast topics`, or the topics Job
+   * that a Kubernetes install starts beside the services, creates it. Retried, as Kafka's own
+   * clients retry UNKNOWN_TOPIC_OR_PARTITION, so that the install's start order does not matter.
+   */
+  'BUS_UNKNOWN_TOPIC',
   /**
    * A rebalance or a newer producer took over, or the transaction died with its producer: a new
    * consumer and producer take up from the last commit.
@@ -29,6 +35,7 @@ const RETRIABLE_CODES: ReadonlySet<QuotecastErrorCode> = new Set([
   'BUS_UNAVAILABLE',
   'BUS_TIMEOUT',
   'BUS_FENCED',
+  'BUS_UNKNOWN_TOPIC',
 ])
 
 /** The one error class of the shell: a closed list of codes, and the original error as `cause`. */

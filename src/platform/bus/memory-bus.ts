@@ -125,4 +125,4 @@ export class MemoryBus implements Bus, MemoryBroker {
 }
 
 const unknownTopic = (topic: string): QuotecastError =>
-  new QuotecastError('BUS_PROTOCOL', `unknown topic "${topic}": create it first (quotecast topics)`)
+  new QuotecastError('BUS_UNKNOWN_TOPIC', `unknown topic "${topic}": create it first (quotecast topics)`)

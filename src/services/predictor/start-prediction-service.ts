@@ -162,6 +162,8 @@ export async function startPredictionService(options: PredictionServiceOptions):
     })()
     return closing
   }
+  // An abort before the listener was added (the system stopping while this started) closes it too.
+  if (options.signal?.aborted === true) void close()
   return {
     url,
     boundTo,

@@ -9,7 +9,9 @@ import { decodeMessage } from '../../core/contracts/decode-message.ts'
 import { parseExtraClosures, type ExtraClosures } from '../../core/schedule/parse-extra-closures.ts'
 import { resolveCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { loadConfig } from '../../platform/config/load-config.ts'
+import type { Bus } from '../../platform/bus/bus.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
+import { QuotecastError } from '../../platform/errors.ts'
 import { startMarketSimulator, type MarketSimulator } from '../../../test/support/market-simulator.ts'
 import type { Clock } from '../fetcher/clock.ts'
 import { FETCH_SETTINGS } from '../fetcher/fetcher-settings.ts'
@@ -218,4 +220,48 @@ test('run --extra-closures: a closed Friday is neither fetched nor forecast; Mon
   const extra = parseExtraClosures('US:2025-12-26')
   assert.ok(extra.ok)
   await followChristmasEve('2025-12-29', extra.value)
+})
+
+test('a stage stopped by a failure no retry can get past stops the whole system, which rejects with it', async () => {
+  const barConfig = resolveBarConfig({ interval: '1d' })
+  assert.ok(barConfig.ok)
+  const memory = new MemoryBus()
+  const refused = new QuotecastError('BUS_AUTH', 'trainer: not authorised on group quotecast-trainer')
+  // The trainer's group is refused; the processor and bridge run on as usual.
+  const bus: Bus = {
+    ensureTopics: (specs) => memory.ensureTopics(specs),
+    produce: (records) => memory.produce(records),
+    consumer: (options) =>
+      options.groupId?.includes('trainer') === true ? Promise.reject(refused) : memory.consumer(options),
+    readToEnd: (topic, partitions) => memory.readToEnd(topic, partitions),
+    partitionOf: (topic, key) => memory.partitionOf(topic, key),
+    close: () => memory.close(),
+  }
+  const controller = new AbortController()
+  const running = runSystem({
+    bus,
+    logger: pino({ level: 'silent' }),
+    signal: controller.signal,
+    topicPrefix: '',
+    partitions: 1,
+    barConfig: barConfig.value,
+    symbols: ['AAPL'],
+    speed: 1,
+    liveBars: 5,
+    port: 0,
+    host: '127.0.0.1',
+    corsOrigin: '*',
+    rateLimitPerMinute: 100_000,
+    isExactlyOnce: true,
+    summaryEveryMs: 0,
+  })
+  const outcome = await Promise.race([
+    running.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    ),
+    new Promise((resolve) => setTimeout(resolve, 60_000, 'still running')),
+  ])
+  controller.abort()
+  assert.equal(outcome, refused)
 })

@@ -61,7 +61,23 @@ export interface RunSystemOptions {
  * trainer → prediction service. On the in-process bus by default; on a real broker when given a KafkaBus.
  */
 export async function runSystem(options: RunSystemOptions): Promise<void> {
-  const { bus, logger, signal, topicPrefix } = options
+  const { bus, logger, topicPrefix } = options
+  // A stage that stops on a failure no retry can get past stops the whole system with it: the
+  // other stages, the feed and the service finish, then runSystem rejects with the first failure.
+  const system = new AbortController()
+  options.signal.addEventListener('abort', () => system.abort(), { once: true })
+  if (options.signal.aborted) system.abort()
+  const signal = system.signal
+  let failure: { readonly error: unknown } | undefined
+  const stopAllOnFailure = (stage: Promise<void>): Promise<void> =>
+    stage.catch((error: unknown) => {
+      failure ??= { error }
+      system.abort()
+    })
+  const finish = async (running: readonly Promise<void>[]): Promise<void> => {
+    await Promise.all(running)
+    if (failure !== undefined) throw failure.error
+  }
   await bus.ensureTopics(topicSpecs(options.partitions, topicPrefix))
   const registry = new Registry()
   const summary = options.summaryEveryMs === undefined ? {} : { summaryEveryMs: options.summaryEveryMs }
@@ -101,7 +117,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       isExactlyOnce: options.isExactlyOnce,
       ...summary,
     }),
-  ]
+  ].map(stopAllOnFailure)
   const service = await startPredictionService({
     bus,
     logger: logger.child({ component: 'predictor' }),
@@ -121,7 +137,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
   if (options.live !== undefined) {
     const fetcherLogger = logger.child({ component: 'fetcher' })
     if (options.live.backfillFromMs !== undefined)
-      await backfillHistory(options, options.live.backfillFromMs, fetcherLogger)
+      await backfillHistory({ ...options, signal }, options.live.backfillFromMs, fetcherLogger)
     await followProviders({
       ...options.live,
       ...calendars,
@@ -131,7 +147,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
       signal,
       logger: fetcherLogger,
     })
-    await Promise.all([...stages, service.stopped])
+    await finish([...stages, service.stopped])
     return
   }
 
@@ -161,7 +177,7 @@ export async function runSystem(options: RunSystemOptions): Promise<void> {
   })
   if (replayed.isFinished)
     feedLogger.info({ quotes: replayed.published }, 'replay finished: the dashboard stays up (Ctrl-C stops)')
-  await Promise.all([...stages, service.stopped])
+  await finish([...stages, service.stopped])
 }
 
 /** `run --provider … --from DATE`: what `quotecast backfill` would publish, before following live. */

@@ -74,7 +74,8 @@ test('restores the views from the topics, then applies new records once each, sk
 test('a failed poll is retried when a retry can help; any other failure rejects with it', async () => {
   const cases: readonly (readonly [string, Error, boolean])[] = [
     ['the broker away', new QuotecastError('BUS_UNAVAILABLE', 'polling: the broker is restarting'), true],
-    ['a refused request', new QuotecastError('BUS_PROTOCOL', 'polling: unknown topic'), false],
+    ['a topic not created yet', new QuotecastError('BUS_UNKNOWN_TOPIC', 'polling: unknown topic'), true],
+    ['a refused request', new QuotecastError('BUS_PROTOCOL', 'polling: record too large'), false],
     ['a bug', new TypeError('x is not a function'), false],
   ]
   for (const [name, failure, isRetried] of cases) {
