@@ -273,8 +273,10 @@ describe('quotecast train on the real broker', () => {
       const single = await pipeline('train-single', partitions)
       await produceRows(single, rows)
       let startedAt = Date.now()
-      await single.start('train').waitReady()
+      const reference = single.start('train')
+      await reference.waitReady()
       await trained(single)
+      await reference.kill('SIGTERM')
       const alone = {
         predictions: await single.probe.read(single.topic(TOPICS.predictions)),
         models: await single.probe.read(single.topic(TOPICS.models)),
@@ -335,13 +337,34 @@ describe('quotecast train on the real broker', () => {
       lines.push(
         `${since()}: all consumed; rows consumed by train-b, train-c, train-a#2: ${shares.join(', ')}`,
       )
+      const failures = [first, second, third, replacement].map(
+        (service) =>
+          `${service.name} ${service.logLines().filter((line) => line.msg?.startsWith('consumer failed')).length}`,
+      )
+      lines.push(`consumer failures (state restored from the last commit): ${failures.join(', ')}`)
+      const reasons = new Set(
+        [first, second, third, replacement].flatMap((service) =>
+          service
+            .logLines()
+            .filter((line) => line.msg?.startsWith('consumer failed'))
+            .map((line) => String((line['err'] as { message?: unknown } | undefined)?.message).slice(0, 300)),
+        ),
+      )
+      lines.push(...reasons)
       t.diagnostic(lines.join('\n'))
       assert.ok(producedAtJoin < rows.length, 'the third instance joined mid-stream')
       assert.ok(
         rowsAtKill !== undefined && rowsAtKill > 0,
         `the killed instance had consumed rows (${rowsAtKill})`,
       )
-      assert.ok(producedAtKill < rows.length, 'the kill landed with rows still to come')
+      const partitionsToCome = new Set(
+        rows.slice(producedAtKill).map((row) => partitionForKey(row.key, partitions)),
+      )
+      assert.equal(
+        partitionsToCome.size,
+        partitions,
+        'the kill landed with rows still to come on every partition',
+      )
       assert.ok(
         shares[0] !== undefined && shares[0] > 0 && shares[1] !== undefined && shares[1] > 0,
         `the surviving and the joining instance worked: ${shares.join(', ')}`,
