@@ -10,8 +10,8 @@ import Fastify from 'fastify'
 import { pino } from 'pino'
 import { topicSpecs } from '../src/core/contracts/topics.ts'
 import { MemoryBus } from '../src/platform/bus/memory-bus.ts'
-import { realSeriesSteps } from '../src/services/predictor/fixtures/real-series-steps.ts'
-import { toRecords } from '../src/services/predictor/fixtures/to-records.ts'
+import { realSeriesSteps } from '../test/fixtures/predictor/real-series-steps.ts'
+import { toRecords } from '../test/fixtures/predictor/to-records.ts'
 import { startPredictionService } from '../src/services/predictor/start-prediction-service.ts'
 
 export interface LoadFigures {

@@ -38,7 +38,7 @@ function showLegend(hovered) {
   if (p)
     parts.push(
       `predicted ${formatPrice(p.point)}`,
-      `80 % ${formatPrice((p.p80 ?? p.intervals.p80).lower)}–${formatPrice((p.p80 ?? p.intervals.p80).upper)}`,
+      `80 % ${formatPrice(p.intervals.p80.lower)}–${formatPrice(p.intervals.p80.upper)}`,
     )
   legend.textContent = parts.join(' · ')
 }

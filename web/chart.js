@@ -11,6 +11,16 @@ import { BandSeries } from './band-series.js'
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim()
 const toTime = (ms) => Math.floor(ms / 1000)
 
+/** The band series' datum of a prediction: a history point's or the pending one, the same shape. */
+const bandAt = (time, { point, intervals: { p80, p95 } }) => ({
+  time,
+  lower95: p95.lower,
+  lower80: p80.lower,
+  upper80: p80.upper,
+  upper95: p95.upper,
+  point,
+})
+
 function themeOptions() {
   return {
     layout: {
@@ -85,34 +95,15 @@ export function createPriceChart(container, { onHover }) {
         actualData.push({ time, value: point.close })
         const p = point.prediction
         predictedData.push(p ? { time, value: p.point } : { time })
-        bandData.push(
-          p
-            ? {
-                time,
-                lower95: p.p95.lower,
-                lower80: p.p80.lower,
-                upper80: p.p80.upper,
-                upper95: p.p95.upper,
-                point: p.point,
-              }
-            : { time },
-        )
+        bandData.push(p ? bandAt(time, p) : { time })
       }
       const last = points.at(-1)
       const isPendingAhead = pending !== null && last !== undefined && pending.forBarStart > last.start
       if (isPendingAhead) {
         const time = toTime(pending.forBarStart)
-        const { p80, p95 } = pending.intervals
         byTime.set(time, { point: null, pending })
         predictedData.push({ time, value: pending.point })
-        bandData.push({
-          time,
-          lower95: p95.lower,
-          lower80: p80.lower,
-          upper80: p80.upper,
-          upper95: p95.upper,
-          point: pending.point,
-        })
+        bandData.push(bandAt(time, pending))
       }
       actual.setData(actualData)
       predicted.setData(predictedData)

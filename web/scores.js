@@ -1,10 +1,11 @@
 import { h } from './dom.js'
 import { formatNumber, formatPercent } from './format.js'
 
-const DM_CRITICAL = 1.96
-
-/** A verdict against naive that claims "beats naive" only when the Diebold–Mariano test says so. */
-function verdict(model) {
+/**
+ * A verdict against naive by the trainer's own serving rule (`scores.servingRule`): "beats naive"
+ * only where the Diebold–Mariano statistic would let the trainer serve the model.
+ */
+function verdict(model, { maxDm, minScoredBars }) {
   if (model.isBaseline)
     return h(
       'span',
@@ -13,17 +14,25 @@ function verdict(model) {
     )
   const { dm, n } = model.scores
   if (n === 0) return h('span', { class: 'badge neutral', title: 'no scored prediction yet' }, 'warming up')
-  if (dm === null || n < 30)
-    return h('span', { class: 'badge neutral', title: 'too few scored predictions to test' }, 'too early')
-  if (dm < -DM_CRITICAL)
+  const bound = formatNumber(-maxDm, 3)
+  if (dm === null || n < minScoredBars)
     return h(
       'span',
-      { class: 'badge good', title: 'DM < −1.96: lower loss than naive at 5 %' },
+      {
+        class: 'badge neutral',
+        title: `fewer than ${minScoredBars} scored predictions: the serving rule does not test yet`,
+      },
+      'too early',
+    )
+  if (dm <= maxDm)
+    return h(
+      'span',
+      { class: 'badge good', title: `DM ≤ −${bound}: lower loss than naive, as the serving rule asks` },
       'beats naive',
     )
-  if (dm > DM_CRITICAL)
-    return h('span', { class: 'badge bad', title: 'DM > 1.96: higher loss than naive at 5 %' }, 'worse')
-  return h('span', { class: 'badge neutral', title: '|DM| ≤ 1.96: no significant difference' }, '≈ naive')
+  if (dm >= -maxDm)
+    return h('span', { class: 'badge bad', title: `DM ≥ ${bound}: higher loss than naive` }, 'worse')
+  return h('span', { class: 'badge neutral', title: `|DM| < ${bound}: no significant difference` }, '≈ naive')
 }
 
 /** Coverage next to its nominal level, marked when it is more than 5 points off. */
@@ -43,7 +52,11 @@ function direction(scores) {
 /** The scores table: every model's prequential scores against naive, the served one highlighted. */
 const COLUMNS = [
   ['Model', null, ''],
-  ['Verdict', 'against naive: only a significant Diebold–Mariano test says "beats naive"', ''],
+  [
+    'Verdict',
+    'against naive, by the serving rule: only a significant Diebold–Mariano test says "beats naive"',
+    '',
+  ],
   ['MASE', 'mean absolute error relative to naive (< 1 is better)', 'num'],
   ['DM', 'Diebold–Mariano statistic vs naive (negative is better)', 'num'],
   ['Direction', 'share of correctly predicted directions', 'num'],
@@ -67,7 +80,7 @@ export function renderScores(table, scores) {
       'tr',
       { class: model.isServed ? 'served' : null, 'aria-current': model.isServed ? 'true' : null },
       h('th', { scope: 'row' }, h('span', { class: 'model-id' }, model.id), served),
-      h('td', {}, verdict(model)),
+      h('td', {}, verdict(model, scores.servingRule)),
       h('td', { class: 'num' }, maseCell(s.mase)),
       h('td', { class: 'num' }, s.dm === null ? '—' : formatNumber(s.dm, 2)),
       h('td', { class: 'num' }, direction(s)),

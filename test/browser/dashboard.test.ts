@@ -5,9 +5,9 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { pino } from 'pino'
 import { topicSpecs } from '../../src/core/contracts/topics.ts'
 import { MemoryBus } from '../../src/platform/bus/memory-bus.ts'
-import type { ReplayStep } from '../../src/services/predictor/fixtures/create-replay-fixture.ts'
-import { realSeriesSteps } from '../../src/services/predictor/fixtures/real-series-steps.ts'
-import { toRecords } from '../../src/services/predictor/fixtures/to-records.ts'
+import type { ReplayStep } from '../fixtures/predictor/create-replay-fixture.ts'
+import { realSeriesSteps } from '../fixtures/predictor/real-series-steps.ts'
+import { toRecords } from '../fixtures/predictor/to-records.ts'
 import {
   startPredictionService,
   type PredictionService,
@@ -109,6 +109,16 @@ test(
     assert.equal(await rows.count(), shown.snapshot.models.length)
     assert.equal(await page.locator('#scores tr.served .model-id').textContent(), shown.snapshot.served)
     await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true })
+    // A history bar's legend reads its prediction's 80 % band (the same `intervals` as the pending one).
+    const chartBox = await page.locator('#chart').boundingBox()
+    assert.ok(chartBox !== null)
+    await page.mouse.move(chartBox.x + chartBox.width * 0.5, chartBox.y + chartBox.height * 0.5)
+    await page.waitForFunction(() =>
+      /close [\d,.]+ · predicted [\d,.]+ · 80 % [\d,.]+–[\d,.]+$/.test(
+        document.getElementById('legend')?.textContent ?? '',
+      ),
+    )
+    await page.mouse.move(0, 0)
 
     const chartBefore = await page.locator('#chart').screenshot()
     for (const step of aapl.slice(-LIVE_BARS)) {

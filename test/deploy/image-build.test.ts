@@ -119,8 +119,8 @@ describe('the image built from the Dockerfile', { skip: unavailable }, () => {
     )
     const support = testSupportSources()
     assert.ok(
-      support.helpers.includes('src/core/bars/test-quotes.ts'),
-      'the helper analysis finds test-quotes.ts',
+      support.helpers.includes('src/core/contracts/json-schemas.ts'),
+      'the helper analysis finds json-schemas.ts',
     )
     assert.deepEqual(
       support.helpers.filter((path) => shipped.includes(path)),

@@ -1,10 +1,11 @@
 // The container image: hadolint clean, and built the way the manifests rely on (pinned Node 24
 // base matching the project's Node, multi-stage, non-root, `node src/cli.ts` entrypoint).
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { globSync, readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 import { loadDeployTools, runTool, type DeployTools } from './helpers/deploy-tools.ts'
 import { parseDockerfile, type Instruction } from './helpers/parse-dockerfile.ts'
+import { testSupportSources } from './helpers/test-support-sources.ts'
 
 interface HadolintFinding {
   readonly code: string
@@ -25,6 +26,18 @@ function hadolint(tools: DeployTools, file: string): HadolintFinding[] {
   ])
   return JSON.parse(result.stdout) as HadolintFinding[]
 }
+
+/**
+ * Sources in src/ that the services do not run but tests, benches and scripts do: the test
+ * broker (src/platform/kafka-broker/), schema generation, the CSV reader and its feature rows the
+ * benches replay, and the reference session check the calendars are tested against.
+ */
+const DEV_TOOLING = [
+  'src/core/contracts/json-schemas.ts',
+  'src/core/market-data/parse-ohlcv-csv.ts',
+  'src/core/schedule/is-session-open.ts',
+  'src/core/training/feature-rows-of.ts',
+]
 
 const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
   devDependencies: Record<string, string>
@@ -95,6 +108,17 @@ describe('Dockerfile', () => {
       '!src/',
       '!web/',
     ])
+  })
+
+  it('src/ holds no test helper or fixture: those live under test/fixtures/, only named dev tooling stays', () => {
+    const isDevTooling = (path: string): boolean =>
+      path.startsWith('src/platform/kafka-broker/') || DEV_TOOLING.includes(path)
+    assert.deepEqual(
+      testSupportSources().helpers.filter((path) => !isDevTooling(path)),
+      [],
+      'sources in src/ that only tests, benchmarks or scripts import',
+    )
+    assert.deepEqual(globSync('src/**/fixtures/**/*'), [], 'fixtures under src/')
   })
 
   it('hadolint reports each fault of test/deploy/fixtures/broken.Dockerfile', () => {

@@ -2,7 +2,7 @@
 // series streams through; afterwards every output, and every API answer, is the uninterrupted one.
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { seededRandom } from '../../src/core/model/seeded-random.ts'
+import { seededRandom } from '../fixtures/seeded-random.ts'
 import { kafkaBootstrap } from '../helpers/kafka.ts'
 import { apiRequests, referenceAnswers, referenceApp } from '../support/api-reference.ts'
 import { bundledSeries } from '../support/bundled-quotes.ts'

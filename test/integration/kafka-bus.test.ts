@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { busContractSuite } from '../../src/platform/bus/bus-contract.ts'
+import { busContractSuite } from '../fixtures/bus/bus-contract.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import { createKafkaBus, type KafkaBusOptions } from '../../src/platform/bus/kafka-bus.ts'
 import { QuotecastError } from '../../src/platform/errors.ts'

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { SeededRandom } from '../../src/core/model/seeded-random.ts'
+import type { SeededRandom } from '../fixtures/seeded-random.ts'
 import type { ServiceProcess } from './services.ts'
 
 export interface KillRecord {

@@ -1,6 +1,6 @@
 import type { Bar } from '../../src/core/contracts/bar.ts'
 import type { Quote } from '../../src/core/contracts/quote.ts'
-import { seededRandom } from '../../src/core/model/seeded-random.ts'
+import { seededRandom } from '../fixtures/seeded-random.ts'
 import { barToQuote } from '../../src/core/providers/bar-to-quote.ts'
 import { makeQuote } from '../../src/core/providers/make-quote.ts'
 

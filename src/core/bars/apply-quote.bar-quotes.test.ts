@@ -6,7 +6,7 @@ import type { Bar } from '../contracts/bar.ts'
 import type { Quote } from '../contracts/quote.ts'
 import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
 import { createBarBuilderState } from './bar-builder-state.ts'
-import { barQuote, config, expectedBar, feed, snapshot } from './test-quotes.ts'
+import { barQuote, config, expectedBar, feed, snapshot } from '../../../test/fixtures/bars/test-quotes.ts'
 
 test('a daily bar quote maps one-to-one to a daily bar, completed at once', () => {
   const quote = barQuote('1d', '2024-01-02T00:00:00Z', [187.15, 188.44, 183.89, 185.64, 82_488_700])

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { barQuote, config, expectedBar, feed, snapshot } from './test-quotes.ts'
+import { barQuote, config, expectedBar, feed, snapshot } from '../../../test/fixtures/bars/test-quotes.ts'
 
 const hourly = config({ interval: '1h' })
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { applyQuote } from './apply-quote.ts'
 import { barBuilderStateSchema, createBarBuilderState } from './bar-builder-state.ts'
-import { config, expectedBar, feed, snapshot } from './test-quotes.ts'
+import { config, expectedBar, feed, snapshot } from '../../../test/fixtures/bars/test-quotes.ts'
 
 const oneMinute = config({ interval: '1m' })
 const minuteQuotes = [

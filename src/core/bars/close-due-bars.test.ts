@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { closeDueBars } from './close-due-bars.ts'
-import { config, expectedBar, feed, snapshot } from './test-quotes.ts'
+import { config, expectedBar, feed, snapshot } from '../../../test/fixtures/bars/test-quotes.ts'
 
 test('closes the open bar once the watermark reaches its end, not before', () => {
   const oneMinute = config({ interval: '1m' })

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { decodeMessage, encodeMessage, MAX_MESSAGE_BYTES } from './decode-message.ts'
-import { EXAMPLES } from './examples.ts'
+import { EXAMPLES } from '../../../test/fixtures/contracts/examples.ts'
 import { CONTRACTS, contractJsonSchemas } from './json-schemas.ts'
 
 const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value))

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createMedianModel } from './median-model.ts'
-import { seededRandom } from './seeded-random.ts'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 
 test('tracks the median, not the mean, of a skewed return distribution', () => {
   const model = createMedianModel({ id: 'median', step: 0.01, scaleDecay: 0.99, warmupBars: 20 })

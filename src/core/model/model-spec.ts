@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { FeatureName } from '../features/feature-names.ts'
 
 /** Feature values by name, as a FeatureRow carries them; null while a feature is not yet defined. */
 export type FeatureValues = Readonly<Record<string, number | null>>
@@ -16,7 +17,7 @@ export interface ModelSpec<S> {
   /** Bumped whenever the state layout or the meaning of a parameter changes. */
   readonly version: number
   /** Feature names the model reads from a row (empty for naive), in the order of its inputs. */
-  readonly features: readonly string[]
+  readonly features: readonly FeatureName[]
   /**
    * The state's contract. Where the state has number fields that `update` sets to fractions, the
    * schema lists its keys in another order than the state objects have them: V8 gives objects
@@ -43,7 +44,11 @@ export type AnyModelSpec = ModelSpec<unknown>
  * Copies the values of `names` from a row into `inputs`, NaN where one is missing; true when all
  * of them are finite, which is when a model may predict or learn from them.
  */
-export function readInputs(values: FeatureValues, names: readonly string[], inputs: Float64Array): boolean {
+export function readInputs(
+  values: FeatureValues,
+  names: readonly FeatureName[],
+  inputs: Float64Array,
+): boolean {
   let isComplete = true
   for (let i = 0; i < names.length; i++) {
     const value = values[names[i] ?? ''] ?? Number.NaN

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createRlsModel } from './rls-model.ts'
-import { seededRandom } from './seeded-random.ts'
+import { createRlsModel, type RlsModelOptions } from './rls-model.ts'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 
-const options = {
+const options: RlsModelOptions = {
   id: 'ar',
   features: ['r1'],
   lambda: 0.999,
@@ -53,7 +53,7 @@ test('learns an AR(1) coefficient from returns at any scale', () => {
 })
 
 test('update changes the state in place, a copy shares nothing, and the state survives JSON unchanged', () => {
-  const model = createRlsModel({ ...options, features: ['r1', 'rsi'], warmupBars: 2 })
+  const model = createRlsModel({ ...options, features: ['r1', 'rsi14'], warmupBars: 2 })
   const state = model.init()
   for (let t = 0; t < 10; t++) model.update(state, [0.01 * Math.sin(t), 50 + t], 0.003 * t)
   const before = model.copy(state)

@@ -7,12 +7,13 @@ import {
   updateEwMoments,
   type EwMoments,
 } from './ew-moments.ts'
+import type { FeatureName } from '../features/feature-names.ts'
 import type { ModelSpec } from './model-spec.ts'
 import { copyRls, initialRls, rlsPredict, rlsSchema, rlsUpdate } from './rls-update.ts'
 
 export interface RlsModelOptions {
   readonly id: string
-  readonly features: readonly string[]
+  readonly features: readonly FeatureName[]
   /** Forgetting factor λ of the regression. */
   readonly lambda: number
   /** Ridge start P0 = I/δ, in standardised units: about δ pseudo-observations at θ = 0. */

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { naiveModel } from '../model/naive-model.ts'
-import { seededRandom } from '../model/seeded-random.ts'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { evaluateSeries } from './evaluate-series.ts'
-import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 
 const DAY_MS = 86_400_000
 const START = Date.UTC(2000, 0, 1)

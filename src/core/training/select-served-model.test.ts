@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { emptyScoreSums, SCORE, type ScoreSums } from '../metrics/score-sums.ts'
-import { seededRandom } from '../model/seeded-random.ts'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { evaluateSeries } from './evaluate-series.ts'
 import { selectServedModel } from './select-served-model.ts'
-import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 
 const rule = { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 }
 /** Sums of n bars whose loss differential alternates mean ± spread. */

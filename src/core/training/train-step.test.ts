@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { predictionSchema } from '../contracts/prediction.ts'
 import { naiveModel } from '../model/naive-model.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
-import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 import { SCORE } from '../metrics/score-sums.ts'
 import type { TrainerState } from './trainer-state.ts'
 

@@ -6,10 +6,10 @@ import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
 import { SCORE } from '../metrics/score-sums.ts'
 import { summariseScores } from '../metrics/summarise-scores.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
-import { seededRandom } from '../model/seeded-random.ts'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
 import { featureRowsOf } from './feature-rows-of.ts'
-import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 const random = seededRandom(11)

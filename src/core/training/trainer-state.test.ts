@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { initialConformalBand } from '../model/conformal-band.ts'
 import { emptyScoreSums } from '../metrics/score-sums.ts'
 import { createSymbolTrainer } from './create-symbol-trainer.ts'
-import { syntheticFeatureRows } from './synthetic-feature-rows.ts'
+import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 const trainer = createSymbolTrainer()

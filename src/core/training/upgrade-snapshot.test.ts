@@ -13,7 +13,7 @@ assert.ok(parsed.ok)
 const rows = featureRowsOf(parsed.value)
 const trainer = createSymbolTrainer()
 /** Written by the version 1 trainer after the first 600 rows of the bundled AAPL series. */
-const v1 = new TextEncoder().encode(read('./fixtures/aapl-600-rows.snapshot-v1.json'))
+const v1 = new TextEncoder().encode(read('../../../test/fixtures/training/aapl-600-rows.snapshot-v1.json'))
 
 test('a version 1 snapshot reads as the version 2 snapshot of the same state, and the trainer resumes exactly', () => {
   const live = trainer.init('AAPL', '1d')

@@ -1,4 +1,4 @@
-import { busContractSuite } from './bus-contract.ts'
+import { busContractSuite } from '../../../test/fixtures/bus/bus-contract.ts'
 import { MemoryBus } from './memory-bus.ts'
 
 busContractSuite(

@@ -4,8 +4,8 @@ import { pino } from 'pino'
 import { Counter, Registry } from 'prom-client'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
-import { realSeriesSteps } from './fixtures/real-series-steps.ts'
-import { toRecords } from './fixtures/to-records.ts'
+import { realSeriesSteps } from '../../../test/fixtures/predictor/real-series-steps.ts'
+import { toRecords } from '../../../test/fixtures/predictor/to-records.ts'
 import { startPredictionService } from './start-prediction-service.ts'
 
 test('startPredictionService serves what the topics hold once restored, and stops on its signal', async () => {

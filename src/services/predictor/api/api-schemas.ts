@@ -91,6 +91,9 @@ export const predictRequestBody = featureRowSchema.safeExtend({
   }),
 })
 
+/** The 80 % and 95 % bands, one shape wherever a prediction appears (its message, /history, the stream). */
+export const predictionIntervals = named('Intervals', predictionSchema.shape.intervals)
+
 export const predictionBody = named('Prediction', predictionSchema.omit({ schema: true }))
 
 export const predictionResponse = named(
@@ -122,8 +125,6 @@ export const symbolSummary = named(
 
 export const symbolsResponse = z.object({ symbols: z.array(symbolSummary) }).strict()
 
-const band = z.object({ lower: z.number(), upper: z.number() }).strict()
-
 export const historyPoint = named(
   'HistoryPoint',
   z
@@ -140,8 +141,7 @@ export const historyPoint = named(
         .object({
           point: z.number(),
           predictedReturn: z.number(),
-          p80: band,
-          p95: band,
+          intervals: predictionIntervals,
           model: predictionSchema.shape.model,
           madeAt: epochMs,
         })
@@ -174,6 +174,12 @@ export const scoresResponse = named(
       trainedThrough: epochMs,
       served: z.string(),
       baseline: z.string().nullable().describe('id of the naive model the others are compared with'),
+      servingRule: z
+        .object({ maxDm: z.number(), minScoredBars: z.number().int().nonnegative() })
+        .strict()
+        .describe(
+          'the rule the trainer serves a model by: a Diebold–Mariano statistic against naive of at most maxDm over at least minScoredBars scored bars',
+        ),
       models: z.array(
         z
           .object({

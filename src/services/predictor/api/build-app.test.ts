@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { z } from 'zod'
-import { buildTestApp, type TestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp, type TestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 import {
   errorResponse,
   historyResponse,
@@ -62,6 +62,7 @@ test('GET /api/v1/history/{symbol} pairs each bar with the prediction made at th
     assert.equal(point.start, bar.start)
     assert.equal(point.close, bar.close)
     assert.equal(point.prediction?.point, made.point)
+    assert.deepEqual(point.prediction.intervals, made.intervals)
     assert.ok(Math.abs(point.error!.value - (bar.close - made.point)) < 1e-9)
     assert.equal(
       point.error!.isInside95,

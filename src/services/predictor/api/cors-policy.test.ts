@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 import { ApiError } from './api-error.ts'
 import { errorResponse } from './api-schemas.ts'
 import { createCorsPolicy } from './cors-policy.ts'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 import { errorResponse } from './api-schemas.ts'
 import { createErrorResponder, toApiError } from './handle-errors.ts'
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 import { errorResponse } from './api-schemas.ts'
 
 test('the dashboard and the charting library are served by the app, with security and CORS headers', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 
 test('/docs/json documents every route with its parameters and named shapes; /docs serves the UI', async () => {
   const { app } = await buildTestApp()
@@ -40,10 +40,25 @@ test('/docs/json documents every route with its parameters and named shapes; /do
       'LatestPrediction',
       'SymbolSummary',
       'HistoryPoint',
+      'Intervals',
       'Scores',
     ]) {
       assert.ok(name in document.components.schemas, `components.schemas.${name}`)
     }
+    // One shape for the bands: the prediction and a history point's prediction name the same schema.
+    const { Prediction, HistoryPoint } = document.components.schemas
+    const intervalsRef = { $ref: '#/components/schemas/Intervals' }
+    assert.deepEqual(
+      (Prediction as { properties: Record<string, unknown> }).properties['intervals'],
+      intervalsRef,
+    )
+    const historyPrediction = (HistoryPoint as { properties: Record<string, unknown> }).properties[
+      'prediction'
+    ]
+    assert.match(
+      JSON.stringify(historyPrediction),
+      /"intervals":\{"\$ref":"#\/components\/schemas\/Intervals"\}/,
+    )
     const ui = await app.inject({ url: '/docs/' })
     assert.equal(ui.statusCode, 200)
     assert.match(ui.body, /swagger/i)

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import helmet from '@fastify/helmet'
 import Fastify from 'fastify'
 import type { InjectOptions } from 'fastify'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 import { errorResponse } from './api-schemas.ts'
 import { SECURITY_HEADERS } from './security-headers.ts'
 

@@ -2,7 +2,7 @@
 // socket's address otherwise (a spoofed X-Forwarded-For from anyone else changes nothing).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildTestApp } from '../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
 
 const INGRESS = '10.1.2.3'
 const get = (remoteAddress: string, forwardedFor: string) => ({

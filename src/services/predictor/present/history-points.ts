@@ -28,8 +28,7 @@ export function historyPoints(view: SymbolView, fromMs: number, toMs: number, li
       prediction: {
         point: predicted.point,
         predictedReturn: predicted.predictedReturn,
-        p80: { ...p80 },
-        p95: { ...p95 },
+        intervals: { p80: { ...p80 }, p95: { ...p95 } },
         model: { ...predicted.model },
         madeAt: predicted.madeAt,
       },

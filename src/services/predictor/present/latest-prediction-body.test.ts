@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { applySteps } from '../fixtures/apply-steps.ts'
-import { realSeriesSteps } from '../fixtures/real-series-steps.ts'
+import { applySteps } from '../../../../test/fixtures/predictor/apply-steps.ts'
+import { realSeriesSteps } from '../../../../test/fixtures/predictor/real-series-steps.ts'
 import { createViews } from '../views/create-views.ts'
 import { createLatestPredictionBodies } from './latest-prediction-body.ts'
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import { summariseScores } from '../../../core/metrics/summarise-scores.ts'
+import { DEFAULT_TRAINER_OPTIONS } from '../../../core/training/trainer-options.ts'
 import type { scoresResponse } from '../api/api-schemas.ts'
 
 export type ScoresView = z.infer<typeof scoresResponse>
@@ -8,8 +9,12 @@ export type ScoresView = z.infer<typeof scoresResponse>
 const isNaive = (model: { id: string; kind: string }): boolean =>
   model.kind === 'naive' || model.id === 'naive'
 
-/** The prequential scores of every model of a snapshot, which one is served and which is the naive baseline. */
+/**
+ * The prequential scores of every model of a snapshot, which one is served and which is the naive
+ * baseline, with the serving rule the trainer applies (so a "beats naive" verdict uses its threshold).
+ */
 export function scoresOf(snapshot: ModelSnapshot): ScoresView {
+  const { serving } = DEFAULT_TRAINER_OPTIONS
   const baseline = snapshot.models.find(isNaive)
   return {
     symbol: snapshot.symbol,
@@ -18,6 +23,7 @@ export function scoresOf(snapshot: ModelSnapshot): ScoresView {
     trainedThrough: snapshot.trainedThrough,
     served: snapshot.served,
     baseline: baseline?.id ?? null,
+    servingRule: { maxDm: serving.maxDm, minScoredBars: serving.minScoredBars },
     models: snapshot.models.map((model) => ({
       id: model.id,
       kind: model.kind,

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { decodeSnapshot } from '../../../core/training/upgrade-snapshot.ts'
-import { realSeriesSteps } from '../fixtures/real-series-steps.ts'
+import { realSeriesSteps } from '../../../../test/fixtures/predictor/real-series-steps.ts'
 import { decodeChange } from './decode-change.ts'
 
 const v1 = readFileSync(
-  new URL('../../../core/training/fixtures/aapl-600-rows.snapshot-v1.json', import.meta.url),
+  new URL('../../../../test/fixtures/training/aapl-600-rows.snapshot-v1.json', import.meta.url),
 )
 
 test('a version 1 snapshot on the models topic reads as the version 2 snapshot the trainer restores', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { buildTestApp } from '../../fixtures/build-test-app.ts'
+import { buildTestApp } from '../../../../../test/fixtures/predictor/build-test-app.ts'
 import { errorResponse, healthResponse } from '../api-schemas.ts'
 
 test('/healthz is always ok; /readyz and the API answer 503 until the views are restored', async () => {

@@ -3,9 +3,12 @@ import { after, before, test } from 'node:test'
 import { BAR_SCHEMA_VERSION, type Bar } from '../../../../core/contracts/bar.ts'
 import { encodeMessage } from '../../../../core/contracts/decode-message.ts'
 import { MAX_PRICE, MIN_PRICE } from '../../../../core/contracts/primitives.ts'
-import { applySteps } from '../../fixtures/apply-steps.ts'
-import { buildTestApp, type TestApp } from '../../fixtures/build-test-app.ts'
-import { createReplayFixture, type ReplayStep } from '../../fixtures/create-replay-fixture.ts'
+import { applySteps } from '../../../../../test/fixtures/predictor/apply-steps.ts'
+import { buildTestApp, type TestApp } from '../../../../../test/fixtures/predictor/build-test-app.ts'
+import {
+  createReplayFixture,
+  type ReplayStep,
+} from '../../../../../test/fixtures/predictor/create-replay-fixture.ts'
 import { decodeChange } from '../../views/decode-change.ts'
 import { errorResponse, historyResponse } from '../api-schemas.ts'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { MAX_FEATURE_VALUE, MAX_PRICE, MIN_PRICE } from '../../../../core/contracts/primitives.ts'
-import { buildTestApp, type TestApp } from '../../fixtures/build-test-app.ts'
+import { buildTestApp, type TestApp } from '../../../../../test/fixtures/predictor/build-test-app.ts'
 import { errorResponse, predictionBody } from '../api-schemas.ts'
 
 let t: TestApp
