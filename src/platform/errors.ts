@@ -1,14 +1,20 @@
 /** Every failure the shell reports, by what the caller can do about it. */
 export const QUOTECAST_ERROR_CODES = [
-  /** The broker cannot be reached (down, restarting, wrong address): retry later. */
+  /**
+   * The broker is away or said to try again (down, restarting, a leader or coordinator moving, a
+   * transaction still finishing): retry later.
+   */
   'BUS_UNAVAILABLE',
   /** Authentication or authorisation failed: fix the credentials or ACLs, retrying will not help. */
   'BUS_AUTH',
-  /** The broker did not answer in time. */
+  /** The broker did not answer in time: retry later. */
   'BUS_TIMEOUT',
-  /** The broker refused the request (unknown topic, invalid config, ...). */
+  /** The broker refused the request (unknown topic, record too large, invalid config, ...). */
   'BUS_PROTOCOL',
-  /** A rebalance or a newer producer took over: the work is redelivered to whoever owns it now. */
+  /**
+   * A rebalance or a newer producer took over, or the transaction died with its producer: a new
+   * consumer and producer take up from the last commit.
+   */
   'BUS_FENCED',
   /** The client was used after `close()`. */
   'BUS_CLOSED',
@@ -17,6 +23,13 @@ export const QUOTECAST_ERROR_CODES = [
 ] as const
 
 export type QuotecastErrorCode = (typeof QUOTECAST_ERROR_CODES)[number]
+
+/** The codes of failures that the same work, done again from the last commit, can get past. */
+const RETRIABLE_CODES: ReadonlySet<QuotecastErrorCode> = new Set([
+  'BUS_UNAVAILABLE',
+  'BUS_TIMEOUT',
+  'BUS_FENCED',
+])
 
 /** The one error class of the shell: a closed list of codes, and the original error as `cause`. */
 export class QuotecastError extends Error {
@@ -28,7 +41,17 @@ export class QuotecastError extends Error {
     this.code = code
   }
 
+  /** Whether doing the work again, after a wait, can succeed. */
+  get isRetriable(): boolean {
+    return RETRIABLE_CODES.has(this.code)
+  }
+
   static is(error: unknown, code?: QuotecastErrorCode): error is QuotecastError {
     return error instanceof QuotecastError && (code === undefined || error.code === code)
   }
+}
+
+/** Whether a retry can help: only a QuotecastError says so; anything else is a bug, met again on retry. */
+export function isRetriable(error: unknown): boolean {
+  return error instanceof QuotecastError && error.isRetriable
 }

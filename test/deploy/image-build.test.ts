@@ -1,7 +1,18 @@
 // The image built from the unchanged Dockerfile (scripts/build-image.sh): its files and config.
 // Skips, saying why, where buildah or the image is absent; .ci/run installs buildah and builds it.
 import assert from 'node:assert/strict'
-import { existsSync, globSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  globSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import {
@@ -12,6 +23,8 @@ import {
   mountImage,
   type MountedImage,
 } from './helpers/image.ts'
+import { loadDeployTools, runTool } from './helpers/deploy-tools.ts'
+import { containersOf, isQuotecastImage, parseManifests, podSpecOf } from './helpers/manifest.ts'
 import { testSupportSources } from './helpers/test-support-sources.ts'
 
 const unavailable = imageUnavailable()
@@ -148,5 +161,44 @@ describe('the image built from the Dockerfile', { skip: unavailable }, () => {
   it('has no npm, npx or corepack (the runtime stage removes them)', () => {
     for (const path of ['usr/local/bin/npm', 'usr/local/bin/npx', 'usr/local/lib/node_modules/npm'])
       assert.equal(existsSync(join(mounted.root, path)), false, path)
+  })
+
+  it('is pinned by digest as docs/deploy.md says: pushed with --digestfile, set with kustomize, rendered', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'quotecast-pin-'))
+    try {
+      const digestFile = join(scratch, 'quotecast.digest')
+      // An OCI layout on disk stands in for the registry (none is reachable here).
+      const push = spawnSync(
+        'buildah',
+        ['push', '--quiet', '--digestfile', digestFile, imageName(), `oci:${join(scratch, 'layout')}:pinned`],
+        { encoding: 'utf8' },
+      )
+      assert.equal(push.status, 0, push.stderr)
+      const digest = readFileSync(digestFile, 'utf8').trim()
+      assert.match(digest, /^sha256:[0-9a-f]{64}$/)
+      cpSync('deploy/k8s', join(scratch, 'k8s'), { recursive: true })
+      const overlay = join(scratch, 'k8s', 'overlays', 'production')
+      const tools = loadDeployTools()
+      const edit = spawnSync(
+        tools.kustomize.path,
+        ['edit', 'set', 'image', `quotecast=registry.example.com/quotecast@${digest}`],
+        { cwd: overlay, encoding: 'utf8' },
+      )
+      assert.equal(edit.status, 0, edit.stderr)
+      const rendered = runTool(tools.kustomize.path, ['build', overlay])
+      assert.equal(rendered.status, 0, rendered.stderr)
+      const images = parseManifests(rendered.stdout).flatMap((object) => {
+        const podSpec = podSpecOf(object)
+        return podSpec === undefined
+          ? []
+          : containersOf(podSpec)
+              .map(({ container }) => container['image'])
+              .filter(isQuotecastImage)
+      })
+      assert.ok(images.length >= 5, `${images.length} quotecast containers`)
+      assert.deepEqual([...new Set(images)], [`registry.example.com/quotecast@${digest}`])
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
   })
 })

@@ -17,7 +17,14 @@ import {
   renderOverlay,
   validateManifests,
 } from './helpers/kubernetes-tools.ts'
-import { at, parseManifests, type Manifest } from './helpers/manifest.ts'
+import {
+  at,
+  containersOf,
+  isQuotecastImage,
+  parseManifests,
+  podSpecOf,
+  type Manifest,
+} from './helpers/manifest.ts'
 
 for (const overlay of OVERLAYS) {
   describe(`deploy/k8s/overlays/${overlay}`, () => {
@@ -75,6 +82,30 @@ for (const overlay of OVERLAYS) {
       assert.equal(typeof at(cronJob, 'spec', 'failedJobsHistoryLimit'), 'number')
       assert.equal(typeof at(cronJob, 'spec', 'jobTemplate', 'spec', 'backoffLimit'), 'number')
     })
+
+    it(
+      overlay === 'production'
+        ? 'pins the quotecast image by digest'
+        : 'runs the quotecast image by its version tag (the image loaded into minikube)',
+      () => {
+        const images = objects.flatMap((object) => {
+          const podSpec = podSpecOf(object)
+          return podSpec === undefined
+            ? []
+            : containersOf(podSpec)
+                .map(({ container }) => container['image'])
+                .filter(isQuotecastImage)
+        })
+        assert.ok(images.length >= 5, `${images.length} quotecast containers`)
+        for (const image of images)
+          assert.match(
+            String(image),
+            overlay === 'production'
+              ? /^[^:@]+\/quotecast@sha256:[0-9a-f]{64}$/
+              : /^quotecast:\d+\.\d+\.\d+$/,
+          )
+      },
+    )
 
     it('leaves the replica count of an autoscaled Deployment to its HPA', () => {
       const autoscaled = objects

@@ -16,6 +16,10 @@ export const featureRowSchema = z
     barStart: epochMs,
     barEnd: epochMs,
     close: positivePrice,
+    /** The bar's open, high and low, for range-based variance; absent in rows of older releases. */
+    open: positivePrice.optional(),
+    high: positivePrice.optional(),
+    low: positivePrice.optional(),
     featureVersion: z.number().int().positive(),
     /** Bars missing between the previous bar and this one (0 when contiguous). */
     gapBars: z.number().int().nonnegative(),

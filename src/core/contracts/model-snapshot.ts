@@ -87,6 +87,29 @@ export const modelSnapshotSchema = z
     pendingSigma: finite.nullable(),
     /** Score sums of what was actually published, whichever model it came from. */
     servedScoreSums: scoreSumsSchema,
+    /**
+     * The variance models (EWMA, then its challengers) and the one that set `pendingSigma`; each
+     * model's numbers are its scores (pending, n, Σd, Σd², recent d; null for no pending)
+     * then its state. Absent in snapshots of older releases, which then start the challengers afresh.
+     */
+    variance: z
+      .object({
+        served: z.string().min(1).max(64),
+        models: z
+          .array(
+            z
+              .object({
+                id: z.string().min(1).max(64),
+                version: z.number().int().positive(),
+                numbers: z.array(z.number().nullable()).max(256),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(64),
+      })
+      .strict()
+      .optional(),
     models: z
       .array(
         z

@@ -3,19 +3,16 @@ import type { Prediction } from '../contracts/prediction.ts'
 import { MAX_LOG_RETURN } from '../contracts/primitives.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
 import { halfWidth80, halfWidth95 } from '../model/conformal-band.ts'
-import { ewmaSigma } from '../model/ewma-volatility.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
 import { buildPrediction } from './build-prediction.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { ModelSlot, TrainerState } from './trainer-state.ts'
+import { servedSigma } from './variance-step.ts'
 
-/** σ of the intervals from the state's volatility; NaN while it is warming up. */
-export function currentSigma(options: TrainerOptions, state: TrainerState): number {
-  return state.volatility.count >= options.warmupBars
-    ? ewmaSigma(state.volatility, options.sigmaFloor)
-    : Number.NaN
-}
+/** σ of the intervals from the served variance model's pending forecast; NaN while warming up. */
+export const currentSigma = (options: TrainerOptions, state: TrainerState): number =>
+  servedSigma(options, state)
 
 /**
  * Whether a model's forecast may be published: a log return that two valid prices can have. Beyond

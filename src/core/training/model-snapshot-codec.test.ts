@@ -45,6 +45,24 @@ test('a value decodes to the snapshot of the state, under 4 KiB, and restores it
   }
 })
 
+test('a value of encoding 1 (before the variance models) still decodes, to the state it was written from', () => {
+  const bytes = new Uint8Array(
+    readFileSync(new URL('../../../test/fixtures/training/aapl-600-rows.encoding-1.bin', import.meta.url)),
+  )
+  assert.equal(bytes[1], 1)
+  const ewmaOnly = createSymbolTrainer({ varianceModels: [] })
+  const live = ewmaOnly.init('AAPL', '1d')
+  for (const row of aapl.slice(0, 600)) ewmaOnly.step(live, row)
+  const decoded = decodeModelSnapshot(bytes)
+  assert.ok(decoded.ok)
+  const { variance, ...withoutVariance } = ewmaOnly.toSnapshot(live)
+  assert.equal(variance?.served, 'ewma')
+  assert.deepEqual(decoded.value, withoutVariance)
+  const restored = trainer.fromSnapshot(decoded.value)
+  assert.ok(restored.ok)
+  assert.equal(restored.value.variances[restored.value.servedVariance]?.id, 'ewma')
+})
+
 test('a trainer restored from a value mid-stream continues exactly as the uninterrupted one', () => {
   const [live] = statesAfter(aapl, [600])
   const decoded = decodeSnapshot(encodeModelSnapshot(live!))
@@ -143,12 +161,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     [
       'a text running past the end',
       changed((copy) => copy.set([0xff, 0xff], textAt)),
-      'model snapshot text 0 of 18 is cut off',
+      'model snapshot text 0 of 20 is cut off',
     ],
     [
       'a text that is not UTF-8',
       changed((copy) => (copy[textAt + 2] = 0xff)),
-      'model snapshot text 0 of 18 is not UTF-8',
+      'model snapshot text 0 of 20 is not UTF-8',
     ],
     [
       'a malformed state layout',

@@ -38,10 +38,17 @@ import type { TrainerState } from './trainer-state.ts'
  *   text, each a u16 byte count and UTF-8: symbol, interval, served, the lastInputs names; per
  *     model id, kind and the layout of its state (`model-state-layout.ts`)
  *
+ * Encoding 2 (written since the variance models) appends, after the models' numbers, per variance
+ * model its version and numbers (scores, then state: see `variance` in the snapshot schema), and
+ * after the texts two more: the served variance model's id and the variance layout,
+ * `id:version:count` per model joined by commas. Encoding 1 is still read (its snapshot has no
+ * `variance`, and the challengers start afresh).
+ *
  * Decoding checks the layout, then validates the result with `modelSnapshotSchema`.
  */
 export const MODEL_SNAPSHOT_MARKER = 0xb6
-const ENCODING = 1
+const ENCODING = 2
+const LEGACY_ENCODING = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
 const TOP = 7 + SUMS
@@ -77,6 +84,15 @@ interface Template {
   readonly count: number
   /** The names, then each model's id, kind and state layout, each after its u16 byte count. */
   readonly tail: Uint8Array
+  /** The variance layout text, after its u16 byte count (written after the served variance id). */
+  readonly varianceTail: Uint8Array
+  readonly varianceSpecs: readonly unknown[]
+}
+
+function varianceLayoutOf(state: TrainerState): string {
+  return state.variances
+    .map((slot) => `${slot.id}:${slot.spec?.version ?? 1}:${slot.scores.length + slot.state.length}`)
+    .join(',')
 }
 
 function templateOf(state: TrainerState): Template {
@@ -93,13 +109,26 @@ function templateOf(state: TrainerState): Template {
     tail.set([text.length & 0xff, text.length >>> 8, ...text], at)
     at += 2 + text.length
   }
+  const varianceText = utf8.encode(varianceLayoutOf(state))
+  if (varianceText.length > 0xffff) throw new Error('encodeModelSnapshot: the variance layout is too long')
+  const varianceTail = new Uint8Array(2 + varianceText.length)
+  varianceTail.set([varianceText.length & 0xff, varianceText.length >>> 8, ...varianceText])
+  const varianceCount = state.variances.reduce(
+    (sum, slot) => sum + 1 + slot.scores.length + slot.state.length,
+    0,
+  )
   return {
     specs,
     inputCount: names.length,
     inputAt: specs.map((spec) => spec.features.map((name) => names.indexOf(name))),
     layouts,
-    count: layouts.reduce((sum, layout) => sum + PER_MODEL + layout.count, TOP + names.length),
+    count: layouts.reduce(
+      (sum, layout) => sum + PER_MODEL + layout.count,
+      TOP + names.length + varianceCount,
+    ),
     tail,
+    varianceTail,
+    varianceSpecs: state.variances.map((slot) => slot.spec),
   }
 }
 
@@ -111,6 +140,8 @@ function cachedTemplateOf(state: TrainerState): Template {
   const cached = models[0] === undefined ? undefined : templates.get(models[0].spec)
   if (
     cached?.specs.length === models.length &&
+    cached.varianceSpecs.length === state.variances.length &&
+    state.variances.every((slot, index) => slot.spec === cached.varianceSpecs[index]) &&
     models.every(
       (slot, index) =>
         slot.spec === cached.specs[index] && fitsStateLayout(cached.layouts[index]!, slot.state),
@@ -129,6 +160,8 @@ interface Plan {
   readonly served: string
   readonly symbolBytes: number
   readonly servedBytes: number
+  readonly servedVariance: string
+  readonly servedVarianceBytes: number
   readonly size: number
 }
 
@@ -141,13 +174,24 @@ function planOf(state: TrainerState): Plan {
   const servedBytes = utf8Length(served)
   if (symbolBytes > 0xffff || servedBytes > 0xffff)
     throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
-  const textBytes = 6 + symbolBytes + state.interval.length + servedBytes + template.tail.length
+  const servedVariance = state.variances[state.servedVariance]?.id ?? ''
+  const servedVarianceBytes = utf8Length(servedVariance)
+  const textBytes =
+    8 +
+    symbolBytes +
+    state.interval.length +
+    servedBytes +
+    template.tail.length +
+    servedVarianceBytes +
+    template.varianceTail.length
   return {
     state,
     template,
     served,
     symbolBytes,
     servedBytes,
+    servedVariance,
+    servedVarianceBytes,
     size: HEADER_BYTES + template.count * 8 + textBytes,
   }
 }
@@ -179,6 +223,10 @@ function writePlan(plan: Plan, bytes: Uint8Array): void {
     f[k++] = orNaN(slot.pending)
     k = writeStateNumbers(layouts[index]!, slot.state, f, k)
   }
+  for (const slot of state.variances) {
+    f[k++] = slot.spec?.version ?? 1
+    k = put(f, put(f, k, slot.scores), slot.state)
+  }
   if (k !== count) throw new Error(`encodeModelSnapshot: wrote ${k} of ${count} numbers`)
   float64sToLittleEndian(bytes, HEADER_BYTES, count)
 
@@ -195,6 +243,8 @@ function writePlan(plan: Plan, bytes: Uint8Array): void {
   at = writeText(bytes, at, state.interval, state.interval.length)
   at = writeText(bytes, at, plan.served, plan.servedBytes)
   bytes.set(template.tail, at)
+  at = writeText(bytes, at + template.tail.length, plan.servedVariance, plan.servedVarianceBytes)
+  bytes.set(template.varianceTail, at)
 }
 
 const align8 = (size: number): number => (size + 7) & ~7
@@ -252,7 +302,35 @@ function parsedLayoutOf(text: string): Result<ModelStateLayout> {
 }
 
 /** The plain value of the layout, still to be validated; a string when the layout is broken. */
+interface VarianceLayout {
+  readonly id: string
+  readonly version: number
+  readonly count: number
+}
+
+/** The variance layout text `id:version:count,…`, or what is wrong with it. */
+function parseVarianceLayout(text: string): string | VarianceLayout[] {
+  const layouts: VarianceLayout[] = []
+  for (const part of text.split(',')) {
+    const [id, version, count, extra] = part.split(':')
+    const v = Number(version)
+    const c = Number(count)
+    if (
+      id === undefined ||
+      id === '' ||
+      extra !== undefined ||
+      !Number.isInteger(v) ||
+      !Number.isInteger(c) ||
+      c < 0
+    )
+      return `variance layout "${part}" is not id:version:count`
+    layouts.push({ id, version: v, count: c })
+  }
+  return layouts
+}
+
 function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
+  const hasVariance = bytes[1] === ENCODING
   if (bytes.byteLength < HEADER_BYTES) return `model snapshot of ${bytes.byteLength} bytes lacks its header`
   const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
   const modelCount = header.getUint16(4, true)
@@ -261,8 +339,11 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
   const textBytes = header.getUint32(12, true)
   const size = HEADER_BYTES + count * 8 + textBytes
   if (bytes.byteLength !== size) return `model snapshot of ${bytes.byteLength} bytes, its header says ${size}`
-  const texts = readTexts(bytes, HEADER_BYTES + count * 8, 3 + inputCount + 3 * modelCount)
+  const modelTexts = 3 + inputCount + 3 * modelCount
+  const texts = readTexts(bytes, HEADER_BYTES + count * 8, modelTexts + (hasVariance ? 2 : 0))
   if (typeof texts === 'string') return texts
+  const varianceLayouts = hasVariance ? parseVarianceLayout(texts[modelTexts + 1]!) : []
+  if (typeof varianceLayouts === 'string') return varianceLayouts
   const [symbol, interval, served] = texts
   const layouts: ModelStateLayout[] = []
   let expected = TOP + inputCount
@@ -272,6 +353,7 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
     layouts.push(layout.value)
     expected += PER_MODEL + layout.value.count
   }
+  for (const layout of varianceLayouts) expected += 1 + layout.count
   if (count !== expected) return `model snapshot of ${count} numbers, its models take ${expected}`
   const f = readFloat64s(bytes, HEADER_BYTES, count)
   const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
@@ -293,6 +375,16 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
       pending: orNull(f[at + 6 + SUMS]!),
     }
   })
+  const variance = hasVariance
+    ? {
+        served: texts[modelTexts],
+        models: varianceLayouts.map((layout) => {
+          const at = k
+          k += 1 + layout.count
+          return { id: layout.id, version: f[at], numbers: many(at + 1, layout.count).map(orNull) }
+        }),
+      }
+    : undefined
   return {
     value: {
       schema: header.getUint8(2),
@@ -306,6 +398,7 @@ function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
       volatility: many(3, 3),
       pendingSigma: orNull(f[6]!),
       servedScoreSums: many(7, SUMS),
+      ...(variance === undefined ? {} : { variance }),
       models,
     },
   }
@@ -319,7 +412,8 @@ export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnaps
   if (bytes === null || bytes.byteLength === 0) return err('empty message')
   if (bytes[0] !== MODEL_SNAPSHOT_MARKER)
     return err(`not a binary model snapshot: first byte 0x${bytes[0]!.toString(16)}`)
-  if (bytes[1] !== ENCODING) return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
+  if (bytes[1] !== ENCODING && bytes[1] !== LEGACY_ENCODING)
+    return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
   const read = readSnapshot(bytes)
   if (typeof read === 'string') return err(read)
   return validateMessage(modelSnapshotSchema, read.value)

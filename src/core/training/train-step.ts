@@ -3,12 +3,20 @@ import type { Prediction } from '../contracts/prediction.ts'
 import { halfWidth80, halfWidth95, updateConformalBand } from '../model/conformal-band.ts'
 import { oneMinusDecayPower } from '../model/decay-power.ts'
 import { EWMA_VARIANCE_MODEL, updateEwmaVolatility } from '../model/ewma-volatility.ts'
+import { rangeVarianceOf } from '../model/variance-models.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
-import { currentSigma, isUsableForecast, predictionOf } from './forecast.ts'
+import { isUsableForecast, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { TrainerState } from './trainer-state.ts'
+import {
+  addToSigmaTilt,
+  forecastVariances,
+  learnSigmaTilt,
+  scoreVariances,
+  updateVariances,
+} from './variance-step.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -70,6 +78,7 @@ export function trainStep(
   const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
   const sigma = state.pendingSigma
   const previousServed = state.served
+  const previousServedVariance = state.servedVariance
   const { models } = state
   const forecasts: ScoredForecast[] | null = isScoring && canLearn ? [] : null
   for (let i = 0; i < models.length; i++) {
@@ -90,14 +99,22 @@ export function trainStep(
           options.recentDecay,
         )
         updateConformalBand(slot.band, absError / sigma, options.band)
-        if (i === previousServed) addScore(state.servedScores, pending, actual, half80, half95)
+        if (i === previousServed) {
+          addScore(state.servedScores, pending, actual, half80, half95)
+          learnSigmaTilt(options, state, absError, half80, half95)
+        }
       }
       if (slot.hasInputs) slot.spec.update(slot.state, slot.inputs, actual)
     }
     slot.hasInputs = readInputs(row.values, slot.spec.features, slot.inputs)
   }
-  if (canLearn) updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
-  const nextSigma = currentSigma(options, state)
+  if (canLearn) {
+    scoreVariances(options, state, actual)
+    addToSigmaTilt(state, actual)
+    updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
+    updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
+  }
+  const nextSigma = forecastVariances(options, state)
   for (const slot of models) {
     const forecast =
       Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)
@@ -120,7 +137,7 @@ export function trainStep(
           actual,
           served: models[previousServed]?.id ?? '',
           sigma,
-          varianceModel: EWMA_VARIANCE_MODEL,
+          varianceModel: state.variances[previousServedVariance]?.id ?? EWMA_VARIANCE_MODEL,
           forecasts,
         }
       : null

@@ -1,6 +1,7 @@
 import type { Interval } from '../contracts/primitives.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
+import { VARIANCE_CHALLENGERS, type VarianceSpec } from '../model/variance-models.ts'
 import type { ConformalBandParams } from '../model/conformal-band.ts'
 import { EXCHANGE_CALENDARS } from '../schedule/exchange-calendars.ts'
 import type { ExchangeCalendars } from '../schedule/resolve-calendars.ts'
@@ -12,6 +13,13 @@ export interface TrainerOptions {
   readonly serving: ServingRule
   /** Decay of the EWMA variance that sets every interval's σ (RiskMetrics: 0.94 for daily bars). */
   readonly volatilityDecay: number
+  /**
+   * Variance models that compete with the EWMA by QLIKE; the band's σ comes from the served one,
+   * chosen by the serving rule's thresholds (`serving.minScoredBars`, `serving.maxDm`).
+   */
+  readonly varianceModels: readonly VarianceSpec[]
+  /** Step of the σ-tilt's κ (`learnSigmaTilt`); 0 keeps κ = 1, the served σ as it is. */
+  readonly sigmaTiltStep: number
   readonly sigmaFloor: number
   /** Returns seen before the first prediction is published. */
   readonly warmupBars: number
@@ -35,6 +43,8 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   models: MODEL_REGISTRY,
   serving: { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 },
   volatilityDecay: 0.85,
+  varianceModels: VARIANCE_CHALLENGERS,
+  sigmaTiltStep: 0,
   sigmaFloor: 1e-8,
   warmupBars: 20,
   band: { quantileStep: 0.07, aciStep: 0.005, minQ: 0.05, maxQ: 50 },
@@ -58,6 +68,9 @@ export function resolveTrainerOptions(overrides: TrainerOverrides = {}): Trainer
   }
   const ids = options.models.map((model) => model.id)
   if (new Set(ids).size !== ids.length) throw new Error(`model ids must be unique: ${ids.join(', ')}`)
+  const varianceIds = ['ewma', ...options.varianceModels.map((model) => model.id)]
+  if (new Set(varianceIds).size !== varianceIds.length)
+    throw new Error(`variance model ids must be unique and not "ewma": ${varianceIds.join(', ')}`)
   if (!ids.includes(options.serving.baselineId)) {
     throw new Error(`the baseline model "${options.serving.baselineId}" is not among the models`)
   }

@@ -7,7 +7,7 @@ import {
 import { err, ok, type Result } from '../contracts/result.ts'
 import { readInputs } from '../model/model-spec.ts'
 import type { TrainerOptions } from './trainer-options.ts'
-import { createTrainerState, type TrainerState } from './trainer-state.ts'
+import { createTrainerState, EWMA_VARIANCE_ID, type TrainerState } from './trainer-state.ts'
 
 type ScoreSumsJson = ModelSnapshot['servedScoreSums']
 type BandJson = ModelSnapshot['models'][number]['band']
@@ -42,6 +42,14 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
     volatility: [volatility.variance, volatility.weight, volatility.count],
     pendingSigma: orNull(state.pendingSigma),
     servedScoreSums: Array.from(state.servedScores) as ScoreSumsJson,
+    variance: {
+      served: state.variances[state.servedVariance]?.id ?? EWMA_VARIANCE_ID,
+      models: state.variances.map((slot) => ({
+        id: slot.id,
+        version: slot.spec?.version ?? 1,
+        numbers: [...Array.from(slot.scores, orNull), ...Array.from(slot.state, orNull)],
+      })),
+    },
     models: state.models.map((slot) => ({
       id: slot.id,
       kind: slot.spec.kind,
@@ -53,6 +61,26 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
       pending: orNull(slot.pending),
     })),
   }
+}
+
+/**
+ * Sets the variance slots that the snapshot has by id, version and length; the others (and all of
+ * them for a snapshot of an older release) keep their fresh state, and EWMA is then served.
+ */
+function restoreVariances(state: TrainerState, saved: ModelSnapshot['variance']): void {
+  if (saved === undefined) return
+  for (const slot of state.variances) {
+    const savedSlot = saved.models.find((candidate) => candidate.id === slot.id)
+    const version = slot.spec?.version ?? 1
+    if (savedSlot?.version !== version) continue
+    if (savedSlot.numbers.length !== slot.scores.length + slot.state.length) continue
+    savedSlot.numbers.forEach((value, i) => {
+      const target = i < slot.scores.length ? slot.scores : slot.state
+      target[i < slot.scores.length ? i : i - slot.scores.length] = value ?? Number.NaN
+    })
+  }
+  const served = state.variances.findIndex((slot) => slot.id === saved.served)
+  if (served !== -1) state.servedVariance = served
 }
 
 /**
@@ -101,5 +129,6 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   Object.assign(state.volatility, { variance, weight, count })
   state.pendingSigma = saved.pendingSigma ?? Number.NaN
   state.servedScores.set(saved.servedScoreSums)
+  restoreVariances(state, saved.variance)
   return ok(state)
 }

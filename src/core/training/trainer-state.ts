@@ -1,7 +1,8 @@
 import type { Interval } from '../contracts/primitives.ts'
 import { initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
-import { initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
+import { EWMA_VARIANCE_MODEL, initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
+import type { VarianceSpec } from '../model/variance-models.ts'
 import type { ScoreSums } from '../metrics/score-sums.ts'
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 import type { TrainerOptions } from './trainer-options.ts'
@@ -24,6 +25,36 @@ export interface ModelSlot {
   pending: number
 }
 
+/** The order of a variance slot's scores: what `VarianceSlot.scores` holds. */
+export const VARIANCE_SCORE = {
+  /** The variance forecast for the next bar, not yet scored; NaN when none. */
+  pending: 0,
+  /** Bars scored against EWMA (for EWMA itself: bars scored). */
+  n: 1,
+  /** Σd and Σd², d = QLIKE(model) − QLIKE(EWMA): the Diebold–Mariano loss differential. */
+  sumLossDiff: 2,
+  sumLossDiffSq: 3,
+  /** Exponentially weighted mean of d, bias-corrected by n. */
+  recentLossDiff: 4,
+} as const
+export const VARIANCE_SCORE_LENGTH = 5
+
+/**
+ * The EWMA slot's own numbers (its variance is `volatility`): the σ-tilt, which makes the band's σ
+ * σ_band = σ^κ · σ̄^(1−κ) (σ̄ the expanding RMS of returns) and learns κ so that misses do not
+ * depend on how high σ stands against σ̄ (see `learnSigmaTilt`).
+ */
+export const SIGMA_TILT = { kappa: 0, count: 1, sumSq: 2, pendingZ: 3 } as const
+const SIGMA_TILT_LENGTH = 4
+
+/** A variance model's place in a symbol's state: EWMA (spec null, its state is the σ-tilt) or a challenger. */
+export interface VarianceSlot {
+  readonly id: string
+  readonly spec: VarianceSpec | null
+  readonly scores: Float64Array
+  readonly state: Float64Array
+}
+
 /**
  * Everything the trainer keeps for one symbol. It is changed in place by the training step, so
  * the hot path allocates nothing; `toSnapshot` gives its plain JSON form. NaN stands for "none"
@@ -39,6 +70,10 @@ export interface TrainerState {
   /** NaN before the first row. */
   lastClose: number
   readonly volatility: EwmaVolatility
+  /** EWMA first, then the challengers of `options.varianceModels`; views of one buffer. */
+  readonly variances: readonly VarianceSlot[]
+  /** Index in `variances` of the model whose forecast set `pendingSigma`. */
+  servedVariance: number
   /** σ the pending forecasts were made with; NaN while volatility is warming up. */
   pendingSigma: number
   /** Index in `models` of the model whose pending forecast was published. */
@@ -49,6 +84,9 @@ export interface TrainerState {
 }
 
 const BAND_LENGTH = 4
+
+/** The id of the baseline variance model, the EWMA of `volatility`. */
+export const EWMA_VARIANCE_ID = EWMA_VARIANCE_MODEL
 
 /** The numbers of a model slot's arrays: inputs, band and scores. */
 const slotLength = (spec: AnyModelSpec): number =>
@@ -99,6 +137,22 @@ export function createTrainerState(
     at += slotLength(spec)
     return slot
   })
+  const varianceSpecs: readonly (VarianceSpec | null)[] = [null, ...options.varianceModels]
+  const sizeOf = (spec: VarianceSpec | null): number => spec?.size ?? SIGMA_TILT_LENGTH
+  const varianceNumbers = new Float64Array(
+    varianceSpecs.reduce<number>((sum, spec) => sum + VARIANCE_SCORE_LENGTH + sizeOf(spec), 0),
+  )
+  let vat = 0
+  const variances = varianceSpecs.map((spec): VarianceSlot => {
+    const scores = varianceNumbers.subarray(vat, vat + VARIANCE_SCORE_LENGTH)
+    scores[VARIANCE_SCORE.pending] = Number.NaN
+    vat += VARIANCE_SCORE_LENGTH
+    const slotState = varianceNumbers.subarray(vat, vat + sizeOf(spec))
+    vat += sizeOf(spec)
+    if (spec === null) slotState[SIGMA_TILT.kappa] = 1
+    else spec.init(slotState)
+    return { id: spec?.id ?? EWMA_VARIANCE_ID, spec, scores, state: slotState }
+  })
   return {
     symbol: symbolName,
     interval: barInterval,
@@ -106,6 +160,8 @@ export function createTrainerState(
     lastBarStart: Number.NaN,
     lastClose: Number.NaN,
     volatility: initialEwmaVolatility(),
+    variances,
+    servedVariance: 0,
     pendingSigma: Number.NaN,
     served: Math.max(
       0,

@@ -12,20 +12,38 @@ const parsed = parseOhlcvCsv(read('../../../data/aapl.csv'), { symbol: 'AAPL' })
 assert.ok(parsed.ok)
 const rows = featureRowsOf(parsed.value)
 const trainer = createSymbolTrainer()
+/** The trainer of that release: EWMA the only variance model. */
+const ewmaOnly = createSymbolTrainer({ varianceModels: [] })
 /** Written by the version 1 trainer after the first 600 rows of the bundled AAPL series. */
 const v1 = new TextEncoder().encode(read('../../../test/fixtures/training/aapl-600-rows.snapshot-v1.json'))
 
 test('a version 1 snapshot reads as the version 2 snapshot of the same state, and the trainer resumes exactly', () => {
-  const live = trainer.init('AAPL', '1d')
-  for (const row of rows.slice(0, 600)) trainer.step(live, row)
+  const live = ewmaOnly.init('AAPL', '1d')
+  for (const row of rows.slice(0, 600)) ewmaOnly.step(live, row)
   const decoded = decodeSnapshot(v1)
   assert.ok(decoded.ok)
-  assert.deepEqual(decoded.value, trainer.toSnapshot(live))
-  const restored = trainer.fromSnapshot(decoded.value)
+  const { variance, ...withoutVariance } = ewmaOnly.toSnapshot(live)
+  assert.deepEqual(variance?.served, 'ewma')
+  assert.deepEqual(decoded.value, withoutVariance)
+  const restored = ewmaOnly.fromSnapshot(decoded.value)
   assert.ok(restored.ok)
   for (const row of rows.slice(600)) {
-    assert.deepEqual(trainer.step(restored.value, row).prediction, trainer.step(live, row).prediction)
+    assert.deepEqual(ewmaOnly.step(restored.value, row).prediction, ewmaOnly.step(live, row).prediction)
   }
+})
+
+test('a snapshot without variance models restores the point models as they were and starts the challengers afresh', () => {
+  const decoded = decodeSnapshot(v1)
+  assert.ok(decoded.ok)
+  const restored = trainer.fromSnapshot(decoded.value)
+  assert.ok(restored.ok)
+  const fresh = trainer.init('AAPL', '1d')
+  assert.equal(restored.value.servedVariance, 0)
+  assert.deepEqual(restored.value.variances, fresh.variances)
+  const old = ewmaOnly.fromSnapshot(decoded.value)
+  assert.ok(old.ok)
+  assert.deepEqual(restored.value.models, old.value.models)
+  assert.deepEqual(restored.value.volatility, old.value.volatility)
 })
 
 test('a version 2 snapshot decodes as it is; anything else is the version 2 error', () => {

@@ -1,4 +1,4 @@
-import { Admin, Producer, compatibilityPartitioner } from '@platformatic/kafka'
+import { Admin, Producer, compatibilityPartitioner, findErrorBy } from '@platformatic/kafka'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TopicSpec } from '../../core/contracts/topics.ts'
 import { QuotecastError } from '../errors.ts'
@@ -17,12 +17,6 @@ import { topicMetadata } from './kafka/topic-metadata.ts'
 import { partitionForKey } from './murmur2.ts'
 
 export type { KafkaBusOptions } from './kafka/options.ts'
-
-const hasApiId = (error: unknown, apiId: string): boolean =>
-  error instanceof Error &&
-  ((error as Error & { apiId?: unknown }).apiId === apiId ||
-    (error instanceof AggregateError && error.errors.some((inner) => hasApiId(inner, apiId))) ||
-    hasApiId(error.cause, apiId))
 
 /**
  * The bus on Apache Kafka through @platformatic/kafka: an idempotent producer (acks=all) placing
@@ -55,7 +49,8 @@ export class KafkaBus implements Bus {
             configs: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
           })
         } catch (error) {
-          if (!hasApiId(error, 'TOPIC_ALREADY_EXISTS')) throw toBusError(error, `creating topic ${spec.name}`)
+          const isCreated = findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS') !== null
+          if (!isCreated) throw toBusError(error, `creating topic ${spec.name}`)
         }
       }),
     )
@@ -81,7 +76,8 @@ export class KafkaBus implements Bus {
             this.#partitionCounts.set(topic, metadata.topics.get(topic)?.partitionsCount ?? 0)
           return
         }
-        if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders yet`)
+        if (Date.now() > deadline)
+          throw new QuotecastError('BUS_TIMEOUT', `topics ${topics.join(', ')} have no leaders yet`)
       } catch (error) {
         if (Date.now() > deadline) throw toBusError(error, 'waiting for new topics')
       }

@@ -1,4 +1,5 @@
 import type { TopicSpec } from '../../core/contracts/topics.ts'
+import { QuotecastError } from '../errors.ts'
 import type { Bus, BusConsumer, BusRecord, ConsumerOptions, OutgoingRecord } from './bus.ts'
 import { MemoryConsumer, type MemoryBroker } from './memory/memory-consumer.ts'
 import { MemoryGroup } from './memory/memory-group.ts'
@@ -118,11 +119,10 @@ export class MemoryBus implements Bus, MemoryBroker {
 
   #partitionsOrThrow(topic: string): MemoryPartition[] {
     const partitions = this.#topics.get(topic)
-    if (partitions === undefined)
-      throw new Error(`unknown topic "${topic}": create it first (quotecast topics)`)
+    if (partitions === undefined) throw unknownTopic(topic)
     return partitions
   }
 }
 
-const unknownTopic = (topic: string): Error =>
-  new Error(`unknown topic "${topic}": create it first (quotecast topics)`)
+const unknownTopic = (topic: string): QuotecastError =>
+  new QuotecastError('BUS_PROTOCOL', `unknown topic "${topic}": create it first (quotecast topics)`)

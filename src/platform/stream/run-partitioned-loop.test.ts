@@ -4,6 +4,7 @@ import { pino } from 'pino'
 import { decodeMessage } from '../../core/contracts/decode-message.ts'
 import { deadLetterSchema } from '../../core/contracts/dead-letter.ts'
 import { err, ok } from '../../core/contracts/result.ts'
+import { QuotecastError } from '../errors.ts'
 import type { Bus, BusConsumer, OutgoingRecord } from '../bus/bus.ts'
 import { MemoryBus } from '../bus/memory-bus.ts'
 import { partitionForKey } from '../bus/murmur2.ts'
@@ -42,8 +43,16 @@ function countingStage(bus: Bus): PartitionedStage {
   }
 }
 
+/** A broker restart, as the bus reports it: retriable. */
+const brokerAway = (number: number): Error =>
+  new QuotecastError('BUS_UNAVAILABLE', `commit ${number} failed: the broker is restarting`)
+
 /** The bus, with the commits of the transactions numbered in `failing` (0-based) failing once. */
-function withFailingCommits(bus: MemoryBus, failing: ReadonlySet<number>): Bus {
+function withFailingCommits(
+  bus: MemoryBus,
+  failing: ReadonlySet<number>,
+  failure: (number: number) => Error = brokerAway,
+): Bus {
   let transactions = 0
   const consumer = async (...args: Parameters<Bus['consumer']>): Promise<BusConsumer> => {
     const inner = await bus.consumer(...args)
@@ -61,7 +70,7 @@ function withFailingCommits(bus: MemoryBus, failing: ReadonlySet<number>): Bus {
           abort: () => transaction.abort(),
           commit: async () => {
             await transaction.abort()
-            throw new Error(`commit ${number} failed`)
+            throw failure(number)
           },
         }
       },
@@ -79,6 +88,7 @@ function withFailingCommits(bus: MemoryBus, failing: ReadonlySet<number>): Bus {
 
 async function runCounting(options: {
   failing: ReadonlySet<number>
+  failure?: (number: number) => Error
   isExactlyOnce: boolean
   changelog?: readonly OutgoingRecord[]
 }) {
@@ -93,9 +103,10 @@ async function runCounting(options: {
     value: bytes(String(i)),
   }))
   await memory.produce(input)
-  const bus = withFailingCommits(memory, options.failing)
+  const bus = withFailingCommits(memory, options.failing, options.failure)
   const controller = new AbortController()
   let committed = 0
+  const sleptMs: number[] = []
   await runPartitionedLoop({
     bus,
     groupId: 'counting',
@@ -105,7 +116,10 @@ async function runCounting(options: {
     logger: pino({ level: 'silent' }),
     isExactlyOnce: options.isExactlyOnce,
     maxRecords: 37,
-    sleep: () => Promise.resolve(),
+    sleep: (ms) => {
+      sleptMs.push(ms)
+      return Promise.resolve()
+    },
     onBatch: (consumed) => {
       committed += consumed
       if (committed >= input.length) controller.abort()
@@ -119,7 +133,7 @@ async function runCounting(options: {
     return { sourceTopic, partition, offset, key, reason, service }
   })
   const counts = (await memory.readToEnd('counts')).map((record) => [record.key, text(record.value)] as const)
-  return { outputs: out.map((record) => text(record.value)).sort(), deadLetters, counts }
+  return { outputs: out.map((record) => text(record.value)).sort(), deadLetters, counts, sleptMs }
 }
 
 test('each output is published once, failed commits included', async () => {
@@ -132,6 +146,36 @@ test('each output is published once, failed commits included', async () => {
   const failed = await runCounting({ failing: new Set([1, 2, 5]), isExactlyOnce: true })
   assert.deepEqual(failed.outputs, expected)
   assert.deepEqual(failed.deadLetters, [])
+  // Retried with backoff, reset by the commit that succeeded between the failures.
+  assert.deepEqual(failed.sleptMs, [250, 500, 250])
+})
+
+test('a failure a retry cannot get past stops the loop with that error, the others are retried', async () => {
+  const cases: readonly (readonly [string, (number: number) => Error, boolean])[] = [
+    ['a rebalance', (n) => new QuotecastError('BUS_FENCED', `commit ${n}: fenced`), true],
+    ['a timeout', (n) => new QuotecastError('BUS_TIMEOUT', `commit ${n}: late`), true],
+    ['a refused request', (n) => new QuotecastError('BUS_PROTOCOL', `commit ${n}: record too large`), false],
+    ['refused credentials', (n) => new QuotecastError('BUS_AUTH', `commit ${n}: SASL failed`), false],
+    ['a bug', (n) => new TypeError(`commit ${n}: x is not a function`), false],
+  ]
+  for (const [name, failure, isRetried] of cases) {
+    const thrown: Error[] = []
+    const run = runCounting({
+      failing: new Set([1]),
+      failure: (number) => {
+        const error = failure(number)
+        thrown.push(error)
+        return error
+      },
+      isExactlyOnce: true,
+    })
+    if (isRetried) {
+      assert.equal((await run).outputs.length, 400, name)
+    } else {
+      await assert.rejects(run, (error) => error === thrown[0], name)
+    }
+    assert.equal(thrown.length, 1, name)
+  }
 })
 
 test('an unreadable changelog value is dead-lettered once, its key starts fresh and the others go on', async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { Bus, BusConsumer } from '../bus/bus.ts'
 import { produceAndCommit } from '../bus/bus.ts'
+import { decideOnFailure } from '../decide-on-failure.ts'
 import { createStageDriver } from './create-stage-driver.ts'
 import type { PartitionedStage } from './partitioned-stage.ts'
 
@@ -35,8 +36,9 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /**
  * Consumes a topic as a member of a group until `signal` aborts: each batch's outputs and the
  * consumed positions are committed in one transaction, so a crash anywhere neither loses nor
- * repeats output. On any failure the in-memory state is dropped, the consumer is recreated and
- * state is restored from what was committed — the same path as a restart.
+ * repeats output. On a failure a retry can get past (`decideOnFailure`) the in-memory state is
+ * dropped, the consumer is recreated and state is restored from what was committed — the same path
+ * as a restart; on any other, the loop rejects with it.
  */
 export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
@@ -75,13 +77,15 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
       }
     } catch (error) {
       if (isStopped()) break
-      options.logger.warn(
-        { err: error, retryInMs: backoffMs },
-        'consumer failed: restoring state from the last commit',
-      )
       driver.forgetAll()
       await consumer?.close().catch(() => undefined)
       consumer = undefined
+      const decision = decideOnFailure(error, {
+        logger: options.logger,
+        retryInMs: backoffMs,
+        retrying: 'consumer failed: restoring state from the last commit',
+      })
+      if (decision === 'stop') throw error
       await sleep(backoffMs)
       backoffMs = Math.min(backoffMs * 2, 10_000)
     } finally {

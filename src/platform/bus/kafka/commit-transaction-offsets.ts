@@ -1,11 +1,15 @@
 import {
+  findErrorBy,
   kGetApi,
+  NetworkError,
+  UnsupportedApiError,
   type API,
   type Consumer,
   type Producer,
   type RetryDelayGetter,
   type txnOffsetCommitV4,
 } from '@platformatic/kafka'
+import { QuotecastError } from '../../errors.ts'
 import type { PositionAfter } from './positions.ts'
 
 type TxnOffsetCommitRequestTopic = txnOffsetCommitV4.TxnOffsetCommitRequestTopic
@@ -23,15 +27,6 @@ export interface TransactionOffsets {
   readonly positions: readonly PositionAfter[]
   readonly retries: number
   readonly retryDelay: number | RetryDelayGetter | undefined
-}
-
-/** Whether any error in the chain says it must not be retried (the client's `canRetry`). */
-function isFinal(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 8) return false
-  if ('canRetry' in error && error.canRetry === false) return true
-  const inner = error instanceof AggregateError ? (error.errors as unknown[]) : []
-  const cause = error instanceof Error ? [error.cause] : []
-  return [...inner, ...cause].some((next) => isFinal(next, depth + 1))
 }
 
 function byTopic(positions: readonly PositionAfter[]): TxnOffsetCommitRequestTopic[] {
@@ -53,7 +48,8 @@ function txnOffsetCommitApi(producer: Producer): Promise<TxnOffsetCommitApi> {
     producer[kGetApi]<TxnOffsetCommitApi extends API<infer A, unknown> ? A : never, TxnOffsetCommitResponse>(
       'TxnOffsetCommit',
       (error, api) => {
-        if (error !== null || api === undefined) reject(error ?? new Error('no TxnOffsetCommit API'))
+        if (error !== null || api === undefined)
+          reject(error ?? new UnsupportedApiError('the broker has no TxnOffsetCommit API'))
         else resolve(api)
       },
     )
@@ -70,14 +66,15 @@ export async function commitTransactionOffsets(offsets: TransactionOffsets): Pro
   const { producer, consumer } = offsets
   const { producerId, producerEpoch, transaction } = producer
   if (producerId === undefined || producerEpoch === undefined || transaction === undefined)
-    throw new Error('the producer has no open transaction')
+    throw new QuotecastError('BUS_FENCED', 'the producer has no open transaction (it was discarded)')
   const topics = byTopic(offsets.positions)
   const api = await txnOffsetCommitApi(producer)
   for (let attempt = 0; ; attempt++) {
     try {
       const coordinatorId = consumer.coordinatorId ?? (await consumer.findGroupCoordinator())
       const connection = (await producer.connectToBrokers([coordinatorId])).get(coordinatorId)
-      if (connection === undefined) throw new Error(`no connection to the group coordinator ${coordinatorId}`)
+      if (connection === undefined)
+        throw new NetworkError(`no connection to the group coordinator ${coordinatorId}`)
       await api.async(
         connection,
         transaction.id,
@@ -91,7 +88,8 @@ export async function commitTransactionOffsets(offsets: TransactionOffsets): Pro
       )
       return
     } catch (error) {
-      if (attempt >= offsets.retries || isFinal(error)) throw error
+      // The client's own rule: retried unless something in the chain says it cannot help.
+      if (attempt >= offsets.retries || findErrorBy(error as Error, 'canRetry', false) !== null) throw error
       const delay = offsets.retryDelay
       const ms =
         typeof delay === 'function'

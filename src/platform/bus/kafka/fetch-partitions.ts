@@ -1,4 +1,4 @@
-import type { Consumer } from '@platformatic/kafka'
+import { NetworkError, type Consumer } from '@platformatic/kafka'
 import type { BusRecord } from '../bus.ts'
 import { decodePartition } from './decode-partition.ts'
 import { fetchReadCommitted } from './fetch-read-committed.ts'
@@ -85,7 +85,8 @@ export async function fetchPartitions(
   const requestTopics = new Map<string, FetchRequestPartition[]>()
   for (const position of positions) {
     const topicId = metadata.topics.get(position.topic)?.id
-    if (topicId === undefined) throw new Error(`no metadata for topic ${position.topic}`)
+    if (topicId === undefined)
+      throw new NetworkError(`no metadata for topic ${position.topic}`, { hasStaleMetadata: true })
     namesById.set(topicId, position.topic)
     requested.set(`${topicId}:${position.partition}`, position)
     const partitions = requestTopics.get(topicId) ?? []
@@ -99,7 +100,8 @@ export async function fetchPartitions(
     requestTopics.set(topicId, partitions)
   }
   const broker = metadata.brokers.get(node)
-  if (broker === undefined) throw new Error(`no metadata for broker ${node}`)
+  if (broker === undefined)
+    throw new NetworkError(`no metadata for broker ${node}`, { hasStaleMetadata: true })
   let response: FetchResponse
   try {
     response = await fetchReadCommitted(client, broker, {

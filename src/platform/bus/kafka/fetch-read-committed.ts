@@ -3,6 +3,8 @@ import {
   kGetApi,
   kGetConnection,
   kPerformWithRetry,
+  NetworkError,
+  UnsupportedApiError,
   type Broker,
   type Connection,
   type Consumer,
@@ -75,7 +77,7 @@ export function fetchReadCommitted(
           const api = found as unknown as FetchApi
           if (api.version < OLDEST_VERSION) {
             retry(
-              new Error(
+              new UnsupportedApiError(
                 `the broker's Fetch API v${api.version} is older than v${OLDEST_VERSION} (Kafka 2.7)`,
               ),
             )
@@ -90,7 +92,9 @@ export function fetchReadCommitted(
             : request.topics
           client[kGetConnection](broker, (connectionError, connection) => {
             if (connectionError || connection === undefined) {
-              retry(connectionError ?? new Error(`no connection to broker ${broker.host}:${broker.port}`))
+              retry(
+                connectionError ?? new NetworkError(`no connection to broker ${broker.host}:${broker.port}`),
+              )
               return
             }
             api(

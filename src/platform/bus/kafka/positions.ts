@@ -1,4 +1,5 @@
 import { FetchIsolationLevels, ListOffsetTimestamps, type Consumer } from '@platformatic/kafka'
+import { QuotecastError } from '../../errors.ts'
 import type { BusRecord, TopicPartition } from '../bus.ts'
 import { stableCommittedOffsets } from './stable-offsets.ts'
 
@@ -51,7 +52,8 @@ export async function listOffsets(
   const result = new Map<string, bigint>()
   for (const { topic, partition } of partitions) {
     const offset = offsets.get(topic)?.[partition]
-    if (offset === undefined) throw new Error(`no ${which} offset listed for ${topic}-${partition}`)
+    if (offset === undefined)
+      throw new QuotecastError('BUS_PROTOCOL', `no ${which} offset listed for ${topic}-${partition}`)
     result.set(partitionKey(topic, partition), offset)
   }
   return result

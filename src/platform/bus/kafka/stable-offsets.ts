@@ -1,4 +1,13 @@
-import { kGetApi, kGetConnection, type API, type Connection, type Consumer } from '@platformatic/kafka'
+import {
+  findErrorBy,
+  kGetApi,
+  kGetConnection,
+  NetworkError,
+  UnsupportedApiError,
+  type API,
+  type Connection,
+  type Consumer,
+} from '@platformatic/kafka'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 interface OffsetFetchGroup {
@@ -18,21 +27,14 @@ type OffsetFetchApi = API<[groups: OffsetFetchGroup[], requireStable: boolean], 
 const GROUPS_VERSION = 8
 const RETRY_MS = 50
 
-const isUnstable = (error: unknown): boolean => {
-  const pending: unknown[] = [error]
-  while (pending.length > 0) {
-    const current = pending.pop()
-    if (typeof current !== 'object' || current === null) continue
-    if ('apiId' in current && current.apiId === 'UNSTABLE_OFFSET_COMMIT') return true
-    if (current instanceof AggregateError) pending.push(...(current.errors as unknown[]))
-  }
-  return false
-}
+const isUnstable = (error: unknown): boolean =>
+  findErrorBy(error as Error, 'apiId', 'UNSTABLE_OFFSET_COMMIT') !== null
 
 function offsetFetchApi(client: Consumer): Promise<OffsetFetchApi> {
   return new Promise((resolve, reject) => {
     client[kGetApi]<[OffsetFetchGroup[], boolean], OffsetFetchResponse>('OffsetFetch', (error, api) => {
-      if (error !== null || api === undefined) reject(error ?? new Error('no OffsetFetch API'))
+      if (error !== null || api === undefined)
+        reject(error ?? new UnsupportedApiError('the broker has no OffsetFetch API'))
       else resolve(api)
     })
   })
@@ -42,10 +44,12 @@ async function coordinatorConnection(client: Consumer, topics: string[]): Promis
   const coordinatorId = await client.findGroupCoordinator()
   const metadata = await client.metadata({ topics })
   const broker = metadata.brokers.get(coordinatorId)
-  if (broker === undefined) throw new Error(`group coordinator ${coordinatorId} is not in the metadata`)
+  if (broker === undefined)
+    throw new NetworkError(`group coordinator ${coordinatorId} is not in the metadata`)
   return new Promise((resolve, reject) => {
     client[kGetConnection](broker, (error, connection) => {
-      if (error !== null || connection === undefined) reject(error ?? new Error('no connection'))
+      if (error !== null || connection === undefined)
+        reject(error ?? new NetworkError(`no connection to the group coordinator ${coordinatorId}`))
       else resolve(connection)
     })
   })

@@ -1,7 +1,13 @@
-import { AuthenticationError, TimeoutError } from '@platformatic/kafka'
+import {
+  AuthenticationError,
+  NetworkError,
+  TimeoutError,
+  findErrorBy,
+  type GenericError,
+} from '@platformatic/kafka'
 import { QuotecastError, type QuotecastErrorCode } from '../../errors.ts'
 
-const AUTH_ERRORS = new Set([
+const AUTH_ERRORS = [
   'SASL_AUTHENTICATION_FAILED',
   'UNSUPPORTED_SASL_MECHANISM',
   'ILLEGAL_SASL_STATE',
@@ -9,61 +15,87 @@ const AUTH_ERRORS = new Set([
   'GROUP_AUTHORIZATION_FAILED',
   'CLUSTER_AUTHORIZATION_FAILED',
   'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-])
+]
 
-const FENCED_ERRORS = new Set([
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-  'REBALANCE_IN_PROGRESS',
-  'FENCED_INSTANCE_ID',
+/**
+ * A transaction that died with its producer: the client cannot retry these (`canRetry: false`),
+ * but a new producer, whose InitProducerId fences the old one, takes up from the last commit.
+ */
+const TRANSACTION_LOST_ERRORS = [
   'PRODUCER_FENCED',
-  'INVALID_PRODUCER_EPOCH',
   'INVALID_PRODUCER_ID_MAPPING',
-])
+  'INVALID_TXN_STATE',
+  'TRANSACTION_ABORTABLE',
+  'UNKNOWN_PRODUCER_ID',
+  'TRANSACTION_COORDINATOR_FENCED',
+]
 
-/** The error and everything it wraps: retries nest as AggregateErrors, causes as `cause`. */
-function* unwrap(error: unknown, depth = 0): Generator {
-  if (depth > 8) return
-  yield error
-  if (error instanceof AggregateError) {
-    for (const inner of error.errors) yield* unwrap(inner, depth + 1)
+const findApiError = (error: Error, apiIds: readonly string[]): GenericError | null =>
+  apiIds.reduce<GenericError | null>((found, id) => found ?? findErrorBy(error, 'apiId', id), null)
+
+/** A failed connection keeps what failed it (SASL, TLS) as `cause`, which `findBy` does not follow. */
+const connectionCause = (error: Error): Error | null => {
+  const cause = findErrorBy(error, 'code', NetworkError.code)?.cause
+  return cause instanceof Error ? cause : null
+}
+
+/**
+ * The client's own marks, read with its `findBy` over the nested errors, in order: the first rule
+ * that finds an error gives the code, and that error is named in the message.
+ */
+const RULES: readonly (readonly [QuotecastErrorCode, (error: Error) => GenericError | null])[] = [
+  ['BUS_CLOSED', (error) => findErrorBy(error, 'closed', true)],
+  [
+    'BUS_AUTH',
+    (error) =>
+      findErrorBy(error, 'code', AuthenticationError.code) ??
+      findErrorBy(connectionCause(error), 'code', AuthenticationError.code) ??
+      findApiError(error, AUTH_ERRORS),
+  ],
+  [
+    'BUS_FENCED',
+    (error) =>
+      findErrorBy(error, 'needsRejoin', true) ??
+      findErrorBy(error, 'producerFenced', true) ??
+      findApiError(error, TRANSACTION_LOST_ERRORS),
+  ],
+  // A TimeoutError carries the network code: only its class tells it apart.
+  ['BUS_TIMEOUT', (error) => findErrorBy(error, 'constructor', TimeoutError)],
+  ['BUS_UNAVAILABLE', (error) => findErrorBy(error, 'code', NetworkError.code)],
+  // The broker's "try again" (a coordinator loading or moved, a transaction still completing),
+  // unless something in the chain says a retry cannot help: the client's own rule.
+  [
+    'BUS_UNAVAILABLE',
+    (error) => (findErrorBy(error, 'canRetry', false) === null ? findErrorBy(error, 'canRetry', true) : null),
+  ],
+]
+
+function classify(error: Error): { code: QuotecastErrorCode; decisive: Error } {
+  for (const [code, find] of RULES) {
+    const decisive = find(error)
+    if (decisive !== null) return { code, decisive }
   }
-  if (error instanceof Error && error.cause !== undefined) yield* unwrap(error.cause, depth + 1)
+  return { code: 'BUS_PROTOCOL', decisive: findErrorBy(error, 'canRetry', false) ?? error }
 }
 
-function apiIdOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('apiId' in error)) return undefined
-  return typeof error.apiId === 'string' ? error.apiId : undefined
-}
-
-function classify(error: unknown): QuotecastErrorCode {
-  const all = [...unwrap(error)]
-  const apiIds = all.map(apiIdOf).filter((id) => id !== undefined)
-  if (all.some((inner) => inner instanceof AuthenticationError) || apiIds.some((id) => AUTH_ERRORS.has(id))) {
-    return 'BUS_AUTH'
-  }
-  if (apiIds.some((id) => FENCED_ERRORS.has(id))) return 'BUS_FENCED'
-  if (all.some((inner) => inner instanceof TimeoutError)) return 'BUS_TIMEOUT'
-  const isNetwork = all.some(
-    (inner) =>
-      typeof inner === 'object' && inner !== null && 'code' in inner && inner.code === 'PLT_KFK_NETWORK',
-  )
-  if (isNetwork) return 'BUS_UNAVAILABLE'
-  return 'BUS_PROTOCOL'
-}
-
-/** The deepest messages say what happened; the outer ones only say that retries ran out. */
-function describe(error: unknown): string {
-  const messages = [...unwrap(error)]
-    .map((inner) => (inner instanceof Error ? inner.message : String(inner)))
-    .filter((message, index, all) => message !== '' && all.indexOf(message) === index)
-  return messages.slice(-3).join('; ')
+/** The outer message says what failed and how often; the decisive one why, with its cause. */
+function describe(error: Error, decisive: Error): string {
+  const server: unknown = 'serverErrorMessage' in decisive ? decisive.serverErrorMessage : undefined
+  const messages = [
+    error.message,
+    decisive.message,
+    typeof server === 'string' ? server : '',
+    decisive.cause instanceof Error ? decisive.cause.message : '',
+  ]
+  return messages.filter((message, index) => message !== '' && messages.indexOf(message) === index).join('; ')
 }
 
 /** Wraps a client error as a QuotecastError (kept as is when it already is one). */
 export function toBusError(error: unknown, action: string): QuotecastError {
   if (error instanceof QuotecastError) return error
-  return new QuotecastError(classify(error), `${action}: ${describe(error)}`, { cause: error })
+  const thrown = error instanceof Error ? error : new Error(String(error))
+  const { code, decisive } = classify(thrown)
+  return new QuotecastError(code, `${action}: ${describe(thrown, decisive)}`, { cause: error })
 }
 
 /** Runs a client call, turning its failure into a QuotecastError. */

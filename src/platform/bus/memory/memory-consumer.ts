@@ -7,6 +7,7 @@ import type {
   PollOptions,
   TopicPartition,
 } from '../bus.ts'
+import { QuotecastError } from '../../errors.ts'
 import type { MemoryGroup } from './memory-group.ts'
 import type { MemoryPartition } from './memory-log.ts'
 
@@ -99,17 +100,18 @@ export class MemoryConsumer implements BusConsumer {
 
   beginTransaction(): Promise<BusTransaction> {
     const group = this.#group
-    if (group === undefined) return Promise.reject(new Error('transactions need a consumer group'))
+    if (group === undefined)
+      return Promise.reject(new QuotecastError('BUS_USAGE', 'transactions need a consumer group'))
     const pending: OutgoingRecord[] = []
     let isDone = false
     return Promise.resolve({
       send: (records) => {
-        if (isDone) return Promise.reject(new Error('transaction already completed'))
+        if (isDone) return Promise.reject(new QuotecastError('BUS_USAGE', 'transaction already completed'))
         pending.push(...records)
         return Promise.resolve()
       },
       commit: (consumed) => {
-        if (isDone) return Promise.reject(new Error('transaction already completed'))
+        if (isDone) return Promise.reject(new QuotecastError('BUS_USAGE', 'transaction already completed'))
         isDone = true
         try {
           this.#assertOwned(consumed)
@@ -151,7 +153,8 @@ export class MemoryConsumer implements BusConsumer {
     const owned = new Set(current.map((tp) => positionKey(tp.topic, tp.partition)))
     const lost = consumed.find((record) => !owned.has(positionKey(record.topic, record.partition)))
     if (lost) {
-      throw new Error(
+      throw new QuotecastError(
+        'BUS_FENCED',
         `commit rejected: partition ${lost.topic}-${lost.partition} was reassigned by a rebalance`,
       )
     }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { pino } from 'pino'
 import { TOPICS, topicSpecs } from '../../../core/contracts/topics.ts'
+import type { Bus, BusConsumer, ConsumerOptions } from '../../../platform/bus/bus.ts'
 import { MemoryBus } from '../../../platform/bus/memory-bus.ts'
+import { QuotecastError } from '../../../platform/errors.ts'
 import { realSeriesSteps } from '../../../../test/fixtures/predictor/real-series-steps.ts'
 import { toRecords } from '../../../../test/fixtures/predictor/to-records.ts'
 import { createViews, type ViewChange } from './create-views.ts'
@@ -67,4 +69,53 @@ test('restores the views from the topics, then applies new records once each, sk
   assert.equal(views.get('AAPL')?.bars.last()?.start, steps[151]!.bar.start)
   assert.equal(views.get('AAPL')?.receivedAtMs, 1_000, 'freshness is the records’ timestamp')
   assert.equal(applied.get(TOPICS.bars), 152)
+})
+
+test('a failed poll is retried when a retry can help; any other failure rejects with it', async () => {
+  const cases: readonly (readonly [string, Error, boolean])[] = [
+    ['the broker away', new QuotecastError('BUS_UNAVAILABLE', 'polling: the broker is restarting'), true],
+    ['a refused request', new QuotecastError('BUS_PROTOCOL', 'polling: unknown topic'), false],
+    ['a bug', new TypeError('x is not a function'), false],
+  ]
+  for (const [name, failure, isRetried] of cases) {
+    const memory = new MemoryBus()
+    await memory.ensureTopics(topicSpecs(1))
+    const controller = new AbortController()
+    let polls = 0
+    const consumer = async (options: ConsumerOptions): Promise<BusConsumer> => {
+      const inner = await memory.consumer(options)
+      return {
+        poll: () => {
+          polls += 1
+          // The retry's pause ends at once when the signal aborts: no test sleeps. A second poll
+          // after a failure that cannot be retried ends the test too (and fails it).
+          if (isRetried || polls > 1) controller.abort()
+          return Promise.reject(failure)
+        },
+        commit: (consumed) => inner.commit(consumed),
+        assignment: () => inner.assignment(),
+        beginTransaction: () => inner.beginTransaction(),
+        close: () => inner.close(),
+      }
+    }
+    const bus: Bus = {
+      ensureTopics: (specs) => memory.ensureTopics(specs),
+      produce: (records) => memory.produce(records),
+      consumer,
+      readToEnd: (topic, partitions) => memory.readToEnd(topic, partitions),
+      partitionOf: (topic, key) => memory.partitionOf(topic, key),
+      close: () => memory.close(),
+    }
+    const running = materialiseViews({
+      bus,
+      topics,
+      views: createViews({ maxBarsPerSymbol: 10 }),
+      logger: pino({ level: 'silent' }),
+      signal: controller.signal,
+      now: () => 0,
+    })
+    if (isRetried) await running
+    else await assert.rejects(running, (error) => error === failure, name)
+    assert.equal(polls, 1, name)
+  }
 })

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Bus, BusRecord } from '../../../platform/bus/bus.ts'
+import { decideOnFailure } from '../../../platform/decide-on-failure.ts'
 import type { PredictorViews } from './create-views.ts'
 import { decodeChange, type ViewKind } from './decode-change.ts'
 
@@ -26,6 +27,8 @@ export interface MaterialiseOptions {
 
 const MAX_BACKOFF_MS = 30_000
 
+const isAborted = (signal: AbortSignal): boolean => signal.aborted
+
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(done, ms)
@@ -41,7 +44,8 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
  * Fills the views from the bars, predictions and models topics and keeps them current until the
  * signal aborts. Every partition is read (no consumer group), so any replica can answer for any
  * symbol. Start-up reads each topic to its end before `onRestored`; the tailing consumer then
- * skips what the restore already applied.
+ * skips what the restore already applied. A failed poll is retried when a retry can help
+ * (`decideOnFailure`); any other failure rejects.
  */
 export async function materialiseViews(options: MaterialiseOptions): Promise<void> {
   const { bus, topics, views, logger, signal, now, observer } = options
@@ -96,7 +100,14 @@ export async function materialiseViews(options: MaterialiseOptions): Promise<voi
         records = await consumer.poll({ maxRecords: 1000, maxWaitMs: 500 })
         backoffMs = 250
       } catch (error) {
-        logger.warn({ err: error, retryInMs: backoffMs }, 'poll failed: retrying')
+        // A failure while stopping (TypeScript narrows `signal.aborted` to false inside the loop).
+        if (isAborted(signal)) break
+        const decision = decideOnFailure(error, {
+          logger,
+          retryInMs: backoffMs,
+          retrying: 'poll failed: retrying',
+        })
+        if (decision === 'stop') throw error
         await pause(backoffMs, signal)
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)
         continue

@@ -27,12 +27,15 @@ final class JsonOut {
 
   static byte[] row(Features.Row row) {
     Bar bar = row.bar();
-    StringBuilder out = new StringBuilder(640);
+    StringBuilder out = new StringBuilder(700);
     out.append("{\"schema\":1,\"symbol\":");
     string(out, bar.symbol());
     out.append(",\"interval\":\"").append(bar.interval()).append("\",\"barStart\":").append(bar.start())
         .append(",\"barEnd\":").append(bar.end())
         .append(",\"close\":").append(number(bar.close()))
+        .append(",\"open\":").append(number(bar.open()))
+        .append(",\"high\":").append(number(bar.high()))
+        .append(",\"low\":").append(number(bar.low()))
         .append(",\"featureVersion\":1,\"gapBars\":").append(row.gapBars())
         .append(",\"values\":{");
     double[] values = row.values();

@@ -1,0 +1,223 @@
+// The variance models and the published band, predict then learn on the bundled series: QLIKE of
+// every variance model against EWMA with its Diebold–Mariano statistic, the share of bars each was
+// served, and the published band's coverage per σ-fifth (sorted by the band's own σ) and per
+// calendar year, and its interval (Winkler) score at 80 and 95 %. "before" is the trainer with EWMA
+// alone (the previous release's band), "challengers" the default trainer, "tilt" it with the σ-tilt on. No timing: any machine gives
+// the same numbers. Usage: node bench/variance-scores.ts [--json]
+import { readFileSync } from 'node:fs'
+import type { FeatureRow } from '../src/core/contracts/feature-row.ts'
+import { parseOhlcvCsv } from '../src/core/market-data/parse-ohlcv-csv.ts'
+import { dieboldMariano } from '../src/core/metrics/diebold-mariano.ts'
+import { qlike } from '../src/core/model/variance-models.ts'
+import { createSymbolTrainer, type SymbolTrainer } from '../src/core/training/create-symbol-trainer.ts'
+import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
+import type { TrainerOverrides } from '../src/core/training/trainer-options.ts'
+import { VARIANCE_SCORE } from '../src/core/training/trainer-state.ts'
+
+interface BarScore {
+  readonly year: number
+  readonly sigma: number
+  readonly actual: number
+  readonly predicted: number
+  readonly half80: number
+  readonly half95: number
+  /** Every variance model's pending forecast (NaN when none), EWMA first. */
+  readonly variances: readonly number[]
+  readonly servedVariance: number
+  /** The served variance model's forecast of the variance of the sum of the next 5 and 20 returns. */
+  readonly term: readonly [number, number]
+}
+
+const HORIZONS = [5, 20] as const
+
+const SERIES = [
+  { file: 'sp500.csv', symbol: '^GSPC' },
+  { file: 'aapl.csv', symbol: 'AAPL' },
+] as const
+
+function rowsOf(file: string, symbol: string): FeatureRow[] {
+  const parsed = parseOhlcvCsv(readFileSync(new URL(`../data/${file}`, import.meta.url), 'utf8'), { symbol })
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.error}`)
+  return featureRowsOf(parsed.value)
+}
+
+function run(trainer: SymbolTrainer, rows: readonly FeatureRow[]): { bars: BarScore[]; ids: string[] } {
+  const state = trainer.init(rows[0]!.symbol, rows[0]!.interval)
+  const bars: BarScore[] = []
+  for (const row of rows) {
+    const sigma = state.pendingSigma
+    const variances = state.variances.map((slot) => slot.scores[VARIANCE_SCORE.pending]!)
+    const servedVariance = state.servedVariance
+    const servedSlot = state.variances[servedVariance]!
+    const term = HORIZONS.map((h) =>
+      servedSlot.spec === null
+        ? h * state.volatility.variance
+        : servedSlot.spec.forecast(servedSlot.state, h),
+    ) as unknown as [number, number]
+    const result = trainer.step(state, row, true)
+    const scored = result.scored
+    if (scored === null || Number.isNaN(sigma)) continue
+    const served = scored.forecasts.find((forecast) => forecast.id === scored.served)
+    if (served === undefined) continue
+    bars.push({
+      year: new Date(row.barStart).getUTCFullYear(),
+      sigma,
+      actual: served.actual,
+      predicted: served.predicted,
+      half80: served.half80,
+      half95: served.half95,
+      variances,
+      servedVariance,
+      term,
+    })
+  }
+  return { bars, ids: state.variances.map((slot) => slot.id) }
+}
+
+const winkler = (bar: BarScore, half: number, alpha: number): number => {
+  const lower = bar.predicted - half
+  const upper = bar.predicted + half
+  const y = bar.actual
+  return upper - lower + (2 / alpha) * (Math.max(0, lower - y) + Math.max(0, y - upper))
+}
+
+/**
+ * Gaussian intervals for the sum of the next h returns from the served model's term structure
+ * (no conformal correction: these are not yet published), scored on every bar whose h later bars
+ * were all scored: coverage and Winkler at 80 and 95 %.
+ */
+function termScores(bars: readonly BarScore[]) {
+  return HORIZONS.map((h, k) => {
+    let n = 0
+    let hits80 = 0
+    let hits95 = 0
+    let w80 = 0
+    let w95 = 0
+    for (let t = 0; t + h <= bars.length; t++) {
+      let sum = 0
+      for (let j = t; j < t + h; j++) sum += bars[j]!.actual
+      const sigma = Math.sqrt(bars[t]!.term[k]!)
+      if (!Number.isFinite(sigma)) continue
+      n += 1
+      for (const [z, alpha] of [
+        [1.2815515655446004, 0.2],
+        [1.959963984540054, 0.05],
+      ] as const) {
+        const half = z * sigma
+        const miss = Math.max(0, Math.abs(sum) - half)
+        const score = 2 * half + (2 / alpha) * miss
+        if (alpha === 0.2) {
+          hits80 += miss === 0 ? 1 : 0
+          w80 += score
+        } else {
+          hits95 += miss === 0 ? 1 : 0
+          w95 += score
+        }
+      }
+    }
+    return {
+      horizon: h,
+      n,
+      coverage80: hits80 / n,
+      coverage95: hits95 / n,
+      winkler80: w80 / n,
+      winkler95: w95 / n,
+    }
+  })
+}
+
+function bandScores(bars: readonly BarScore[]) {
+  const cover = (list: readonly BarScore[]) => ({
+    n: list.length,
+    coverage80: list.filter((b) => Math.abs(b.actual - b.predicted) <= b.half80).length / list.length,
+    coverage95: list.filter((b) => Math.abs(b.actual - b.predicted) <= b.half95).length / list.length,
+  })
+  const sorted = [...bars].sort((a, b) => a.sigma - b.sigma)
+  const fifths = [0, 1, 2, 3, 4].map((k) =>
+    cover(sorted.slice(Math.floor((k * sorted.length) / 5), Math.floor(((k + 1) * sorted.length) / 5))),
+  )
+  const years = [...new Set(bars.map((b) => b.year))].map((year) => ({
+    year,
+    ...cover(bars.filter((b) => b.year === year)),
+  }))
+  const mean = (f: (b: BarScore) => number) => bars.reduce((sum, b) => sum + f(b), 0) / bars.length
+  return {
+    ...cover(bars),
+    winkler80: mean((b) => winkler(b, b.half80, 0.2)),
+    winkler95: mean((b) => winkler(b, b.half95, 0.05)),
+    fifths,
+    years,
+  }
+}
+
+/** QLIKE of each variance model against EWMA on the bars where both forecast, with DM. */
+function varianceScores(bars: readonly BarScore[], ids: readonly string[]) {
+  return ids.map((id, i) => {
+    let n = 0
+    let sum = 0
+    let sumBase = 0
+    let sumD = 0
+    let sumD2 = 0
+    for (const bar of bars) {
+      const h = bar.variances[i]!
+      const h0 = bar.variances[0]!
+      if (Number.isNaN(h) || Number.isNaN(h0)) continue
+      const loss = qlike(Math.max(1e-16, h), bar.actual)
+      const base = qlike(Math.max(1e-16, h0), bar.actual)
+      n += 1
+      sum += loss
+      sumBase += base
+      sumD += loss - base
+      sumD2 += (loss - base) ** 2
+    }
+    return {
+      id,
+      n,
+      qlike: sum / n,
+      ewmaQlike: sumBase / n,
+      dm: i === 0 ? null : dieboldMariano(n, sumD, sumD2),
+      servedShare: bars.filter((b) => b.servedVariance === i).length / bars.length,
+    }
+  })
+}
+
+function evaluate(overrides: TrainerOverrides) {
+  const trainer = createSymbolTrainer(overrides)
+  return SERIES.map(({ file, symbol }) => {
+    const { bars, ids } = run(trainer, rowsOf(file, symbol))
+    return { symbol, band: bandScores(bars), variance: varianceScores(bars, ids), term: termScores(bars) }
+  })
+}
+
+const results = {
+  before: evaluate({ varianceModels: [], sigmaTiltStep: 0 }),
+  challengers: evaluate({ sigmaTiltStep: 0 }),
+  tilt: evaluate({ sigmaTiltStep: 0.005 }),
+}
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify(results, null, 2))
+} else {
+  const pct = (x: number) => (100 * x).toFixed(1)
+  for (const [label, series] of Object.entries(results)) {
+    for (const { symbol, band, variance, term } of series) {
+      console.log(`\n${label} ${symbol}: ${band.n} bars`)
+      for (const v of variance)
+        console.log(
+          `  ${v.id.padEnd(6)} QLIKE ${v.qlike.toFixed(4)} (EWMA ${v.ewmaQlike.toFixed(4)}, n ${v.n}) DM ${v.dm?.toFixed(2) ?? '—'} served ${pct(v.servedShare)} %`,
+        )
+      console.log(
+        `  band: coverage ${pct(band.coverage80)} / ${pct(band.coverage95)} %, Winkler ${band.winkler80.toFixed(5)} / ${band.winkler95.toFixed(5)}`,
+      )
+      console.log(
+        `  by σ-fifth: ${band.fifths.map((f) => `${pct(f.coverage80)}/${pct(f.coverage95)}`).join('  ')}`,
+      )
+      for (const t of term)
+        console.log(
+          `  ${t.horizon} bars ahead (Gaussian, not published): coverage ${pct(t.coverage80)} / ${pct(t.coverage95)} %, Winkler ${t.winkler80.toFixed(5)} / ${t.winkler95.toFixed(5)}`,
+        )
+      console.log(
+        `  by year: ${band.years.map((y) => `${y.year} ${pct(y.coverage80)}/${pct(y.coverage95)}`).join(', ')}`,
+      )
+    }
+  }
+}
