@@ -22,6 +22,12 @@ export const QUOTECAST_ERROR_CODES = [
    * consumer and producer take up from the last commit.
    */
   'BUS_FENCED',
+  /**
+   * The group moved to a new generation since the consumer's last poll, so its commit was refused:
+   * the transaction is aborted and the consumer put back to its committed offsets, still a member;
+   * its next poll follows the rebalance.
+   */
+  'BUS_REBALANCED',
   /** The client was used after `close()`. */
   'BUS_CLOSED',
   /** A call the bus cannot honour as made (e.g. a transaction on a consumer without a group). */
@@ -35,6 +41,7 @@ const RETRIABLE_CODES: ReadonlySet<QuotecastErrorCode> = new Set([
   'BUS_UNAVAILABLE',
   'BUS_TIMEOUT',
   'BUS_FENCED',
+  'BUS_REBALANCED',
   'BUS_UNKNOWN_TOPIC',
 ])
 

@@ -52,10 +52,12 @@ function withFailingCommits(
   bus: MemoryBus,
   failing: ReadonlySet<number>,
   failure: (number: number) => Error = brokerAway,
+  onConsumer: () => void = () => undefined,
 ): Bus {
   let transactions = 0
   const consumer = async (...args: Parameters<Bus['consumer']>): Promise<BusConsumer> => {
     const inner = await bus.consumer(...args)
+    onConsumer()
     return {
       poll: (options) => inner.poll(options),
       commit: (consumed) => inner.commit(consumed),
@@ -103,7 +105,8 @@ async function runCounting(options: {
     value: bytes(String(i)),
   }))
   await memory.produce(input)
-  const bus = withFailingCommits(memory, options.failing, options.failure)
+  let consumers = 0
+  const bus = withFailingCommits(memory, options.failing, options.failure, () => consumers++)
   const controller = new AbortController()
   let committed = 0
   const sleptMs: number[] = []
@@ -133,7 +136,7 @@ async function runCounting(options: {
     return { sourceTopic, partition, offset, key, reason, service }
   })
   const counts = (await memory.readToEnd('counts')).map((record) => [record.key, text(record.value)] as const)
-  return { outputs: out.map((record) => text(record.value)).sort(), deadLetters, counts, sleptMs }
+  return { outputs: out.map((record) => text(record.value)).sort(), deadLetters, counts, sleptMs, consumers }
 }
 
 test('each output is published once, failed commits included', async () => {
@@ -148,6 +151,29 @@ test('each output is published once, failed commits included', async () => {
   assert.deepEqual(failed.deadLetters, [])
   // Retried with backoff, reset by the commit that succeeded between the failures.
   assert.deepEqual(failed.sleptMs, [250, 500, 250])
+})
+
+test('a commit refused by a rebalance is redone from the last commit by the same consumer', async () => {
+  const expected = (await runCounting({ failing: new Set(), isExactlyOnce: true })).outputs
+  const refused = await runCounting({
+    failing: new Set([1, 2, 5]),
+    isExactlyOnce: true,
+    failure: (n) => new QuotecastError('BUS_REBALANCED', `commit ${n} rejected: the group has moved on`),
+  })
+  assert.deepEqual(refused.outputs, expected)
+  assert.deepEqual(refused.deadLetters, [])
+  // Leaving the group would start another rebalance: the consumer is kept, and nothing sleeps.
+  assert.equal(refused.consumers, 1)
+  assert.deepEqual(refused.sleptMs, [])
+  // Any other retriable failure recreates it; and so does a fourth refusal in a row.
+  assert.equal((await runCounting({ failing: new Set([1, 2, 5]), isExactlyOnce: true })).consumers, 4)
+  const again = await runCounting({
+    failing: new Set([1, 2, 3, 4]),
+    isExactlyOnce: true,
+    failure: (n) => new QuotecastError('BUS_REBALANCED', `commit ${n} rejected`),
+  })
+  assert.deepEqual(again.outputs, expected)
+  assert.equal(again.consumers, 2)
 })
 
 test('a failure a retry cannot get past stops the loop with that error, the others are retried', async () => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Bus, BusConsumer } from '../bus/bus.ts'
 import { produceAndCommit } from '../bus/bus.ts'
 import { decideOnFailure } from '../decide-on-failure.ts'
+import { QuotecastError } from '../errors.ts'
 import { createStageDriver } from './create-stage-driver.ts'
 import type { PartitionedStage } from './partitioned-stage.ts'
 
@@ -31,6 +32,9 @@ export interface LoopOptions {
  */
 const DEFAULT_MAX_RECORDS = 5000
 
+/** Commits refused by a rebalance in a row that the same consumer redoes before it is recreated. */
+const MAX_REFUSALS_IN_A_ROW = 3
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -44,6 +48,7 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
   const sleep = options.sleep ?? defaultSleep
   const now = options.now ?? Date.now
   let backoffMs = 250
+  let refusals = 0
   const isStopped = (): boolean => options.signal.aborted
   const driver = createStageDriver(options.stage, options.logger)
   while (!isStopped()) {
@@ -70,14 +75,30 @@ export async function runPartitionedLoop(options: LoopOptions): Promise<void> {
           if (outputs.length > 0) await options.bus.produce(outputs)
           await consumer.commit(records)
         } else {
-          await produceAndCommit(consumer, outputs, records)
+          try {
+            await produceAndCommit(consumer, outputs, records)
+          } catch (error) {
+            const isRefused = QuotecastError.is(error, 'BUS_REBALANCED')
+            // A refusal again and again (a rebalance the consumer never follows) recreates it.
+            if (!isRefused || ++refusals > MAX_REFUSALS_IN_A_ROW) throw error
+            // The transaction was aborted and the consumer put back to its committed offsets. It
+            // stays in the group: closing it would leave the group and start another rebalance,
+            // which would refuse the other members' commits in turn. The state is restored from
+            // the last commit; the next poll follows the rebalance (revoking, assigning).
+            options.logger.info({ err: error }, 'commit refused by a rebalance: redoing from the last commit')
+            driver.forgetAll()
+            await driver.onAssigned(consumer.assignment())
+            continue
+          }
         }
         options.onBatch?.(records.length, outputs.length)
         backoffMs = 250
+        refusals = 0
       }
     } catch (error) {
       if (isStopped()) break
       driver.forgetAll()
+      refusals = 0
       await consumer?.close().catch(() => undefined)
       consumer = undefined
       const decision = decideOnFailure(error, {

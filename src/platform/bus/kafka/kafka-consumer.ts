@@ -189,7 +189,7 @@ export class KafkaBusConsumer implements BusConsumer {
     })
     if (lost !== undefined) {
       throw new QuotecastError(
-        'BUS_FENCED',
+        'BUS_REBALANCED',
         `commit rejected: ${lost.topic}-${lost.partition} is no longer owned after a rebalance; its records go to its new owner`,
       )
     }

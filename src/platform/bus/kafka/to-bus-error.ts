@@ -52,6 +52,8 @@ const RULES: readonly (readonly [QuotecastErrorCode, (error: Error) => GenericEr
       findErrorBy(connectionCause(error), 'code', AuthenticationError.code) ??
       findApiError(error, AUTH_ERRORS),
   ],
+  // A commit of an older generation: the member is still in the group, which has moved on.
+  ['BUS_REBALANCED', (error) => findApiError(error, ['ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS'])],
   [
     'BUS_FENCED',
     (error) =>

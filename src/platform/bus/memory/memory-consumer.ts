@@ -154,7 +154,7 @@ export class MemoryConsumer implements BusConsumer {
     const lost = consumed.find((record) => !owned.has(positionKey(record.topic, record.partition)))
     if (lost) {
       throw new QuotecastError(
-        'BUS_FENCED',
+        'BUS_REBALANCED',
         `commit rejected: partition ${lost.topic}-${lost.partition} was reassigned by a rebalance`,
       )
     }
