@@ -68,7 +68,7 @@ export class ValueWriter {
   float64s(values: ArrayLike<number>): void {
     const f = this.#numbers
     const k = this.#k
-    // A loop for short runs: `set` costs more than a dozen numbers.
+    // `set` for long typed runs only: it costs more than a loop over a dozen numbers, or an array.
     if (values.length > 32 && values instanceof Float64Array) f.set(values, k)
     else for (let i = 0; i < values.length; i++) f[k + i] = values[i]!
     this.#k = k + values.length

@@ -83,8 +83,8 @@ interface ModelListCodec {
   readonly specs: readonly AnyModelSpec[]
   readonly varianceSpecs: readonly (VarianceSpec | null)[]
   readonly layouts: readonly ModelStateLayout[]
-  /** Per lastInputs name: the model and the input that give its value (the last model to name it). */
-  readonly inputSource: readonly (readonly [model: number, input: number])[]
+  /** Per lastInputs name, the model and the input that give its value (the last model to name it), in pairs. */
+  readonly inputSource: Int32Array
   /** Float64s of a value. */
   readonly count: number
   /** The names, then each model's id, kind and state layout. */
@@ -99,10 +99,12 @@ function createModelListCodec(state: TrainerState): ModelListCodec {
   const layouts = state.models.map((slot) => stateLayoutOf(slot.state))
   if (specs.length > 0xffff || names.length > 0xffff)
     throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
-  const inputSource = names.map((name) => {
-    const model = specs.findLastIndex((spec) => spec.features.includes(name))
-    return [model, specs[model]!.features.indexOf(name)] as const
-  })
+  const inputSource = Int32Array.from(
+    names.flatMap((name) => {
+      const model = specs.findLastIndex((spec) => spec.features.includes(name))
+      return [model, specs[model]!.features.indexOf(name)]
+    }),
+  )
   const varianceCount = state.variances.reduce(
     (sum, slot) => sum + 1 + slot.scores.length + slot.state.length,
     0,
@@ -184,7 +186,9 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
   w.float64(volatility.count)
   w.finiteOrNaN(state.pendingSigma)
   w.float64s(state.servedScores)
-  for (const [model, input] of codec.inputSource) w.finiteOrNaN(models[model]!.inputs[input]!)
+  const { inputSource } = codec
+  for (let i = 0; i < inputSource.length; i += 2)
+    w.finiteOrNaN(models[inputSource[i]!]!.inputs[inputSource[i + 1]!]!)
   for (let index = 0; index < models.length; index++) {
     const slot = models[index]!
     w.float64(slot.spec.version)
@@ -210,7 +214,7 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
   w.u8(1, ENCODING)
   w.u8(2, MODEL_SNAPSHOT_SCHEMA_VERSION)
   w.u16(4, models.length)
-  w.u16(6, codec.inputSource.length)
+  w.u16(6, codec.inputSource.length / 2)
   w.u32(8, codec.count)
   w.u32(12, size - HEADER_BYTES - codec.count * 8)
   return w.end()
