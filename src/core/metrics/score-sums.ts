@@ -1,4 +1,5 @@
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
+import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 
 /**
  * One scored forecast, in log-return units: what was predicted, what happened, and the
@@ -54,7 +55,7 @@ export function addScore(
   sums[SCORE.sumAbsError] = at(SCORE.sumAbsError) + absError
   sums[SCORE.sumSqError] = at(SCORE.sumSqError) + absError * absError
   sums[SCORE.sumNaiveAbsError] = at(SCORE.sumNaiveAbsError) + naiveAbsError
-  sums[SCORE.sumLossDiff] = at(SCORE.sumLossDiff) + lossDiff + 0
+  sums[SCORE.sumLossDiff] = withoutNegativeZero(at(SCORE.sumLossDiff) + lossDiff)
   sums[SCORE.sumLossDiffSq] = at(SCORE.sumLossDiffSq) + lossDiff * lossDiff
   sums[SCORE.directionN] = at(SCORE.directionN) + (isCall ? 1 : 0)
   sums[SCORE.directionHits] = at(SCORE.directionHits) + (isCall && predicted > 0 === actual > 0 ? 1 : 0)

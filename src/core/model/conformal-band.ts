@@ -1,3 +1,4 @@
+import { withoutNegativeZero } from './without-negative-zero.ts'
 /** The two coverage levels every prediction carries. */
 export const BAND_LEVELS = [
   { key: 'p80', coverage: 0.8, normalQuantile: 1.2815515655446004 },
@@ -46,7 +47,7 @@ export function updateConformalBand(band: ConformalBand, score: number, params: 
     const nextQ = q * Math.exp(params.quantileStep * (miss - alpha))
     const nextAlpha = alpha + params.aciStep * (1 - coverage - miss)
     band[2 * level] = Math.min(params.maxQ, Math.max(params.minQ, nextQ))
-    band[2 * level + 1] = Math.min(1, Math.max(0, nextAlpha)) + 0
+    band[2 * level + 1] = withoutNegativeZero(Math.min(1, Math.max(0, nextAlpha)))
   }
 }
 

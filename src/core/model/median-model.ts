@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ModelSpec } from './model-spec.ts'
+import { withoutNegativeZero } from './without-negative-zero.ts'
 
 export interface MedianModelOptions {
   readonly id: string
@@ -49,7 +50,7 @@ export function createMedianModel(options: MedianModelOptions): ModelSpec<Median
       const scale = Math.sqrt(state.meanSquare)
       const move = state.count >= options.warmupBars ? options.step * scale * Math.sign(y - state.median) : 0
       const weight = options.scaleDecay * state.weight + 1
-      state.median = state.median + move + 0
+      state.median = withoutNegativeZero(state.median + move)
       state.meanSquare = state.meanSquare + (y * y - state.meanSquare) / weight
       state.weight = weight
       state.count += 1

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { withoutNegativeZero } from './without-negative-zero.ts'
 
 // The keys in another order than the state's (see `stateSchema` in model-spec.ts).
 export const rlsSchema = z
@@ -102,7 +103,7 @@ export function rlsUpdate(
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++, k++) {
       const pij = ((p[k] ?? 0) - ((px[i] ?? 0) * (px[j] ?? 0)) / denominator) / lambda
-      p[k] = pij + 0
+      p[k] = withoutNegativeZero(pij)
       if (i === j) {
         trace += pij
         if (!(pij > 0)) isUsable = false
@@ -113,7 +114,7 @@ export function rlsUpdate(
   if (!Number.isFinite(trace) || trace > maxTrace) isUsable = false
   rls.updates += 1
   if (isUsable && isThetaFinite) {
-    for (let i = 0; i < d; i++) theta[i] = (theta[i] ?? 0) + 0
+    for (let i = 0; i < d; i++) theta[i] = withoutNegativeZero(theta[i] ?? 0)
     return
   }
   if (!isThetaFinite) theta.fill(0)

@@ -9,6 +9,7 @@ import { buildPrediction } from './build-prediction.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { ModelSlot, TrainerState } from './trainer-state.ts'
 import { servedSigma } from './variance-step.ts'
+import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 
 /** σ of the intervals from the served variance model's pending forecast; NaN while warming up. */
 export const currentSigma = (options: TrainerOptions, state: TrainerState): number =>
@@ -68,5 +69,5 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
     ? slot.spec.predict(slot.state, inputs)
     : Number.NaN
   if (!isUsableForecast(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
-  return ok(predictionOf(options, state, row, slot, predicted + 0, sigma))
+  return ok(predictionOf(options, state, row, slot, withoutNegativeZero(predicted), sigma))
 }

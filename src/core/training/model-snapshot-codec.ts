@@ -1,10 +1,7 @@
-import {
-  float64sToLittleEndian,
-  readFloat64s,
-  readUtf8,
-  utf8Length,
-  writeUtf8,
-} from '../contracts/binary-value.ts'
+import { encodeValues } from '../codec/encode-values.ts'
+import { ValueReader } from '../codec/value-reader.ts'
+import type { ValueWriter } from '../codec/value-writer.ts'
+import { utf8Length } from '../contracts/binary-value.ts'
 import { validateMessage } from '../contracts/decode-message.ts'
 import {
   MODEL_SNAPSHOT_SCHEMA_VERSION,
@@ -12,11 +9,11 @@ import {
   SCORE_SUM_FIELDS,
   type ModelSnapshot,
 } from '../contracts/model-snapshot.ts'
-import { err, type Result } from '../contracts/result.ts'
+import { err, ok, type Result } from '../contracts/result.ts'
 import type { AnyModelSpec } from '../model/model-spec.ts'
+import type { VarianceSpec } from '../model/variance-models.ts'
 import {
   fitsStateLayout,
-  numbersAt,
   parseStateLayout,
   readStateNumbers,
   stateLayoutOf,
@@ -44,7 +41,10 @@ import type { TrainerState } from './trainer-state.ts'
  * `id:version:count` per model joined by commas. Encoding 1 is still read (its snapshot has no
  * `variance`, and the challengers start afresh).
  *
- * Decoding checks the layout, then validates the result with `modelSnapshotSchema`.
+ * Everything but the symbol's own numbers and its symbol, interval and served ids is the same for
+ * every value of one model list: its codec (`ModelListCodec`, `ModelListReader`) is built once per
+ * layout. `writeSnapshot` and `readSnapshot` mirror each other call for call. Decoding checks the
+ * layout, then validates the result with `modelSnapshotSchema`.
  */
 export const MODEL_SNAPSHOT_MARKER = 0xb6
 const ENCODING = 2
@@ -53,201 +53,172 @@ const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
 const TOP = 7 + SUMS
 const PER_MODEL = 7 + SUMS
+const BAND = 4
+/** Bound on the layouts a reader keeps: values are input, and one trainer writes one layout. */
+const MAX_READERS = 16
 
 const utf8 = new TextEncoder()
 
-/** Writes `text`, `length` bytes of UTF-8, after its u16 byte count at `at`; returns where it ends. */
-function writeText(bytes: Uint8Array, at: number, text: string, length: number): number {
-  bytes[at] = length & 0xff
-  bytes[at + 1] = length >>> 8
-  writeUtf8(bytes, at + 2, text)
-  return at + 2 + length
+/** `texts` as they are written, each after its u16 byte count; throws when one is too long. */
+function prefixedTexts(texts: readonly string[]): Uint8Array {
+  const encoded = texts.map((text) => utf8.encode(text))
+  if (encoded.some((text) => text.length > 0xffff))
+    throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
+  const bytes = new Uint8Array(encoded.reduce((sum, text) => sum + 2 + text.length, 0))
+  let at = 0
+  for (const text of encoded) {
+    bytes.set([text.length & 0xff, text.length >>> 8, ...text], at)
+    at += 2 + text.length
+  }
+  return bytes
 }
 
-/** Copies `values` to `f[k]` on: a loop, since `set` costs more than a dozen numbers. */
-function put(f: Float64Array, k: number, values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) f[k + i] = values[i]!
-  return k + values.length
-}
-
-/**
- * What the values of one model list share, built once: the lastInputs names, where each model's
- * inputs go among them, the layout of each model's state, and the text from the names on.
- */
-interface Template {
-  readonly specs: readonly AnyModelSpec[]
-  readonly inputCount: number
-  /** Per model, per input: its index among the lastInputs values (the last model to name it wins). */
-  readonly inputAt: readonly (readonly number[])[]
-  readonly layouts: readonly ModelStateLayout[]
-  /** Float64s of a value. */
-  readonly count: number
-  /** The names, then each model's id, kind and state layout, each after its u16 byte count. */
-  readonly tail: Uint8Array
-  /** The variance layout text, after its u16 byte count (written after the served variance id). */
-  readonly varianceTail: Uint8Array
-  readonly varianceSpecs: readonly unknown[]
-}
-
-function varianceLayoutOf(state: TrainerState): string {
-  return state.variances
+const varianceLayoutOf = (state: TrainerState): string =>
+  state.variances
     .map((slot) => `${slot.id}:${slot.spec?.version ?? 1}:${slot.scores.length + slot.state.length}`)
     .join(',')
+
+/** What every value of one model list shares: the writer's half of the layout, built once. */
+interface ModelListCodec {
+  readonly specs: readonly AnyModelSpec[]
+  readonly varianceSpecs: readonly (VarianceSpec | null)[]
+  readonly layouts: readonly ModelStateLayout[]
+  /** Per lastInputs name, the model and the input that give its value (the last model to name it), in pairs. */
+  readonly inputSource: Int32Array
+  /** Float64s of a value. */
+  readonly count: number
+  /** The names, then each model's id, kind and state layout. */
+  readonly modelTexts: Uint8Array
+  /** The variance layout text (written after the served variance id). */
+  readonly varianceText: Uint8Array
 }
 
-function templateOf(state: TrainerState): Template {
+function createModelListCodec(state: TrainerState): ModelListCodec {
   const specs = state.models.map((slot) => slot.spec)
   const names = [...new Set(specs.flatMap((spec) => spec.features))]
   const layouts = state.models.map((slot) => stateLayoutOf(slot.state))
-  const texts = [...names, ...specs.flatMap((spec, index) => [spec.id, spec.kind, layouts[index]!.text])]
-  const encoded = texts.map((text) => utf8.encode(text))
-  if (specs.length > 0xffff || names.length > 0xffff || encoded.some((text) => text.length > 0xffff))
+  if (specs.length > 0xffff || names.length > 0xffff)
     throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
-  const tail = new Uint8Array(encoded.reduce((sum, text) => sum + 2 + text.length, 0))
-  let at = 0
-  for (const text of encoded) {
-    tail.set([text.length & 0xff, text.length >>> 8, ...text], at)
-    at += 2 + text.length
-  }
-  const varianceText = utf8.encode(varianceLayoutOf(state))
-  if (varianceText.length > 0xffff) throw new Error('encodeModelSnapshot: the variance layout is too long')
-  const varianceTail = new Uint8Array(2 + varianceText.length)
-  varianceTail.set([varianceText.length & 0xff, varianceText.length >>> 8, ...varianceText])
+  const inputSource = Int32Array.from(
+    names.flatMap((name) => {
+      const model = specs.findLastIndex((spec) => spec.features.includes(name))
+      return [model, specs[model]!.features.indexOf(name)]
+    }),
+  )
   const varianceCount = state.variances.reduce(
     (sum, slot) => sum + 1 + slot.scores.length + slot.state.length,
     0,
   )
   return {
     specs,
-    inputCount: names.length,
-    inputAt: specs.map((spec) => spec.features.map((name) => names.indexOf(name))),
+    varianceSpecs: state.variances.map((slot) => slot.spec),
     layouts,
+    inputSource,
     count: layouts.reduce(
       (sum, layout) => sum + PER_MODEL + layout.count,
       TOP + names.length + varianceCount,
     ),
-    tail,
-    varianceTail,
-    varianceSpecs: state.variances.map((slot) => slot.spec),
+    modelTexts: prefixedTexts([
+      ...names,
+      ...specs.flatMap((spec, index) => [spec.id, spec.kind, layouts[index]!.text]),
+    ]),
+    varianceText: prefixedTexts([varianceLayoutOf(state)]),
   }
 }
 
-/** The last template by its first model, reused while a state's models and their layouts match it. */
-const templates = new WeakMap<AnyModelSpec, Template>()
-
-function cachedTemplateOf(state: TrainerState): Template {
-  const { models } = state
-  const cached = models[0] === undefined ? undefined : templates.get(models[0].spec)
-  if (
-    cached?.specs.length === models.length &&
-    cached.varianceSpecs.length === state.variances.length &&
-    state.variances.every((slot, index) => slot.spec === cached.varianceSpecs[index]) &&
-    models.every(
-      (slot, index) =>
-        slot.spec === cached.specs[index] && fitsStateLayout(cached.layouts[index]!, slot.state),
-    )
+const fits = (codec: ModelListCodec, state: TrainerState): boolean =>
+  codec.specs.length === state.models.length &&
+  codec.varianceSpecs.length === state.variances.length &&
+  state.variances.every((slot, index) => slot.spec === codec.varianceSpecs[index]) &&
+  state.models.every(
+    (slot, index) => slot.spec === codec.specs[index] && fitsStateLayout(codec.layouts[index]!, slot.state),
   )
-    return cached
-  const fresh = templateOf(state)
-  if (models[0] !== undefined) templates.set(models[0].spec, fresh)
-  return fresh
+
+/** The codec of the last model list encoded: a trainer runs one, so it is built once. */
+let current: ModelListCodec | undefined
+
+function codecOf(state: TrainerState): ModelListCodec {
+  if (current === undefined || !fits(current, state)) current = createModelListCodec(state)
+  return current
 }
 
-/** A state's value, planned before it is written: its template, `served` and its size. */
+/** A state's value, planned before it is written: its codec, its texts and its size. */
 interface Plan {
   readonly state: TrainerState
-  readonly template: Template
+  readonly codec: ModelListCodec
   readonly served: string
-  readonly symbolBytes: number
-  readonly servedBytes: number
   readonly servedVariance: string
-  readonly servedVarianceBytes: number
-  readonly size: number
+  readonly textBytes: readonly [symbol: number, served: number, servedVariance: number]
 }
 
 function planOf(state: TrainerState): Plan {
   if (Number.isNaN(state.lastBarStart))
     throw new Error(`no row trained for ${state.symbol} yet: nothing to snapshot`)
-  const template = cachedTemplateOf(state)
   const served = state.models[state.served]?.id ?? ''
-  const symbolBytes = utf8Length(state.symbol)
-  const servedBytes = utf8Length(served)
-  if (symbolBytes > 0xffff || servedBytes > 0xffff)
-    throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
   const servedVariance = state.variances[state.servedVariance]?.id ?? ''
-  const servedVarianceBytes = utf8Length(servedVariance)
-  const textBytes =
-    8 +
-    symbolBytes +
-    state.interval.length +
-    servedBytes +
-    template.tail.length +
-    servedVarianceBytes +
-    template.varianceTail.length
-  return {
-    state,
-    template,
-    served,
-    symbolBytes,
-    servedBytes,
-    servedVariance,
-    servedVarianceBytes,
-    size: HEADER_BYTES + template.count * 8 + textBytes,
-  }
+  const textBytes = [utf8Length(state.symbol), utf8Length(served), utf8Length(servedVariance)] as const
+  if (textBytes[0] > 0xffff || textBytes[1] > 0xffff)
+    throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
+  return { state, codec: codecOf(state), served, servedVariance, textBytes }
 }
 
-const orNaN = (value: number): number => (Number.isFinite(value) ? value : Number.NaN)
+const sizeOf = ({ state, codec, textBytes }: Plan): number =>
+  HEADER_BYTES +
+  codec.count * 8 +
+  // The byte counts of the symbol, interval, served and served variance ids.
+  8 +
+  textBytes[0] +
+  state.interval.length +
+  textBytes[1] +
+  codec.modelTexts.length +
+  textBytes[2] +
+  codec.varianceText.length
 
-/** Writes the planned value at `bytes[0]`, which must be 8-byte aligned in its buffer. */
-function writePlan(plan: Plan, bytes: Uint8Array): void {
-  const { state, template } = plan
-  const { count, inputAt, layouts } = template
-  const f = new Float64Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES, count)
-  const { volatility, models } = state
-  f[0] = state.version
-  f[1] = state.lastBarStart
-  f[2] = state.lastClose
-  f[3] = volatility.variance
-  f[4] = volatility.weight
-  f[5] = volatility.count
-  f[6] = orNaN(state.pendingSigma)
-  put(f, 7, state.servedScores)
-  let k = TOP + template.inputCount
+function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Uint8Array {
+  const { state, codec, textBytes } = plan
+  const { models, volatility } = state
+  w.begin(at, size, HEADER_BYTES, codec.count)
+  w.float64(state.version)
+  w.float64(state.lastBarStart)
+  w.float64(state.lastClose)
+  w.float64(volatility.variance)
+  w.float64(volatility.weight)
+  w.float64(volatility.count)
+  w.finiteOrNaN(state.pendingSigma)
+  w.float64s(state.servedScores)
+  const { inputSource } = codec
+  for (let i = 0; i < inputSource.length; i += 2)
+    w.finiteOrNaN(models[inputSource[i]!]!.inputs[inputSource[i + 1]!]!)
   for (let index = 0; index < models.length; index++) {
     const slot = models[index]!
-    const at = inputAt[index]!
-    for (let i = 0; i < at.length; i++) f[TOP + at[i]!] = orNaN(slot.inputs[i]!)
-    f[k] = slot.spec.version
-    k = put(f, put(f, k + 1, slot.band), slot.scores)
-    f[k++] = slot.recentLossDiff
-    f[k++] = orNaN(slot.pending)
-    k = writeStateNumbers(layouts[index]!, slot.state, f, k)
+    w.float64(slot.spec.version)
+    w.float64s(slot.band)
+    w.float64s(slot.scores)
+    w.float64(slot.recentLossDiff)
+    w.finiteOrNaN(slot.pending)
+    const layout = codec.layouts[index]!
+    writeStateNumbers(layout, slot.state, w.numbers, w.take(layout.count))
   }
   for (const slot of state.variances) {
-    f[k++] = slot.spec?.version ?? 1
-    k = put(f, put(f, k, slot.scores), slot.state)
+    w.float64(slot.spec?.version ?? 1)
+    w.float64s(slot.scores)
+    w.float64s(slot.state)
   }
-  if (k !== count) throw new Error(`encodeModelSnapshot: wrote ${k} of ${count} numbers`)
-  float64sToLittleEndian(bytes, HEADER_BYTES, count)
-
-  const textAt = HEADER_BYTES + count * 8
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
-  header.setUint8(0, MODEL_SNAPSHOT_MARKER)
-  header.setUint8(1, ENCODING)
-  header.setUint8(2, MODEL_SNAPSHOT_SCHEMA_VERSION)
-  header.setUint16(4, models.length, true)
-  header.setUint16(6, template.inputCount, true)
-  header.setUint32(8, count, true)
-  header.setUint32(12, bytes.byteLength - textAt, true)
-  let at = writeText(bytes, textAt, state.symbol, plan.symbolBytes)
-  at = writeText(bytes, at, state.interval, state.interval.length)
-  at = writeText(bytes, at, plan.served, plan.servedBytes)
-  bytes.set(template.tail, at)
-  at = writeText(bytes, at + template.tail.length, plan.servedVariance, plan.servedVarianceBytes)
-  bytes.set(template.varianceTail, at)
+  w.prefixedText(state.symbol, textBytes[0])
+  w.prefixedText(state.interval, state.interval.length)
+  w.prefixedText(plan.served, textBytes[1])
+  w.raw(codec.modelTexts)
+  w.prefixedText(plan.servedVariance, textBytes[2])
+  w.raw(codec.varianceText)
+  w.u8(0, MODEL_SNAPSHOT_MARKER)
+  w.u8(1, ENCODING)
+  w.u8(2, MODEL_SNAPSHOT_SCHEMA_VERSION)
+  w.u16(4, models.length)
+  w.u16(6, codec.inputSource.length / 2)
+  w.u32(8, codec.count)
+  w.u32(12, size - HEADER_BYTES - codec.count * 8)
+  return w.end()
 }
-
-const align8 = (size: number): number => (size + 7) & ~7
 
 /**
  * The models-topic values of several states (see the layout above), in one allocation: a batch
@@ -256,14 +227,7 @@ const align8 = (size: number): number => (size + 7) & ~7
  */
 export function encodeModelSnapshots(states: readonly TrainerState[]): Uint8Array[] {
   const plans = states.map(planOf)
-  const buffer = new ArrayBuffer(plans.reduce((sum, plan) => sum + align8(plan.size), 0))
-  let at = 0
-  return plans.map((plan) => {
-    const bytes = new Uint8Array(buffer, at, plan.size)
-    writePlan(plan, bytes)
-    at += align8(plan.size)
-    return bytes
-  })
+  return encodeValues(plans, plans.map(sizeOf), writeSnapshot)
 }
 
 /** The models-topic value of one symbol's state (see the layout above). */
@@ -272,36 +236,6 @@ export function encodeModelSnapshot(state: TrainerState): Uint8Array {
   return bytes!
 }
 
-/** The texts of a value in order, or what is wrong with them. */
-function readTexts(bytes: Uint8Array, at: number, count: number): string | string[] {
-  const texts: string[] = []
-  for (let index = 0; index < count; index++) {
-    if (at + 2 > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
-    const end = at + 2 + (bytes[at]! | (bytes[at + 1]! << 8))
-    if (end > bytes.byteLength) return `model snapshot text ${index} of ${count} is cut off`
-    const text = readUtf8(bytes, at + 2, end)
-    if (text === undefined) return `model snapshot text ${index} of ${count} is not UTF-8`
-    texts.push(text)
-    at = end
-  }
-  if (at !== bytes.byteLength) return `model snapshot has ${bytes.byteLength - at} bytes after its texts`
-  return texts
-}
-
-/** Parsed layouts by their text: every value of a model list repeats the same few. */
-const parsedLayouts = new Map<string, Result<ModelStateLayout>>()
-
-function parsedLayoutOf(text: string): Result<ModelStateLayout> {
-  let parsed = parsedLayouts.get(text)
-  if (parsed === undefined) {
-    parsed = parseStateLayout(text)
-    if (parsedLayouts.size >= 64) parsedLayouts.clear()
-    parsedLayouts.set(text, parsed)
-  }
-  return parsed
-}
-
-/** The plain value of the layout, still to be validated; a string when the layout is broken. */
 interface VarianceLayout {
   readonly id: string
   readonly version: number
@@ -309,7 +243,7 @@ interface VarianceLayout {
 }
 
 /** The variance layout text `id:version:count,…`, or what is wrong with it. */
-function parseVarianceLayout(text: string): string | VarianceLayout[] {
+function parseVarianceLayout(text: string): Result<VarianceLayout[]> {
   const layouts: VarianceLayout[] = []
   for (const part of text.split(',')) {
     const [id, version, count, extra] = part.split(':')
@@ -323,85 +257,139 @@ function parseVarianceLayout(text: string): string | VarianceLayout[] {
       !Number.isInteger(c) ||
       c < 0
     )
-      return `variance layout "${part}" is not id:version:count`
+      return err(`variance layout "${part}" is not id:version:count`)
     layouts.push({ id, version: v, count: c })
   }
-  return layouts
+  return ok(layouts)
 }
 
-function readSnapshot(bytes: Uint8Array): string | { readonly value: unknown } {
-  const hasVariance = bytes[1] === ENCODING
-  if (bytes.byteLength < HEADER_BYTES) return `model snapshot of ${bytes.byteLength} bytes lacks its header`
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
-  const modelCount = header.getUint16(4, true)
-  const inputCount = header.getUint16(6, true)
-  const count = header.getUint32(8, true)
-  const textBytes = header.getUint32(12, true)
-  const size = HEADER_BYTES + count * 8 + textBytes
-  if (bytes.byteLength !== size) return `model snapshot of ${bytes.byteLength} bytes, its header says ${size}`
-  const modelTexts = 3 + inputCount + 3 * modelCount
-  const texts = readTexts(bytes, HEADER_BYTES + count * 8, modelTexts + (hasVariance ? 2 : 0))
-  if (typeof texts === 'string') return texts
-  const varianceLayouts = hasVariance ? parseVarianceLayout(texts[modelTexts + 1]!) : []
-  if (typeof varianceLayouts === 'string') return varianceLayouts
-  const [symbol, interval, served] = texts
+/** The reader's half of a layout, built once per layout text: the models' and variance layouts. */
+interface ModelListReader {
+  readonly layouts: readonly ModelStateLayout[]
+  readonly varianceLayouts: readonly VarianceLayout[]
+  /** Float64s of a value. */
+  readonly count: number
+}
+
+/** The reader of a layout: `modelTexts` are the texts from the names on, `varianceText` the variance layout. */
+function createModelListReader(
+  inputCount: number,
+  modelTexts: readonly string[],
+  varianceText: string | undefined,
+): Result<ModelListReader> {
+  const varianceLayouts = varianceText === undefined ? ok([]) : parseVarianceLayout(varianceText)
+  if (!varianceLayouts.ok) return varianceLayouts
   const layouts: ModelStateLayout[] = []
-  let expected = TOP + inputCount
-  for (let index = 0; index < modelCount; index++) {
-    const layout = parsedLayoutOf(texts[3 + inputCount + 3 * index + 2]!)
-    if (!layout.ok) return `models.${index}.state: ${layout.error}`
+  let count = TOP + inputCount
+  for (let index = 0; 3 * index < modelTexts.length - inputCount; index++) {
+    const layout = parseStateLayout(modelTexts[inputCount + 3 * index + 2]!)
+    if (!layout.ok) return err(`models.${index}.state: ${layout.error}`)
     layouts.push(layout.value)
-    expected += PER_MODEL + layout.value.count
+    count += PER_MODEL + layout.value.count
   }
-  for (const layout of varianceLayouts) expected += 1 + layout.count
-  if (count !== expected) return `model snapshot of ${count} numbers, its models take ${expected}`
-  const f = readFloat64s(bytes, HEADER_BYTES, count)
-  const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
-  const many = (at: number, length: number): number[] => numbersAt(f, at, length)
+  for (const layout of varianceLayouts.value) count += 1 + layout.count
+  return ok({ layouts, varianceLayouts: varianceLayouts.value, count })
+}
+
+const readers = new Map<string, Result<ModelListReader>>()
+
+function readerOf(inputCount: number, modelTexts: readonly string[], varianceText: string | undefined) {
+  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}`
+  let reader = readers.get(key)
+  if (reader === undefined) {
+    reader = createModelListReader(inputCount, modelTexts, varianceText)
+    // The oldest layout goes first: Map keeps insertion order.
+    if (readers.size >= MAX_READERS) readers.delete(readers.keys().next().value!)
+    readers.set(key, reader)
+  }
+  return reader
+}
+
+/** The `count` texts after the numbers, or what is wrong with them. */
+function readTexts(r: ValueReader, count: number): Result<string[]> {
+  const texts: string[] = []
+  for (let index = 0; index < count; index++) {
+    const text = r.prefixedText()
+    if (typeof text !== 'string') return err(`model snapshot text ${index} of ${count} is ${text.error}`)
+    texts.push(text)
+  }
+  if (r.remainingBytes !== 0) return err(`model snapshot has ${r.remainingBytes} bytes after its texts`)
+  return ok(texts)
+}
+
+/** The plain value of the layout, still to be validated; an error when the layout is broken. */
+function readSnapshot(bytes: Uint8Array): Result<unknown> {
+  const hasVariance = bytes[1] === ENCODING
+  if (bytes.byteLength < HEADER_BYTES)
+    return err(`model snapshot of ${bytes.byteLength} bytes lacks its header`)
+  const r = new ValueReader(bytes, HEADER_BYTES)
+  const modelCount = r.u16(4)
+  const inputCount = r.u16(6)
+  const count = r.u32(8)
+  const size = HEADER_BYTES + count * 8 + r.u32(12)
+  if (bytes.byteLength !== size)
+    return err(`model snapshot of ${bytes.byteLength} bytes, its header says ${size}`)
+  r.beginNumbers(count)
+  const modelTexts = 3 + inputCount + 3 * modelCount
+  const texts = readTexts(r, modelTexts + (hasVariance ? 2 : 0))
+  if (!texts.ok) return texts
+  const [symbol, interval, served] = texts.value
+  const names = texts.value.slice(3, 3 + inputCount)
+  const reader = readerOf(inputCount, texts.value.slice(3, modelTexts), texts.value[modelTexts + 1])
+  if (!reader.ok) return reader
+  const { layouts, varianceLayouts } = reader.value
+  if (count !== reader.value.count)
+    return err(`model snapshot of ${count} numbers, its models take ${reader.value.count}`)
+  const version = r.float64()
+  const trainedThrough = r.float64()
+  const lastClose = r.float64()
+  const volatility = r.float64s(3)
+  const pendingSigma = r.nanAsNull()
+  const servedScoreSums = r.float64s(SUMS)
   const lastInputs: Record<string, number | null> = {}
-  for (let index = 0; index < inputCount; index++) lastInputs[texts[3 + index]!] = orNull(f[TOP + index]!)
-  let k = TOP + inputCount
+  for (const name of names) lastInputs[name] = r.nanAsNull()
   const models = layouts.map((layout, index) => {
-    const at = k
-    k += PER_MODEL + layout.count
+    const modelVersion = r.float64()
+    const band = r.float64s(BAND)
+    const scoreSums = r.float64s(SUMS)
+    const recentLossDiff = r.float64()
+    const pending = r.nanAsNull()
     return {
-      id: texts[3 + inputCount + 3 * index],
-      kind: texts[3 + inputCount + 3 * index + 1],
-      version: f[at],
-      state: readStateNumbers(layout, f, at + PER_MODEL),
-      band: many(at + 1, 4),
-      scoreSums: many(at + 5, SUMS),
-      recentLossDiff: f[at + 5 + SUMS],
-      pending: orNull(f[at + 6 + SUMS]!),
+      id: texts.value[3 + inputCount + 3 * index],
+      kind: texts.value[3 + inputCount + 3 * index + 1],
+      version: modelVersion,
+      state: readStateNumbers(layout, r.numbers, r.take(layout.count)),
+      band,
+      scoreSums,
+      recentLossDiff,
+      pending,
     }
   })
   const variance = hasVariance
     ? {
-        served: texts[modelTexts],
-        models: varianceLayouts.map((layout) => {
-          const at = k
-          k += 1 + layout.count
-          return { id: layout.id, version: f[at], numbers: many(at + 1, layout.count).map(orNull) }
-        }),
+        served: texts.value[modelTexts],
+        models: varianceLayouts.map((layout) => ({
+          id: layout.id,
+          version: r.float64(),
+          numbers: Array.from({ length: layout.count }, () => r.nanAsNull()),
+        })),
       }
     : undefined
-  return {
-    value: {
-      schema: header.getUint8(2),
-      symbol,
-      interval,
-      version: f[0],
-      trainedThrough: f[1],
-      served,
-      lastClose: f[2],
-      lastInputs,
-      volatility: many(3, 3),
-      pendingSigma: orNull(f[6]!),
-      servedScoreSums: many(7, SUMS),
-      ...(variance === undefined ? {} : { variance }),
-      models,
-    },
-  }
+  return ok({
+    schema: r.u8(2),
+    symbol,
+    interval,
+    version,
+    trainedThrough,
+    served,
+    lastClose,
+    lastInputs,
+    volatility,
+    pendingSigma,
+    servedScoreSums,
+    ...(variance === undefined ? {} : { variance }),
+    models,
+  })
 }
 
 /**
@@ -415,6 +403,6 @@ export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnaps
   if (bytes[1] !== ENCODING && bytes[1] !== LEGACY_ENCODING)
     return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
   const read = readSnapshot(bytes)
-  if (typeof read === 'string') return err(read)
+  if (!read.ok) return read
   return validateMessage(modelSnapshotSchema, read.value)
 }

@@ -17,6 +17,7 @@ import {
   scoreVariances,
   updateVariances,
 } from './variance-step.ts'
+import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -52,7 +53,7 @@ export interface TrainStepResult {
 
 /** Bias-corrected exponentially weighted mean after the `count`-th value: exact from the first. */
 const updateRecentLossDiff = (mean: number, value: number, count: number, decay: number): number =>
-  mean + ((value - mean) * (1 - decay)) / oneMinusDecayPower(decay, count) + 0
+  withoutNegativeZero(mean + ((value - mean) * (1 - decay)) / oneMinusDecayPower(decay, count))
 
 /**
  * Advances one symbol by one feature row, prequentially and in place: scores every model's pending
@@ -118,7 +119,7 @@ export function trainStep(
   for (const slot of models) {
     const forecast =
       Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)
-    slot.pending = isUsableForecast(forecast) ? forecast + 0 : Number.NaN
+    slot.pending = isUsableForecast(forecast) ? withoutNegativeZero(forecast) : Number.NaN
   }
   state.served = selectServedModel(models, options.serving)
   state.version += 1

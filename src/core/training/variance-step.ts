@@ -8,6 +8,7 @@ import {
   type TrainerState,
   type VarianceSlot,
 } from './trainer-state.ts'
+import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 
 /** |ln σ/σ̄| beyond this is taken as this: the tilt stays bounded whatever a crash does. */
 const MAX_TILT_Z = 3
@@ -36,8 +37,9 @@ export function scoreVariances(options: TrainerOptions, state: TrainerState, r: 
     scores[V.sumLossDiff] = scores[V.sumLossDiff]! + d
     scores[V.sumLossDiffSq] = scores[V.sumLossDiffSq]! + d * d
     const recent = scores[V.recentLossDiff]!
-    scores[V.recentLossDiff] =
-      recent + ((d - recent) * (1 - options.recentDecay)) / oneMinusDecayPower(options.recentDecay, n) + 0
+    scores[V.recentLossDiff] = withoutNegativeZero(
+      recent + ((d - recent) * (1 - options.recentDecay)) / oneMinusDecayPower(options.recentDecay, n),
+    )
   }
 }
 
@@ -114,7 +116,7 @@ export function learnSigmaTilt(
   const miss80 = absError > half80 ? 1 : 0
   const miss95 = absError > half95 ? 1 : 0
   const next = tilt[T.kappa]! + options.sigmaTiltStep * (miss80 - 0.2 + miss95 - 0.05) * z
-  tilt[T.kappa] = Math.min(MAX_KAPPA, Math.max(0, next)) + 0
+  tilt[T.kappa] = withoutNegativeZero(Math.min(MAX_KAPPA, Math.max(0, next)))
 }
 
 /** σ of the next band from the served variance forecast, tilted and floored; NaN while warming up. */

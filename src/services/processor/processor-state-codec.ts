@@ -1,18 +1,16 @@
 import type { OpenBar } from '../../core/bars/bar-builder-state.ts'
-import {
-  float64sToLittleEndian,
-  readFloat64s,
-  readUtf8,
-  utf8Length,
-  writeUtf8,
-} from '../../core/contracts/binary-value.ts'
+import { encodeValues } from '../../core/codec/encode-values.ts'
+import { ValueReader } from '../../core/codec/value-reader.ts'
+import type { ValueWriter } from '../../core/codec/value-writer.ts'
+import { utf8Length } from '../../core/contracts/binary-value.ts'
 import { decodeMessage, validateMessage } from '../../core/contracts/decode-message.ts'
 import { err, ok, type Result } from '../../core/contracts/result.ts'
 import {
   FEATURE_NULLABLE,
   FEATURE_SLOT,
-  FEATURE_WINDOW,
   fromFeatureStateJson,
+  toFeatureStateJson,
+  type FeatureState,
 } from '../../core/features/feature-state.ts'
 import { processorStateSchema, type ProcessorState, type ProcessorStateJson } from './processor-state.ts'
 
@@ -25,19 +23,19 @@ import { processorStateSchema, type ProcessorState, type ProcessorStateJson } fr
  *   header, 16 bytes: u8 0xB5 (JSON starts with `{`), u8 encoding, u8 schema, u8 bars.version,
  *     u8 features.version, u8 open bars, u16 recentIds, u32 presence bits (NULLABLE order; an
  *     absent number is written as 0), u16 bytes of symbol, u16 bytes of bars.symbol
- *   float64s: per open bar OPEN_BAR (hasBarQuote as 0 or 1), then BARS, FEATURES, recentIds
+ *   float64s: per open bar OPEN_BAR (hasBarQuote as 0 or 1), then BARS, the feature state's
+ *     numbers in FEATURE_SLOT order, recentIds
  *   UTF-8: symbol, bars.symbol
  *
- * Decoding checks the layout, then validates the result with `processorStateSchema`; a value
- * starting with `{` is the JSON of older releases and is decoded as such.
+ * `writeState` and `readState` mirror each other call for call. Decoding checks the layout, then
+ * validates the result with `processorStateSchema`; a value starting with `{` is the JSON of older
+ * releases and is decoded as such.
  */
 const MARKER = 0xb5
 const ENCODING = 1
 const HEADER_BYTES = 16
 const OPEN_BAR = 12
 const BARS = 5
-const W = FEATURE_WINDOW
-/** The feature state's numbers, in the order they lie in its `data` (FEATURE_SLOT). */
 const FEATURES = FEATURE_SLOT.length
 const NULLABLE = [
   'open0.cumVolume',
@@ -45,32 +43,24 @@ const NULLABLE = [
   'closedThroughMs',
   'eventTimeMs',
   'volumeCarry',
-  'lastStart',
-  'ema12',
-  'ema20',
-  'ema26',
-  'macdSignal',
-  'ewmaVar',
+  ...FEATURE_NULLABLE,
 ] as const
 const bit = (name: (typeof NULLABLE)[number]): number => 1 << NULLABLE.indexOf(name)
+const OPEN_CUM_VOLUME_BIT = [bit('open0.cumVolume'), bit('open1.cumVolume')] as const
 const BIT = {
-  open0CumVolume: bit('open0.cumVolume'),
-  open1CumVolume: bit('open1.cumVolume'),
   closedThroughMs: bit('closedThroughMs'),
   eventTimeMs: bit('eventTimeMs'),
   volumeCarry: bit('volumeCarry'),
 } as const
-/** The feature state's slots that hold NaN for none, with their presence bits. */
-const FEATURE_NULLABLE_SLOTS = FEATURE_NULLABLE.map((name) => [FEATURE_SLOT[name], bit(name)] as const)
+/** Per slot of the feature state, its presence bit; 0 for the slots that are never absent (NaN). */
+const FEATURE_BIT = new Int32Array(FEATURES)
+for (const name of FEATURE_NULLABLE) FEATURE_BIT[FEATURE_SLOT[name]] = bit(name)
 
-interface Layout {
-  readonly count: number
-  readonly symbolBytes: number
-  readonly barsSymbolBytes: number
-  readonly size: number
-}
+const numberCount = (openCount: number, idCount: number): number =>
+  openCount * OPEN_BAR + BARS + FEATURES + idCount
 
-function layoutOf(state: ProcessorState): Layout {
+/** Bytes of UTF-8 of the state's two symbols; throws when the state cannot be written. */
+function textBytesOf(state: ProcessorState): readonly [symbol: number, barsSymbol: number] {
   const { bars } = state
   const symbolBytes = utf8Length(state.symbol)
   const barsSymbolBytes = bars.symbol === state.symbol ? symbolBytes : utf8Length(bars.symbol)
@@ -81,179 +71,133 @@ function layoutOf(state: ProcessorState): Layout {
     barsSymbolBytes > 0xffff
   )
     throw new Error('encodeProcessorState: the state is outside its schema')
-  const count = bars.open.length * OPEN_BAR + BARS + FEATURES + bars.recentIds.length
+  return [symbolBytes, barsSymbolBytes]
+}
+
+function sizeOf(state: ProcessorState): number {
+  const [symbolBytes, barsSymbolBytes] = textBytesOf(state)
+  return (
+    HEADER_BYTES +
+    numberCount(state.bars.open.length, state.bars.recentIds.length) * 8 +
+    symbolBytes +
+    barsSymbolBytes
+  )
+}
+
+function writeOpenBar(w: ValueWriter, b: OpenBar, index: number): void {
+  w.float64(b.start)
+  w.float64(b.end)
+  w.float64(b.open)
+  w.float64(b.high)
+  w.float64(b.low)
+  w.float64(b.close)
+  w.float64(b.openAt)
+  w.float64(b.closeAt)
+  w.float64(b.count)
+  w.float64(b.barVolume)
+  w.float64(b.hasBarQuote ? 1 : 0)
+  w.nullable(b.cumVolume, OPEN_CUM_VOLUME_BIT[index]!)
+}
+
+function readOpenBar(r: ValueReader, index: number) {
   return {
-    count,
-    symbolBytes,
-    barsSymbolBytes,
-    size: HEADER_BYTES + count * 8 + symbolBytes + barsSymbolBytes,
+    start: r.float64(),
+    end: r.float64(),
+    open: r.float64(),
+    high: r.float64(),
+    low: r.float64(),
+    close: r.float64(),
+    openAt: r.float64(),
+    closeAt: r.float64(),
+    count: r.float64(),
+    barVolume: r.float64(),
+    // Anything but 0 or 1 stays a number, which the schema then rejects.
+    hasBarQuote: flagOf(r.float64()),
+    cumVolume: r.nullable(OPEN_CUM_VOLUME_BIT[index]!),
   }
 }
 
-/** Writes `value` (0 when null) at `f[k]`; returns `flag` when it is present. */
-function putNullable(f: Float64Array, k: number, value: number | null, flag: number): number {
-  f[k] = value ?? 0
-  return value === null ? 0 : flag
+const flagOf = (value: number): boolean | number => (value === 1 ? true : value === 0 ? false : value)
+
+/** The feature state's numbers as they lie in its `data`, NaN where absent written as 0 and a clear bit. */
+function writeFeatures(w: ValueWriter, data: Float64Array): void {
+  for (let slot = 0; slot < FEATURES; slot++) {
+    const value = data[slot]!
+    const flag = FEATURE_BIT[slot]!
+    if (flag === 0) w.float64(value)
+    else w.nullable(Number.isNaN(value) ? null : value, flag)
+  }
 }
 
-/** Views of a whole batch's buffer, made once: per state they were an allocation each. */
-interface BatchViews {
-  readonly numbers: Float64Array
-  readonly header: DataView
+function readFeatures(r: ValueReader): Float64Array {
+  const data = new Float64Array(FEATURES)
+  for (let slot = 0; slot < FEATURES; slot++) {
+    const flag = FEATURE_BIT[slot]!
+    data[slot] = flag === 0 ? r.float64() : (r.nullable(flag) ?? Number.NaN)
+  }
+  return data
 }
 
-/** Writes the state at `bytes[0]`, which must be 8-byte aligned in its buffer (viewed by `views`). */
-function writeState(state: ProcessorState, layout: Layout, bytes: Uint8Array, views: BatchViews): void {
+/** Writes the state's value of `size` bytes at `at` of the writer's buffer. */
+function writeState(state: ProcessorState, w: ValueWriter, at: number, size: number): Uint8Array {
   const { bars, features } = state
-  const f = views.numbers
-  const first = (bytes.byteOffset + HEADER_BYTES) / 8
-  let presence = 0
-  let k = first
-  for (const [index, b] of bars.open.entries()) {
-    f[k++] = b.start
-    f[k++] = b.end
-    f[k++] = b.open
-    f[k++] = b.high
-    f[k++] = b.low
-    f[k++] = b.close
-    f[k++] = b.openAt
-    f[k++] = b.closeAt
-    f[k++] = b.count
-    f[k++] = b.barVolume
-    f[k++] = b.hasBarQuote ? 1 : 0
-    presence |= putNullable(f, k++, b.cumVolume, index === 0 ? BIT.open0CumVolume : BIT.open1CumVolume)
-  }
-  presence |= putNullable(f, k++, bars.closedThroughMs, BIT.closedThroughMs)
-  presence |= putNullable(f, k++, bars.eventTimeMs, BIT.eventTimeMs)
-  f[k++] = bars.recentIdsNext
-  presence |= putNullable(f, k++, bars.volumeCarry?.day ?? null, BIT.volumeCarry)
-  f[k++] = bars.volumeCarry?.cumVolume ?? 0
-  // The feature state is already in this layout, with NaN where a number is absent.
-  f.set(features.data, k)
-  for (const [slot, flag] of FEATURE_NULLABLE_SLOTS) {
-    if (Number.isNaN(f[k + slot])) f[k + slot] = 0
-    else presence |= flag
-  }
-  k += FEATURES
-  f.set(bars.recentIds, k)
-  k += bars.recentIds.length
-  const { count } = layout
-  if (k - first !== count) throw new Error(`encodeProcessorState: wrote ${k - first} of ${count} numbers`)
-  float64sToLittleEndian(bytes, HEADER_BYTES, count)
-
-  const { header } = views
-  const at = bytes.byteOffset
-  header.setUint8(at, MARKER)
-  header.setUint8(at + 1, ENCODING)
-  header.setUint8(at + 2, state.schema)
-  header.setUint8(at + 3, bars.version)
-  header.setUint8(at + 4, features.version)
-  header.setUint8(at + 5, bars.open.length)
-  header.setUint16(at + 6, bars.recentIds.length, true)
-  header.setUint32(at + 8, presence, true)
-  header.setUint16(at + 12, layout.symbolBytes, true)
-  header.setUint16(at + 14, layout.barsSymbolBytes, true)
-  const textAt = HEADER_BYTES + count * 8
-  writeUtf8(bytes, textAt, state.symbol)
-  writeUtf8(bytes, textAt + layout.symbolBytes, bars.symbol)
+  const [symbolBytes, barsSymbolBytes] = textBytesOf(state)
+  w.begin(at, size, HEADER_BYTES, numberCount(bars.open.length, bars.recentIds.length))
+  for (let index = 0; index < bars.open.length; index++) writeOpenBar(w, bars.open[index]!, index)
+  w.nullable(bars.closedThroughMs, BIT.closedThroughMs)
+  w.nullable(bars.eventTimeMs, BIT.eventTimeMs)
+  w.float64(bars.recentIdsNext)
+  w.nullable(bars.volumeCarry?.day ?? null, BIT.volumeCarry)
+  w.float64(bars.volumeCarry?.cumVolume ?? 0)
+  writeFeatures(w, features.data)
+  w.float64s(bars.recentIds)
+  w.text(state.symbol, symbolBytes)
+  w.text(bars.symbol, barsSymbolBytes)
+  w.u8(0, MARKER)
+  w.u8(1, ENCODING)
+  w.u8(2, state.schema)
+  w.u8(3, bars.version)
+  w.u8(4, features.version)
+  w.u8(5, bars.open.length)
+  w.u16(6, bars.recentIds.length)
+  w.u32(8, w.presence)
+  w.u16(12, symbolBytes)
+  w.u16(14, barsSymbolBytes)
+  return w.end()
 }
 
-const align8 = (size: number): number => (size + 7) & ~7
-
-/**
- * The changelog values of several states (see the layout above), in one allocation: a batch
- * writes one per changed symbol, and thousands of small buffers are work for the GC.
- */
-export function encodeProcessorStates(states: readonly ProcessorState[]): Uint8Array[] {
-  const layouts = states.map(layoutOf)
-  const buffer = new ArrayBuffer(layouts.reduce((sum, layout) => sum + align8(layout.size), 0))
-  const views = { numbers: new Float64Array(buffer), header: new DataView(buffer) }
-  let at = 0
-  return states.map((state, index) => {
-    const layout = layouts[index]!
-    const bytes = new Uint8Array(buffer, at, layout.size)
-    writeState(state, layout, bytes, views)
-    at += align8(layout.size)
-    return bytes
-  })
-}
-
-/** The changelog value of one symbol's state (see the layout above). */
-export function encodeProcessorState(state: ProcessorState): Uint8Array {
-  const [bytes] = encodeProcessorStates([state])
-  return bytes!
-}
-
-/** The plain value of the layout, still to be validated; a string when the layout is broken. */
-function readState(bytes: Uint8Array): string | { readonly value: unknown } {
-  if (bytes.byteLength < HEADER_BYTES) return `processor state of ${bytes.byteLength} bytes lacks its header`
-  const header = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES)
-  const openCount = header.getUint8(5)
-  const idCount = header.getUint16(6, true)
-  const presence = header.getUint32(8, true)
-  const symbolBytes = header.getUint16(12, true)
-  const barsSymbolBytes = header.getUint16(14, true)
-  if (openCount > 2) return `processor state with ${openCount} open bars`
-  const count = openCount * OPEN_BAR + BARS + FEATURES + idCount
+/** The plain value of the layout, still to be validated; an error when the layout is broken. */
+function readState(bytes: Uint8Array): Result<unknown> {
+  if (bytes.byteLength < HEADER_BYTES)
+    return err(`processor state of ${bytes.byteLength} bytes lacks its header`)
+  const r = new ValueReader(bytes, HEADER_BYTES)
+  const openCount = r.u8(5)
+  const idCount = r.u16(6)
+  r.presence = r.u32(8)
+  const symbolBytes = r.u16(12)
+  const barsSymbolBytes = r.u16(14)
+  if (openCount > 2) return err(`processor state with ${openCount} open bars`)
+  const count = numberCount(openCount, idCount)
   const size = HEADER_BYTES + count * 8 + symbolBytes + barsSymbolBytes
   if (bytes.byteLength !== size)
-    return `processor state of ${bytes.byteLength} bytes, its header says ${size}`
-  const f = readFloat64s(bytes, HEADER_BYTES, count)
-  let k = 0
-  const next = (): number => f[k++]!
-  const nextNullable = (name: (typeof NULLABLE)[number]): number | null => {
-    const value = next()
-    return (presence & bit(name)) === 0 ? null : value
-  }
-  const many = (length: number): number[] => Array.from(f.subarray(k, (k += length)))
-  const open: (Omit<OpenBar, 'hasBarQuote'> & { hasBarQuote: unknown })[] = []
-  for (let index = 0; index < openCount; index++) {
-    const [start, end, o, high, low, close, openAt, closeAt, barCount, barVolume, hasBarQuote] = many(11)
-    open.push({
-      start: start!,
-      end: end!,
-      open: o!,
-      high: high!,
-      low: low!,
-      close: close!,
-      openAt: openAt!,
-      closeAt: closeAt!,
-      count: barCount!,
-      barVolume: barVolume!,
-      // Anything but 0 or 1 stays a number, which the schema then rejects.
-      hasBarQuote: hasBarQuote === 1 ? true : hasBarQuote === 0 ? false : hasBarQuote,
-      cumVolume: nextNullable(index === 0 ? 'open0.cumVolume' : 'open1.cumVolume'),
-    })
-  }
-  const closedThroughMs = nextNullable('closedThroughMs')
-  const eventTimeMs = nextNullable('eventTimeMs')
-  const recentIdsNext = next()
-  const carryDay = nextNullable('volumeCarry')
-  const carryVolume = next()
-  const features = {
-    version: header.getUint8(4),
-    count: next(),
-    lastStart: nextNullable('lastStart'),
-    closes: many(W),
-    returns: many(W),
-    volumes: many(W),
-    sums: many(16),
-    ema12: nextNullable('ema12'),
-    ema20: nextNullable('ema20'),
-    ema26: nextNullable('ema26'),
-    macdSignal: nextNullable('macdSignal'),
-    rsiGain: next(),
-    rsiLoss: next(),
-    ewmaVar: nextNullable('ewmaVar'),
-  }
-  const recentIds = many(idCount)
-  const textAt = HEADER_BYTES + count * 8
-  const symbol = readUtf8(bytes, textAt, textAt + symbolBytes)
-  const barsSymbol = readUtf8(bytes, textAt + symbolBytes, bytes.byteLength)
+    return err(`processor state of ${bytes.byteLength} bytes, its header says ${size}`)
+  r.beginNumbers(count)
+  const open = []
+  for (let index = 0; index < openCount; index++) open.push(readOpenBar(r, index))
+  const closedThroughMs = r.nullable(BIT.closedThroughMs)
+  const eventTimeMs = r.nullable(BIT.eventTimeMs)
+  const recentIdsNext = r.float64()
+  const carryDay = r.nullable(BIT.volumeCarry)
+  const carryVolume = r.float64()
+  // The header's version, whatever it is: the schema checks it.
+  const features = toFeatureStateJson({ version: r.u8(4), data: readFeatures(r) } as FeatureState)
+  const recentIds = r.float64s(idCount)
+  const symbol = r.text(symbolBytes)
+  const barsSymbol = r.text(barsSymbolBytes)
   if (symbol === undefined || barsSymbol === undefined)
-    return 'processor state has a symbol that is not UTF-8'
+    return err('processor state has a symbol that is not UTF-8')
   const bars = {
-    version: header.getUint8(3),
+    version: r.u8(3),
     symbol: barsSymbol,
     open,
     closedThroughMs,
@@ -262,7 +206,21 @@ function readState(bytes: Uint8Array): string | { readonly value: unknown } {
     recentIdsNext,
     volumeCarry: carryDay === null ? null : { day: carryDay, cumVolume: carryVolume },
   }
-  return { value: { schema: header.getUint8(2), symbol, bars, features } }
+  return ok({ schema: r.u8(2), symbol, bars, features })
+}
+
+/**
+ * The changelog values of several states (see the layout above), in one allocation: a batch
+ * writes one per changed symbol, and thousands of small buffers are work for the GC.
+ */
+export function encodeProcessorStates(states: readonly ProcessorState[]): Uint8Array[] {
+  return encodeValues(states, states.map(sizeOf), writeState)
+}
+
+/** The changelog value of one symbol's state (see the layout above). */
+export function encodeProcessorState(state: ProcessorState): Uint8Array {
+  const [bytes] = encodeProcessorStates([state])
+  return bytes!
 }
 
 /**
@@ -275,7 +233,7 @@ export function decodeProcessorState(bytes: Uint8Array | null): Result<Processor
   if (bytes[0] !== MARKER) return err(`not a processor state: first byte 0x${bytes[0]!.toString(16)}`)
   if (bytes[1] !== ENCODING) return err(`unknown processor-state encoding ${String(bytes[1])}`)
   const read = readState(bytes)
-  if (typeof read === 'string') return err(read)
+  if (!read.ok) return read
   return toState(validateMessage(processorStateSchema, read.value))
 }
 
