@@ -24,7 +24,7 @@ import {
   type MountedImage,
 } from './helpers/image.ts'
 import { loadDeployTools, runTool } from './helpers/deploy-tools.ts'
-import { containersOf, isQuotecastImage, parseManifests, podSpecOf } from './helpers/manifest.ts'
+import { parseManifests, quotecastImagesOf } from './helpers/manifest.ts'
 import { testSupportSources } from './helpers/test-support-sources.ts'
 
 const unavailable = imageUnavailable()
@@ -187,14 +187,7 @@ describe('the image built from the Dockerfile', { skip: unavailable }, () => {
       assert.equal(edit.status, 0, edit.stderr)
       const rendered = runTool(tools.kustomize.path, ['build', overlay])
       assert.equal(rendered.status, 0, rendered.stderr)
-      const images = parseManifests(rendered.stdout).flatMap((object) => {
-        const podSpec = podSpecOf(object)
-        return podSpec === undefined
-          ? []
-          : containersOf(podSpec)
-              .map(({ container }) => container['image'])
-              .filter(isQuotecastImage)
-      })
+      const images = quotecastImagesOf(parseManifests(rendered.stdout))
       assert.ok(images.length >= 5, `${images.length} quotecast containers`)
       assert.deepEqual([...new Set(images)], [`registry.example.com/quotecast@${digest}`])
     } finally {

@@ -17,14 +17,7 @@ import {
   renderOverlay,
   validateManifests,
 } from './helpers/kubernetes-tools.ts'
-import {
-  at,
-  containersOf,
-  isQuotecastImage,
-  parseManifests,
-  podSpecOf,
-  type Manifest,
-} from './helpers/manifest.ts'
+import { at, parseManifests, quotecastImagesOf, type Manifest } from './helpers/manifest.ts'
 
 for (const overlay of OVERLAYS) {
   describe(`deploy/k8s/overlays/${overlay}`, () => {
@@ -88,18 +81,11 @@ for (const overlay of OVERLAYS) {
         ? 'pins the quotecast image by digest'
         : 'runs the quotecast image by its version tag (the image loaded into minikube)',
       () => {
-        const images = objects.flatMap((object) => {
-          const podSpec = podSpecOf(object)
-          return podSpec === undefined
-            ? []
-            : containersOf(podSpec)
-                .map(({ container }) => container['image'])
-                .filter(isQuotecastImage)
-        })
+        const images = quotecastImagesOf(objects)
         assert.ok(images.length >= 5, `${images.length} quotecast containers`)
         for (const image of images)
           assert.match(
-            String(image),
+            image,
             overlay === 'production'
               ? /^[^:@]+\/quotecast@sha256:[0-9a-f]{64}$/
               : /^quotecast:\d+\.\d+\.\d+$/,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { pino } from 'pino'
-import { resolveBarConfig } from '../../core/bars/resolve-bar-config.ts'
+import { resolveBarConfig, type BarConfig } from '../../core/bars/resolve-bar-config.ts'
 import { barSchema, type Bar } from '../../core/contracts/bar.ts'
 import { decodeMessage } from '../../core/contracts/decode-message.ts'
 import { parseExtraClosures, type ExtraClosures } from '../../core/schedule/parse-extra-closures.ts'
@@ -40,6 +40,22 @@ const SESSIONS = (() => {
 /** Sessions before Christmas Eve: what `--from 2025-11-17` backfills. */
 const HISTORY = SESSIONS.length - 1
 let simulator: MarketSimulator
+
+/** The settings both tests run the system with: AAPL alone, one partition, a quiet API on a free port. */
+const oneSymbolSystem = (barConfig: BarConfig) => ({
+  topicPrefix: '',
+  partitions: 1,
+  barConfig,
+  symbols: ['AAPL'],
+  speed: 1,
+  liveBars: 0,
+  port: 0,
+  host: '127.0.0.1',
+  corsOrigin: '*',
+  rateLimitPerMinute: 100_000,
+  isExactlyOnce: true,
+  summaryEveryMs: 0,
+})
 
 before(async () => {
   simulator = await startMarketSimulator({
@@ -126,18 +142,7 @@ async function followChristmasEve(nextSession: string, extraClosures?: ExtraClos
     bus,
     logger: pino({ level: 'silent' }),
     signal: controller.signal,
-    topicPrefix: '',
-    partitions: 1,
-    barConfig: barConfig.value,
-    symbols: ['AAPL'],
-    speed: 1,
-    liveBars: 0,
-    port: 0,
-    host: '127.0.0.1',
-    corsOrigin: '*',
-    rateLimitPerMinute: 100_000,
-    isExactlyOnce: true,
-    summaryEveryMs: 0,
+    ...oneSymbolSystem(barConfig.value),
     closeGraceMs: graceMs,
     now: () => {
       processorReads++
@@ -242,18 +247,8 @@ test('a stage stopped by a failure no retry can get past stops the whole system,
     bus,
     logger: pino({ level: 'silent' }),
     signal: controller.signal,
-    topicPrefix: '',
-    partitions: 1,
-    barConfig: barConfig.value,
-    symbols: ['AAPL'],
-    speed: 1,
+    ...oneSymbolSystem(barConfig.value),
     liveBars: 5,
-    port: 0,
-    host: '127.0.0.1',
-    corsOrigin: '*',
-    rateLimitPerMinute: 100_000,
-    isExactlyOnce: true,
-    summaryEveryMs: 0,
   })
   const outcome = await Promise.race([
     running.then(

@@ -93,3 +93,15 @@ export function containersOf(podSpec: Json): { container: Json; isInit: boolean 
 export function isQuotecastImage(image: unknown): boolean {
   return typeof image === 'string' && (image.split('/').pop() ?? '').split(/[:@]/)[0] === 'quotecast'
 }
+
+/** The image of every quotecast container (init containers included) of the rendered objects. */
+export function quotecastImagesOf(objects: readonly Manifest[]): string[] {
+  return objects.flatMap((object) => {
+    const podSpec = podSpecOf(object)
+    return podSpec === undefined
+      ? []
+      : containersOf(podSpec)
+          .map(({ container }) => container['image'])
+          .filter((image): image is string => isQuotecastImage(image))
+  })
+}
