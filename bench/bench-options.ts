@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** In the issue's order, which is the table's; run.ts runs the two on the broker first. */
-export const SECTIONS = ['pipeline', 'hot-path', 'api', 'scale', 'latency', 'streams'] as const
+export const SECTIONS = ['pipeline', 'hot-path', 'api', 'scale', 'latency', 'streams', 'intervals'] as const
 export type SectionName = (typeof SECTIONS)[number]
 
 /** Every size the benchmark uses, resolved once from `--quick` (default: the full run). */
@@ -49,6 +49,14 @@ export interface BenchOptions {
       readonly rates: readonly number[]
       readonly seconds: number
     }
+  }
+  /** Section 7: the published band against GARCH(1,1)-t and River's conformal intervals. */
+  readonly intervals: {
+    /** Returns before GARCH's first fit; bars before it are scored for no method. */
+    readonly firstFit: number
+    readonly refitEvery: number
+    /** River's residual-quantile windows; null for the whole history. */
+    readonly riverWindows: readonly (number | null)[]
   }
   readonly scale: {
     readonly symbolCounts: readonly number[]
@@ -99,6 +107,8 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
       rounds: 3,
       latency: { symbols: 20, warmBars: 40, rates: [50, 1000], seconds: isQuick ? 8 : 30 },
     },
+    // The same in --quick: both series take well under a minute.
+    intervals: { firstFit: 250, refitEvery: 50, riverWindows: [null, 250] },
     scale: {
       symbolCounts: [10, 1000, 10_000],
       warmBars: 70,

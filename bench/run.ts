@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only pipeline,latency,hot-path,api,scale,streams]`: every figure side
+// `npm run bench [-- --quick] [-- --only pipeline,latency,hot-path,api,scale,streams,intervals]`: every figure side
 // by side with its reference, measured in this run on this machine; prints the table and writes
 // bench/RESULTS.md.
 import { rmSync, writeFileSync } from 'node:fs'
@@ -8,6 +8,7 @@ import { startKafkaBroker } from '../src/platform/kafka-broker/start-broker.ts'
 import { measureApi } from './api-load/measure-api.ts'
 import { resolveBenchOptions, SECTIONS, type SectionName } from './bench-options.ts'
 import { measureHotPath } from './hot-path/measure-hot-path.ts'
+import { measureIntervalReference } from './interval-reference/measure-interval-reference.ts'
 import { measureLatency } from './latency/measure-latency.ts'
 import { measurePipeline } from './pipeline/measure-pipeline.ts'
 import { measureScale } from './scale/measure-scale.ts'
@@ -79,6 +80,7 @@ if (wants('pipeline') || wants('latency') || wants('streams')) {
 if (wants('hot-path')) await run('hot-path', () => measureHotPath(options.hotPath))
 if (wants('api')) await run('api', () => measureApi(options.api))
 if (wants('scale')) await run('scale', () => measureScale(options.scale))
+if (wants('intervals')) await run('intervals', () => measureIntervalReference(options.intervals))
 
 const totalSeconds = (performance.now() - startedAt) / 1000
 done.sort((a, b) => SECTIONS.indexOf(a.name) - SECTIONS.indexOf(b.name))

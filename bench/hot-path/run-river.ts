@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureVenv } from '../support/ensure-venv.ts'
 import { runChild } from '../support/run-child.ts'
 
 const REQUIREMENTS = new URL('../river/requirements.txt', import.meta.url).pathname
 const SCRIPT = new URL('../river/river_bench.py', import.meta.url).pathname
-const VENV = join(homedir(), '.cache', 'quotecast', 'river-venv')
-const PYTHON = join(VENV, 'bin', 'python')
-const MARKER = join(VENV, 'quotecast-requirements.sha256')
 
 export interface RiverSeries {
   readonly symbol: string
@@ -44,22 +41,8 @@ export interface RiverResult {
   readonly bareLinearRegression: { readonly description: string; readonly stepsPerSecond: number }
 }
 
-/** Creates the venv with the pinned River once (re-installs when requirements.txt changes). */
-export async function ensureRiverVenv(): Promise<string> {
-  const wanted = createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex')
-  if (existsSync(MARKER) && readFileSync(MARKER, 'utf8') === wanted) return PYTHON
-  console.log(`  installing River into ${VENV} (once)`)
-  if (!existsSync(PYTHON)) await runChild('python3', ['-m', 'venv', VENV], { timeoutMs: 120_000 })
-  await runChild(
-    PYTHON,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS],
-    {
-      timeoutMs: 600_000,
-    },
-  )
-  writeFileSync(MARKER, wanted)
-  return PYTHON
-}
+/** The venv with the pinned River (bench/river/requirements.txt). */
+export const ensureRiverVenv = (): Promise<string> => ensureVenv('river-venv', REQUIREMENTS)
 
 /**
  * Runs bench/river/river_bench.py on `job` in the River venv: forecasts of every model of its grid

@@ -1,6 +1,6 @@
 /** One line of the results table: quotecast against a reference measured in the same run. */
 export interface BenchRow {
-  /** The section: 1 pipeline, 2 hot path, 3 API, 4 scale, 5 latency. */
+  /** The section: 1 pipeline, 2 hot path, 3 API, 4 scale, 5 latency, 6 streams, 7 intervals. */
   readonly section: string
   readonly measure: string
   readonly quotecast: string

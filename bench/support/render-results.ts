@@ -20,7 +20,12 @@ export interface ResultsInput {
 const riverVersions = (sections: readonly TimedSection[]): string => {
   const river = sections.find((section) => section.name === 'hot-path')?.result.figures['river'] as
     { river?: string; python?: string } | undefined
-  return river?.river === undefined ? 'not run' : `River ${river.river} (Python ${river.python ?? '?'})`
+  return river?.river === undefined ? 'River not run' : `River ${river.river} (Python ${river.python ?? '?'})`
+}
+
+const archVersion = (sections: readonly TimedSection[]): string => {
+  const arch = sections.find((section) => section.name === 'intervals')?.result.figures['arch']
+  return typeof arch === 'string' ? `, arch ${arch}` : ''
 }
 
 /** bench/RESULTS.md: the machine, the table, how each figure was measured, and the raw figures. */
@@ -34,7 +39,7 @@ export function renderResults(input: ResultsInput): string {
     'quotecast with a reference measured in the same run on the same machine.',
     '',
     `- machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB memory, ${machine.os}`,
-    `- versions: Node ${machine.node}, Apache Kafka ${machine.kafka}, ${riverVersions(sections)}; commit ${machine.commit}`,
+    `- versions: Node ${machine.node}, Apache Kafka ${machine.kafka}, ${riverVersions(sections)}${archVersion(sections)}; commit ${machine.commit}`,
     `- load average (1 min): ${machine.loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} at the end`,
     ...(options.isQuick
       ? ['- quick run: smaller sizes and shorter load phases than the full `npm run bench`']

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { featureRowsOf } from '../../src/core/training/feature-rows-of.ts'
+import { VARIANCE_SCORE } from '../../src/core/training/trainer-state.ts'
+import { loadCsv } from '../../src/platform/market-data/load-csv.ts'
+import { BARS_OUT_HEADER } from '../../src/services/evaluate/bars-out-rows.ts'
+import { runChild } from '../support/run-child.ts'
+
+const CLI = new URL('../../src/cli.ts', import.meta.url).pathname
+
+/** One bar quotecast published a band for, from `evaluate --bars-out`, with EWMA's variance beside it. */
+export interface QuotecastBar {
+  readonly barStart: number
+  readonly actual: number
+  readonly predicted: number
+  /** σ the band was drawn with: the served variance model's. */
+  readonly sigma: number
+  readonly lower80: number
+  readonly upper80: number
+  readonly lower95: number
+  readonly upper95: number
+  readonly varianceModel: string
+  /** The EWMA variance model's forecast of this bar (the trainer's own, run in process). */
+  readonly ewmaVariance: number
+}
+
+export interface QuotecastSeries {
+  /** Every bar of the file, oldest first. */
+  readonly barStarts: readonly number[]
+  /** ln(close[t] / close[t-1]); null for the first bar. */
+  readonly returns: readonly (number | null)[]
+  /** The bars `evaluate` scored, oldest first. */
+  readonly scored: readonly QuotecastBar[]
+}
+
+/** EWMA's pending variance before each bar the trainer scored, by bar start (default trainer). */
+function ewmaVariances(rows: ReturnType<typeof featureRowsOf>): Map<number, { ewma: number; sigma: number }> {
+  const trainer = createSymbolTrainer()
+  const state = trainer.init(rows[0]!.symbol, rows[0]!.interval)
+  if (state.variances[0]?.id !== 'ewma') throw new Error('the first variance model is not ewma')
+  const byBar = new Map<number, { ewma: number; sigma: number }>()
+  for (const row of rows) {
+    const ewma = state.variances[0].scores[VARIANCE_SCORE.pending]!
+    const sigma = state.pendingSigma
+    if (trainer.step(state, row, true).scored !== null) byBar.set(row.barStart, { ewma, sigma })
+  }
+  return byBar
+}
+
+/**
+ * Runs `quotecast evaluate --csv FILE --bars-out` (the command as a user runs it) and reads the
+ * bars it wrote; the returns of every bar come from the same file, checked against the scored ones.
+ */
+export async function quotecastSeries(url: URL, symbol: string): Promise<QuotecastSeries> {
+  const rows = featureRowsOf(await loadCsv(url, { symbol }))
+  const returns = rows.map((row, t) => (t === 0 ? null : Math.log(row.close / rows[t - 1]!.close)))
+  const byStart = new Map(rows.map((row, t) => [row.barStart, returns[t] ?? null]))
+  const ewma = ewmaVariances(rows)
+  const dir = mkdtempSync(join(tmpdir(), 'quotecast-bars-out-'))
+  try {
+    const file = join(dir, 'bars.csv')
+    const args = [CLI, 'evaluate', '--csv', url.pathname, '--symbol', symbol, '--bars-out', file]
+    await runChild(process.execPath, args, { timeoutMs: 300_000 })
+    const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
+    if (header !== BARS_OUT_HEADER) throw new Error(`--bars-out header changed: ${header ?? ''}`)
+    const scored = lines.map((line): QuotecastBar => {
+      const cells = line.split(',')
+      const [barStart, , actual, predicted, sigma, lower80, upper80, lower95, upper95] = cells
+      const at = Date.parse(barStart!)
+      const own = ewma.get(at)
+      const expected = byStart.get(at)
+      if (own === undefined || expected == null || Math.abs(expected - Number(actual)) > 1e-12)
+        throw new Error(`${symbol} ${barStart!}: --bars-out and the file's bars disagree`)
+      if (Math.abs(own.sigma - Number(sigma)) > 1e-12)
+        throw new Error(`${symbol} ${barStart!}: the trainer in process and evaluate disagree on σ`)
+      return {
+        barStart: at,
+        actual: Number(actual),
+        predicted: Number(predicted),
+        sigma: Number(sigma),
+        lower80: Number(lower80),
+        upper80: Number(upper80),
+        lower95: Number(lower95),
+        upper95: Number(upper95),
+        varianceModel: cells[10]!,
+        ewmaVariance: own.ewma,
+      }
+    })
+    return { barStarts: rows.map((row) => row.barStart), returns, scored }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
