@@ -64,6 +64,8 @@ export interface BenchOptions {
     readonly warmBars: number
     readonly measuredMessages: number
     readonly batchSize: number
+    /** Rounds of the fewest and the most symbols, alternating which goes first. */
+    readonly rounds: number
   }
 }
 
@@ -114,6 +116,7 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
       warmBars: 70,
       measuredMessages: isQuick ? 100_000 : 300_000,
       batchSize: 1000,
+      rounds: isQuick ? 3 : 5,
     },
   }
 }

@@ -18,6 +18,7 @@ import { createProcessorMetrics } from '../../src/services/processor/processor-m
 import { createProcessorStage } from '../../src/services/processor/processor-stage.ts'
 import { createTrainerMetrics } from '../../src/services/trainer/trainer-metrics.ts'
 import { createTrainerStage } from '../../src/services/trainer/trainer-stage.ts'
+import { median } from '../support/percentile.ts'
 import {
   loadBundledBars,
   quoteOfBar,
@@ -35,7 +36,15 @@ export interface ScaleJob {
 }
 
 export interface ScaleFigures extends ScaleJob {
+  /**
+   * The main thread's CPU time per message, the median over chunks of the measured messages: what
+   * the stage costs, without the time this process waits for a core on a shared machine.
+   */
+  readonly cpuMicrosPerMessage: number
+  /** Wall time per message, the median over the same chunks. */
   readonly microsPerMessage: number
+  /** Chunks the medians are taken over. */
+  readonly chunks: number
   /** Changelog records (processor-state or models) written per message in the measured phase. */
   readonly changelogPerMessage: number
   /** Encoded size of each symbol's latest changelog value: processor-state or model snapshot (both binary). */
@@ -53,6 +62,15 @@ export interface ScaleFigures extends ScaleJob {
 const stateMemory = (): number => {
   const usage = process.memoryUsage()
   return usage.heapUsed + usage.arrayBuffers
+}
+
+/** Batches timed together; the figures are medians over chunks, so one preempted stretch is outvoted. */
+const BATCHES_PER_CHUNK = 10
+
+/** The main thread's CPU time so far, user and system, in µs. */
+const threadCpuMicros = (): number => {
+  const { user, system } = process.threadCpuUsage()
+  return user + system
 }
 
 const gc = (): void => {
@@ -137,22 +155,34 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
 
   const stateBytes = new Map<string, number>()
   let changelogRecords = 0
-  let elapsedMs = 0
+  const wallPerMessage: number[] = []
+  const cpuPerMessage: number[] = []
+  let chunk = { messages: 0, wallMs: 0, cpuMicros: 0, batches: 0 }
   for (let left = job.measuredMessages; left > 0; left -= job.batchSize) {
     const batch = nextBatch(Math.min(left, job.batchSize))
+    const cpuStarted = threadCpuMicros()
     const started = performance.now()
     const outputs = stage.step(batch, 0)
-    elapsedMs += performance.now() - started
+    chunk.wallMs += performance.now() - started
+    chunk.cpuMicros += threadCpuMicros() - cpuStarted
+    chunk.messages += batch.length
     for (const output of outputs) {
       if (output.topic !== changelog) continue
       changelogRecords++
       stateBytes.set(output.key, output.value?.byteLength ?? 0)
     }
+    if (++chunk.batches === BATCHES_PER_CHUNK || left <= job.batchSize) {
+      wallPerMessage.push((chunk.wallMs * 1000) / chunk.messages)
+      cpuPerMessage.push(chunk.cpuMicros / chunk.messages)
+      chunk = { messages: 0, wallMs: 0, cpuMicros: 0, batches: 0 }
+    }
   }
   const sizes = [...stateBytes.values()]
   return {
     ...job,
-    microsPerMessage: (elapsedMs * 1000) / job.measuredMessages,
+    cpuMicrosPerMessage: median(cpuPerMessage),
+    microsPerMessage: median(wallPerMessage),
+    chunks: wallPerMessage.length,
     changelogPerMessage: changelogRecords / job.measuredMessages,
     stateBytesMean: sizes.reduce((sum, size) => sum + size, 0) / sizes.length,
     stateBytesMax: Math.max(...sizes),

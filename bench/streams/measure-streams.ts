@@ -4,7 +4,14 @@ import { KAFKA_VERSION } from '../../src/platform/kafka-broker/kafka-version.ts'
 import type { BenchOptions } from '../bench-options.ts'
 import { buildKafkaStreamsApp } from '../kafka-streams/kafka-streams-app.ts'
 import { benchQuoteRecords } from '../pipeline/bench-quote-records.ts'
-import { formatMs, formatRate, verdictOf, type BenchRow, type SectionResult } from '../support/bench-row.ts'
+import {
+  formatMs,
+  formatRate,
+  formatSpread as spread,
+  verdictOf,
+  type BenchRow,
+  type SectionResult,
+} from '../support/bench-row.ts'
 import { median } from '../support/percentile.ts'
 import { loadBundledBars, syntheticSymbols } from '../support/synthetic-symbols.ts'
 import type { EngineName } from './engines.ts'
@@ -13,14 +20,6 @@ import { measureThroughput, type ThroughputRun } from './measure-throughput.ts'
 
 const SECTION = '6 vs Kafka Streams'
 const ENGINES: readonly EngineName[] = ['quotecast', 'kafka-streams']
-
-/** `0.85× (0.80–0.91)`: the median of the rounds' ratios and their whole spread. */
-function spread(ratios: readonly number[]): string {
-  const finite = ratios.filter(Number.isFinite)
-  if (finite.length === 0) return 'n/a'
-  const f = (x: number) => `${x.toFixed(2)}×`
-  return `${f(median(finite))} (${f(Math.min(...finite))}–${f(Math.max(...finite))})`
-}
 
 const mib = (bytes: number): string =>
   Number.isFinite(bytes) ? `${(bytes / 1048576).toFixed(0)} MiB` : 'n/a'

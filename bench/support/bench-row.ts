@@ -1,3 +1,5 @@
+import { median } from './percentile.ts'
+
 /** One line of the results table: quotecast against a reference measured in the same run. */
 export interface BenchRow {
   /** The issue's section: 1 pipeline, 2 hot path, 3 API, 4 scale, 5 latency, 6 streams, 7 intervals. */
@@ -26,6 +28,14 @@ export const formatRate = (perSecond: number, unit = '/s'): string =>
 
 export const formatRatio = (ratio: number): string =>
   Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×` : 'n/a'
+
+/** `0.85× (0.80–0.91)`: the median of rounds' ratios and their whole spread; `n/a` when none is finite. */
+export function formatSpread(ratios: readonly number[]): string {
+  const finite = ratios.filter(Number.isFinite)
+  if (finite.length === 0) return 'n/a'
+  const f = (x: number) => `${x.toFixed(2)}×`
+  return `${f(median(finite))} (${f(Math.min(...finite))}–${f(Math.max(...finite))})`
+}
 
 export const formatMs = (ms: number): string =>
   Number.isFinite(ms) ? `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms` : 'n/a'
