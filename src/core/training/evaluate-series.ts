@@ -3,9 +3,9 @@ import type { ModelScores } from '../contracts/model-snapshot.ts'
 import type { Prediction } from '../contracts/prediction.ts'
 import { addScore, emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
 import { summariseScores } from '../metrics/summarise-scores.ts'
-import type { SymbolTrainer } from './create-symbol-trainer.ts'
-import type { ScoredBar } from './train-step.ts'
-import type { TrainerState } from './trainer-state.ts'
+import { trainStep, type ScoredBar } from './train-step.ts'
+import type { TrainerOptions } from './trainer-options.ts'
+import { createTrainerState, type TrainerState } from './trainer-state.ts'
 
 export interface EvaluationWindow {
   /** Score bars starting at or after this instant (epoch ms); the models still learn from every bar. */
@@ -51,11 +51,11 @@ export interface SeriesEvaluator {
  * so a series of any length is evaluated in constant memory.
  */
 export function createSeriesEvaluator(
-  trainer: SymbolTrainer,
+  options: TrainerOptions,
   first: FeatureRow,
   window: EvaluationWindow = {},
 ): SeriesEvaluator {
-  const state = trainer.init(first.symbol, first.interval)
+  const state = createTrainerState(options, first.symbol, first.interval)
   const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums()]))
   const servedCounts = new Map<string, number>()
   const servedSums = emptyScoreSums()
@@ -65,7 +65,7 @@ export function createSeriesEvaluator(
   return {
     add(row) {
       rows += 1
-      const { prediction, scored } = trainer.step(state, row, true)
+      const { prediction, scored } = trainStep(options, state, row, true)
       if (scored === null) return { prediction, scored: null }
       if (scored.barStart < (window.fromMs ?? -Infinity) || scored.barStart >= (window.toMs ?? Infinity))
         return { prediction, scored: null }
@@ -102,13 +102,13 @@ export function createSeriesEvaluator(
 
 /** `createSeriesEvaluator` over all of `rows` (oldest first), with every prediction published on the way. */
 export function evaluateSeries(
-  trainer: SymbolTrainer,
+  options: TrainerOptions,
   rows: readonly FeatureRow[],
   window: EvaluationWindow = {},
 ): SeriesEvaluation & { readonly predictions: readonly Prediction[] } {
   const first = rows[0]
   if (first === undefined) throw new Error('evaluateSeries needs at least one row')
-  const evaluator = createSeriesEvaluator(trainer, first, window)
+  const evaluator = createSeriesEvaluator(options, first, window)
   const predictions: Prediction[] = []
   for (const row of rows) {
     const { prediction } = evaluator.add(row)

@@ -10,16 +10,12 @@ import {
   type ModelSnapshot,
 } from '../contracts/model-snapshot.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
-import type { AnyModelSpec } from '../model/model-spec.ts'
+import { BAND_LENGTH } from '../model/conformal-band.ts'
+import { EWMA_VOLATILITY_LENGTH } from '../model/ewma-volatility.ts'
+import type { ModelSpec } from '../model/model-spec.ts'
+import { modelStateToJson } from '../model/model-state-json.ts'
+import { parseStateLayout, type ModelStateLayout } from '../model/model-state-layout.ts'
 import type { VarianceSpec } from '../model/variance-models.ts'
-import {
-  fitsStateLayout,
-  parseStateLayout,
-  readStateNumbers,
-  stateLayoutOf,
-  writeStateNumbers,
-  type ModelStateLayout,
-} from './model-state-layout.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 /**
@@ -51,9 +47,8 @@ const ENCODING = 2
 const LEGACY_ENCODING = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
-const TOP = 7 + SUMS
-const PER_MODEL = 7 + SUMS
-const BAND = 4
+const TOP = 4 + EWMA_VOLATILITY_LENGTH + SUMS
+const PER_MODEL = 3 + BAND_LENGTH + SUMS
 /** Bound on the layouts a reader keeps: values are input, and one trainer writes one layout. */
 const MAX_READERS = 16
 
@@ -80,9 +75,8 @@ const varianceLayoutOf = (state: TrainerState): string =>
 
 /** What every value of one model list shares: the writer's half of the layout, built once. */
 interface ModelListCodec {
-  readonly specs: readonly AnyModelSpec[]
+  readonly specs: readonly ModelSpec[]
   readonly varianceSpecs: readonly (VarianceSpec | null)[]
-  readonly layouts: readonly ModelStateLayout[]
   /** Per lastInputs name, the model and the input that give its value (the last model to name it), in pairs. */
   readonly inputSource: Int32Array
   /** Float64s of a value. */
@@ -96,7 +90,6 @@ interface ModelListCodec {
 function createModelListCodec(state: TrainerState): ModelListCodec {
   const specs = state.models.map((slot) => slot.spec)
   const names = [...new Set(specs.flatMap((spec) => spec.features))]
-  const layouts = state.models.map((slot) => stateLayoutOf(slot.state))
   if (specs.length > 0xffff || names.length > 0xffff)
     throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
   const inputSource = Int32Array.from(
@@ -112,16 +105,12 @@ function createModelListCodec(state: TrainerState): ModelListCodec {
   return {
     specs,
     varianceSpecs: state.variances.map((slot) => slot.spec),
-    layouts,
     inputSource,
-    count: layouts.reduce(
-      (sum, layout) => sum + PER_MODEL + layout.count,
+    count: specs.reduce(
+      (sum, spec) => sum + PER_MODEL + spec.layout.length,
       TOP + names.length + varianceCount,
     ),
-    modelTexts: prefixedTexts([
-      ...names,
-      ...specs.flatMap((spec, index) => [spec.id, spec.kind, layouts[index]!.text]),
-    ]),
+    modelTexts: prefixedTexts([...names, ...specs.flatMap((spec) => [spec.id, spec.kind, spec.layout.text])]),
     varianceText: prefixedTexts([varianceLayoutOf(state)]),
   }
 }
@@ -130,9 +119,7 @@ const fits = (codec: ModelListCodec, state: TrainerState): boolean =>
   codec.specs.length === state.models.length &&
   codec.varianceSpecs.length === state.variances.length &&
   state.variances.every((slot, index) => slot.spec === codec.varianceSpecs[index]) &&
-  state.models.every(
-    (slot, index) => slot.spec === codec.specs[index] && fitsStateLayout(codec.layouts[index]!, slot.state),
-  )
+  state.models.every((slot, index) => slot.spec === codec.specs[index])
 
 /** The codec of the last model list encoded: a trainer runs one, so it is built once. */
 let current: ModelListCodec | undefined
@@ -181,23 +168,19 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
   w.float64(state.version)
   w.float64(state.lastBarStart)
   w.float64(state.lastClose)
-  w.float64(volatility.variance)
-  w.float64(volatility.weight)
-  w.float64(volatility.count)
+  w.float64s(volatility)
   w.finiteOrNaN(state.pendingSigma)
   w.float64s(state.servedScores)
   const { inputSource } = codec
   for (let i = 0; i < inputSource.length; i += 2)
     w.finiteOrNaN(models[inputSource[i]!]!.inputs[inputSource[i + 1]!]!)
-  for (let index = 0; index < models.length; index++) {
-    const slot = models[index]!
+  for (const slot of models) {
     w.float64(slot.spec.version)
     w.float64s(slot.band)
     w.float64s(slot.scores)
     w.float64(slot.recentLossDiff)
     w.finiteOrNaN(slot.pending)
-    const layout = codec.layouts[index]!
-    writeStateNumbers(layout, slot.state, w.numbers, w.take(layout.count))
+    w.float64s(slot.state)
   }
   for (const slot of state.variances) {
     w.float64(slot.spec?.version ?? 1)
@@ -285,7 +268,7 @@ function createModelListReader(
     const layout = parseStateLayout(modelTexts[inputCount + 3 * index + 2]!)
     if (!layout.ok) return err(`models.${index}.state: ${layout.error}`)
     layouts.push(layout.value)
-    count += PER_MODEL + layout.value.count
+    count += PER_MODEL + layout.value.length
   }
   for (const layout of varianceLayouts.value) count += 1 + layout.count
   return ok({ layouts, varianceLayouts: varianceLayouts.value, count })
@@ -343,14 +326,14 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
   const version = r.float64()
   const trainedThrough = r.float64()
   const lastClose = r.float64()
-  const volatility = r.float64s(3)
+  const volatility = r.float64s(EWMA_VOLATILITY_LENGTH)
   const pendingSigma = r.nanAsNull()
   const servedScoreSums = r.float64s(SUMS)
   const lastInputs: Record<string, number | null> = {}
   for (const name of names) lastInputs[name] = r.nanAsNull()
   const models = layouts.map((layout, index) => {
     const modelVersion = r.float64()
-    const band = r.float64s(BAND)
+    const band = r.float64s(BAND_LENGTH)
     const scoreSums = r.float64s(SUMS)
     const recentLossDiff = r.float64()
     const pending = r.nanAsNull()
@@ -358,7 +341,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
       id: texts.value[3 + inputCount + 3 * index],
       kind: texts.value[3 + inputCount + 3 * index + 1],
       version: modelVersion,
-      state: readStateNumbers(layout, r.numbers, r.take(layout.count)),
+      state: modelStateToJson(layout, r.numbers, r.take(layout.length)),
       band,
       scoreSums,
       recentLossDiff,
