@@ -18,7 +18,7 @@ const rateAfter = (output: string, pattern: RegExp, script: string): number => {
   return Number(match[1].replaceAll(',', ''))
 }
 
-/** trainer.step per second over the S&P 500 feature rows: bench/model-hot-path.ts as it is. */
+/** trainStep per second over the S&P 500 feature rows: bench/model-hot-path.ts as it is. */
 export async function measureTrainingSteps(rounds: number): Promise<HotPathOutput> {
   const { stdout } = await runChild(process.execPath, [MODEL_HOT_PATH, String(rounds)], {
     timeoutMs: 300_000,

@@ -77,7 +77,7 @@ export function modelStateFromJson(layout: ModelStateLayout, json: unknown): Res
     } else {
       if (!Array.isArray(leaf) || leaf.length !== length || !leaf.every((item) => typeof item === 'number'))
         return err(`${path}: expected an array of ${length} numbers`)
-      state.set(leaf as number[], at)
+      state.set(leaf, at)
     }
   }
   const foreign = firstForeignPath(layout, json)

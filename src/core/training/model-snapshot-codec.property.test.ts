@@ -50,7 +50,7 @@ function fieldsOf(shape: Shape, prefix = ''): { fields: StateFieldSpec[]; number
       fields.push([path, value.length])
       numbers.push(...value)
     } else {
-      const inner = fieldsOf(value as Shape, `${path}.`)
+      const inner = fieldsOf(value, `${path}.`)
       fields.push(...inner.fields)
       numbers.push(...inner.numbers)
     }

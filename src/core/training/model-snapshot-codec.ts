@@ -47,7 +47,9 @@ const ENCODING = 2
 const LEGACY_ENCODING = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
+/** Numbers before the lastInputs: version, trainedThrough, lastClose, volatility, pendingSigma, served score sums. */
 const TOP = 4 + EWMA_VOLATILITY_LENGTH + SUMS
+/** A model's numbers before its state: version, band, score sums, recentLossDiff, pending. */
 const PER_MODEL = 3 + BAND_LENGTH + SUMS
 /** Bound on the layouts a reader keeps: values are input, and one trainer writes one layout. */
 const MAX_READERS = 16
