@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { intervalScoresSchema } from '../contracts/interval-scores.ts'
-import { addIntervalScore, emptyIntervalSums, INTERVAL, qlikeLoss, winklerScore } from './interval-sums.ts'
+import {
+  addIntervalScore,
+  emptyIntervalSums,
+  INTERVAL,
+  qlikeLoss,
+  winklerScore,
+  yearStartMs,
+} from './interval-sums.ts'
 import { summariseIntervalSums } from './summarise-interval-sums.ts'
 
 /** [bar start, predicted, actual, σ, half-width 80 %, half-width 95 %] */
@@ -109,4 +116,9 @@ test('on a long stream each σ-fifth holds about a fifth of the bars', () => {
   }
   for (const fifth of summariseIntervalSums(sums).fifths)
     assert.ok(Math.abs(fifth.n / 10_000 - 0.2) < 0.01, String(fifth.n))
+})
+
+test('a year starts where Date.UTC says, for every year a bar can be in and around', () => {
+  for (let year = 1900; year <= 2400; year++)
+    assert.equal(yearStartMs(year), Date.UTC(year, 0, 1), String(year))
 })

@@ -65,9 +65,17 @@ export function qlikeLoss(variance: number, r: number): number {
 export const sigmaQuintileOf = (sums: IntervalSums, count: number, k: number): number =>
   p2Quantile(sums, INTERVAL.sigmaMarkers, SIGMA_CELLS, count, k)
 
+/** Leap years from year 1 to `year` − 1 (proleptic Gregorian). */
+const leapYearsBefore = (year: number): number =>
+  Math.floor((year - 1) / 4) - Math.floor((year - 1) / 100) + Math.floor((year - 1) / 400)
+
+/** Epoch ms of 1 January of `year`, 00:00 UTC: arithmetic, since `Date.UTC` costs some 70 ns a call. */
+export const yearStartMs = (year: number): number =>
+  (365 * (year - 1970) + leapYearsBefore(year) - leapYearsBefore(1970)) * 86_400_000
+
 /** The UTC calendar year of `ms`, without a Date inside the newest slot's year (the usual case). */
 function utcYearOf(ms: number, newest: number): number {
-  if (ms >= Date.UTC(newest, 0, 1) && ms < Date.UTC(newest + 1, 0, 1)) return newest
+  if (ms >= yearStartMs(newest) && ms < yearStartMs(newest + 1)) return newest
   return new Date(ms).getUTCFullYear()
 }
 
@@ -103,27 +111,26 @@ export function addIntervalScore(
   half80: number,
   half95: number,
 ): void {
-  const at = (index: number): number => sums[index] ?? 0
-  const n = at(INTERVAL.n) + 1
+  const n = sums[INTERVAL.n]! + 1
   const miss = Math.abs(actual - predicted)
   const hit80 = miss <= half80 ? 1 : 0
   const hit95 = miss <= half95 ? 1 : 0
   sums[INTERVAL.n] = n
   sums[INTERVAL.sumWinkler80] =
-    at(INTERVAL.sumWinkler80) + winklerScore(predicted - half80, predicted + half80, actual, 0.2)
+    sums[INTERVAL.sumWinkler80]! + winklerScore(predicted - half80, predicted + half80, actual, 0.2)
   sums[INTERVAL.sumWinkler95] =
-    at(INTERVAL.sumWinkler95) + winklerScore(predicted - half95, predicted + half95, actual, 0.05)
-  sums[INTERVAL.sumQlike] = at(INTERVAL.sumQlike) + qlikeLoss(sigma * sigma, actual)
+    sums[INTERVAL.sumWinkler95]! + winklerScore(predicted - half95, predicted + half95, actual, 0.05)
+  sums[INTERVAL.sumQlike] = sums[INTERVAL.sumQlike]! + qlikeLoss(sigma * sigma, actual)
   addP2Observation(sums, INTERVAL.sigmaMarkers, SIGMA_CELLS, n, sigma)
   let fifth = 0
   for (let k = 1; k < SIGMA_CELLS; k++) if (sigma > sigmaQuintileOf(sums, n, k)) fifth = k
   const f = INTERVAL.fifths + 3 * fifth
-  sums[f] = at(f) + 1
-  sums[f + 1] = at(f + 1) + hit80
-  sums[f + 2] = at(f + 2) + hit95
+  sums[f] = sums[f]! + 1
+  sums[f + 1] = sums[f + 1]! + hit80
+  sums[f + 2] = sums[f + 2]! + hit95
   const slot = yearSlotOf(sums, barStartMs)
   if (slot === -1) return
-  sums[slot + YEAR_SLOT.n] = at(slot + YEAR_SLOT.n) + 1
-  sums[slot + YEAR_SLOT.hits80] = at(slot + YEAR_SLOT.hits80) + hit80
-  sums[slot + YEAR_SLOT.hits95] = at(slot + YEAR_SLOT.hits95) + hit95
+  sums[slot + YEAR_SLOT.n] = sums[slot + YEAR_SLOT.n]! + 1
+  sums[slot + YEAR_SLOT.hits80] = sums[slot + YEAR_SLOT.hits80]! + hit80
+  sums[slot + YEAR_SLOT.hits95] = sums[slot + YEAR_SLOT.hits95]! + hit95
 }

@@ -16,16 +16,13 @@ export function addP2Observation(
   count: number,
   x: number,
 ): void {
-  const markers = cells + 1
   const h = at
-  const p = at + markers
-  const height = (i: number): number => state[h + i] ?? Number.NaN
-  const position = (i: number): number => state[p + i] ?? Number.NaN
-  if (count <= markers) {
+  const p = at + cells + 1
+  if (count <= cells + 1) {
     // Insertion into the sorted first observations.
     let i = count - 1
-    while (i > 0 && height(i - 1) > x) {
-      state[h + i] = height(i - 1)
+    while (i > 0 && state[h + i - 1]! > x) {
+      state[h + i] = state[h + i - 1]!
       i -= 1
     }
     state[h + i] = withoutNegativeZero(x)
@@ -33,19 +30,22 @@ export function addP2Observation(
     return
   }
   let cell = 0
-  if (x < height(0)) state[h] = withoutNegativeZero(x)
-  else if (x >= height(cells)) {
+  if (x < state[h]!) state[h] = withoutNegativeZero(x)
+  else if (x >= state[h + cells]!) {
     state[h + cells] = withoutNegativeZero(x)
     cell = cells - 1
-  } else while (x >= height(cell + 1)) cell += 1
-  for (let i = cell + 1; i <= cells; i++) state[p + i] = position(i) + 1
+  } else while (x >= state[h + cell + 1]!) cell += 1
+  for (let i = cell + 1; i <= cells; i++) state[p + i] = state[p + i]! + 1
   for (let i = 1; i < cells; i++) {
-    const n = position(i)
+    const n = state[p + i]!
     const off = 1 + (i * (count - 1)) / cells - n
-    const [nPrev, nNext] = [position(i - 1), position(i + 1)]
+    const nPrev = state[p + i - 1]!
+    const nNext = state[p + i + 1]!
     if (!((off >= 1 && nNext - n > 1) || (off <= -1 && nPrev - n < -1))) continue
     const d = off > 0 ? 1 : -1
-    const [q, qPrev, qNext] = [height(i), height(i - 1), height(i + 1)]
+    const q = state[h + i]!
+    const qPrev = state[h + i - 1]!
+    const qNext = state[h + i + 1]!
     const parabolic =
       q +
       (d / (nNext - nPrev)) *
@@ -53,7 +53,7 @@ export function addP2Observation(
     state[h + i] =
       qPrev < parabolic && parabolic < qNext
         ? parabolic
-        : q + (d * (height(i + d) - q)) / (position(i + d) - n)
+        : q + (d * (state[h + i + d]! - q)) / (state[p + i + d]! - n)
     state[p + i] = n + d
   }
 }
