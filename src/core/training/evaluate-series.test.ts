@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { summariseScores } from '../metrics/summarise-scores.ts'
+import { summariseIntervalSums } from '../metrics/summarise-interval-sums.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 import { resolveTrainerOptions } from './trainer-options.ts'
 import { evaluateSeries } from './evaluate-series.ts'
@@ -22,6 +23,9 @@ test('without a window, the scores are the trainer state’s own running scores'
     assert.deepEqual(scores, summariseScores(slot.scores))
   })
   assert.deepEqual(result.servedStream, summariseScores(result.state.servedScores))
+  // The same band sums, the trainer's keeping the recent years only (all the synthetic rows lie in two).
+  assert.deepEqual(result.intervals, summariseIntervalSums(result.state.intervalSums))
+  assert.equal(result.intervals.n, result.servedStream.n)
   assert.equal(result.predictions.length, rows.length - 20)
 })
 

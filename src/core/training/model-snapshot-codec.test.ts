@@ -59,7 +59,7 @@ test('a value of encoding 1 (before the variance models) still decodes, to the s
   for (const row of aapl.slice(0, 600)) trainStep(ewmaOnly, live, row)
   const decoded = decodeModelSnapshot(bytes)
   assert.ok(decoded.ok)
-  const { variance, ...withoutVariance } = toSnapshot(live)
+  const { variance, intervals: _intervals, ...withoutVariance } = toSnapshot(live)
   assert.equal(variance?.served, 'ewma')
   assert.deepEqual(decoded.value, withoutVariance)
   const restored = fromSnapshot(trainerOptions, decoded.value)
@@ -155,6 +155,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     assert.ok(at > 0)
     return changed((copy) => copy.set(new TextEncoder().encode(layout), textAt + at))
   }
+  /** The value with its last text, the interval sums' layout `1:51`, replaced by `layout` (of that length). */
+  const withLastText = (layout: string) => {
+    const at = bytes.length - layout.length
+    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51')
+    return changed((copy) => copy.set(new TextEncoder().encode(layout), at))
+  }
   const cases: [string, Uint8Array | null, string][] = [
     ['null', null, 'empty message'],
     ['empty', new Uint8Array(0), 'empty message'],
@@ -170,12 +176,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     [
       'a text running past the end',
       changed((copy) => copy.set([0xff, 0xff], textAt)),
-      'model snapshot text 0 of 20 is cut off',
+      'model snapshot text 0 of 21 is cut off',
     ],
     [
       'a text that is not UTF-8',
       changed((copy) => (copy[textAt + 2] = 0xff)),
-      'model snapshot text 0 of 20 is not UTF-8',
+      'model snapshot text 0 of 21 is not UTF-8',
     ],
     [
       'a malformed state layout',
@@ -191,6 +197,16 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
       'two fields at one key',
       withLayout('rls.p[4],rls'),
       'models.1.state: state layout field rls clashes with another',
+    ],
+    [
+      'an interval sums layout of another version',
+      withLastText('9:51'),
+      'interval sums layout "9:51" is not 1:count',
+    ],
+    [
+      'interval sums of another size',
+      withLastText('1:52'),
+      `model snapshot of ${count} numbers, its models take ${count + 1}`,
     ],
     ['a field out of its schema', withNumber(2, -1), 'lastClose: must be at least 1e-6 (MIN_PRICE)'],
     [

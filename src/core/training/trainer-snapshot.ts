@@ -52,6 +52,7 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
         numbers: [...Array.from(slot.scores, orNull), ...Array.from(slot.state, orNull)],
       })),
     },
+    intervals: Array.from(state.intervalSums, orNull),
     models: state.models.map((slot) => ({
       id: slot.id,
       kind: slot.spec.kind,
@@ -130,5 +131,8 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   state.pendingSigma = saved.pendingSigma ?? Number.NaN
   state.servedScores.set(saved.servedScoreSums)
   restoreVariances(state, saved.variance)
+  // Sums of another layout (or none, from an older release) leave the interval scores fresh.
+  if (saved.intervals?.length === state.intervalSums.length)
+    state.intervalSums.set(saved.intervals.map((value) => value ?? Number.NaN))
   return ok(state)
 }

@@ -4,6 +4,7 @@ import { EWMA_VARIANCE_MODEL, EWMA_VOLATILITY_LENGTH, type EwmaVolatility } from
 import type { ModelSpec } from '../model/model-spec.ts'
 import type { VarianceSpec } from '../model/variance-models.ts'
 import type { ScoreSums } from '../metrics/score-sums.ts'
+import { emptyIntervalSums, RECENT_YEARS, type IntervalSums } from '../metrics/interval-sums.ts'
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
@@ -81,6 +82,8 @@ export interface TrainerState {
   served: number
   /** Scores of what was actually published, whichever model it came from. */
   readonly servedScores: ScoreSums
+  /** Interval sums of the published band (`interval-sums.ts`), with the most recent `RECENT_YEARS` years. */
+  readonly intervalSums: IntervalSums
   readonly models: readonly ModelSlot[]
 }
 
@@ -167,6 +170,7 @@ export function createTrainerState(
       models.findIndex((slot) => slot.id === options.serving.baselineId),
     ),
     servedScores,
+    intervalSums: emptyIntervalSums(RECENT_YEARS),
     models,
   }
 }

@@ -25,7 +25,7 @@ test('a version 1 snapshot reads as the version 2 snapshot of the same state, an
   for (const row of rows.slice(0, 600)) trainStep(ewmaOnly, live, row)
   const decoded = decodeSnapshot(v1)
   assert.ok(decoded.ok)
-  const { variance, ...withoutVariance } = toSnapshot(live)
+  const { variance, intervals: _intervals, ...withoutVariance } = toSnapshot(live)
   assert.deepEqual(variance?.served, 'ewma')
   assert.deepEqual(decoded.value, withoutVariance)
   const restored = fromSnapshot(ewmaOnly, decoded.value)
@@ -50,6 +50,8 @@ test('a snapshot without variance models restores the point models as they were 
   assert.ok(old.ok)
   assert.deepEqual(restored.value.models, old.value.models)
   assert.deepEqual(restored.value.volatility, old.value.volatility)
+  // No interval sums before encoding 3: the band's interval scores start afresh.
+  assert.deepEqual(restored.value.intervalSums, fresh.intervalSums)
 })
 
 test('a version 2 snapshot decodes as it is; anything else is the version 2 error', () => {
