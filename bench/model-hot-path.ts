@@ -3,7 +3,9 @@
 // feature rows of the bundled S&P 500 series, repeated. No I/O, no JSON, no bus inside the timing.
 import { readFileSync } from 'node:fs'
 import { parseOhlcvCsv } from '../src/core/market-data/parse-ohlcv-csv.ts'
-import { createSymbolTrainer } from '../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../src/core/training/trainer-options.ts'
+import { createTrainerState } from '../src/core/training/trainer-state.ts'
+import { trainStep } from '../src/core/training/train-step.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
 
 const ROUNDS = Number(process.argv[2] ?? 20)
@@ -12,13 +14,13 @@ const parsed = parseOhlcvCsv(readFileSync(new URL('../data/sp500.csv', import.me
 })
 if (!parsed.ok) throw new Error(parsed.error)
 const rows = featureRowsOf(parsed.value)
-const trainer = createSymbolTrainer()
+const trainerOptions = resolveTrainerOptions()
 
 function pass(): number {
-  let state = trainer.init('^GSPC', '1d')
+  let state = createTrainerState(trainerOptions, '^GSPC', '1d')
   let predictions = 0
   for (const row of rows) {
-    const result = trainer.step(state, row)
+    const result = trainStep(trainerOptions, state, row)
     state = result.state
     if (result.prediction !== null) predictions += 1
   }
@@ -31,7 +33,7 @@ let predictions = 0
 for (let i = 0; i < ROUNDS; i++) predictions += pass()
 const seconds = Number(process.hrtime.bigint() - started) / 1e9
 const steps = ROUNDS * rows.length
-const models = trainer.options.models.length
+const models = trainerOptions.models.length
 console.log(
   `model-hot-path: ${steps} training steps (${rows.length} rows × ${ROUNDS}, ${models} models each) in ${seconds.toFixed(2)} s`,
 )

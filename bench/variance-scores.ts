@@ -8,11 +8,16 @@ import { readFileSync } from 'node:fs'
 import type { FeatureRow } from '../src/core/contracts/feature-row.ts'
 import { parseOhlcvCsv } from '../src/core/market-data/parse-ohlcv-csv.ts'
 import { dieboldMariano } from '../src/core/metrics/diebold-mariano.ts'
+import { EWMA_VOLATILITY } from '../src/core/model/ewma-volatility.ts'
 import { qlike } from '../src/core/model/variance-models.ts'
-import { createSymbolTrainer, type SymbolTrainer } from '../src/core/training/create-symbol-trainer.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
-import type { TrainerOverrides } from '../src/core/training/trainer-options.ts'
-import { VARIANCE_SCORE } from '../src/core/training/trainer-state.ts'
+import { trainStep } from '../src/core/training/train-step.ts'
+import {
+  resolveTrainerOptions,
+  type TrainerOptions,
+  type TrainerOverrides,
+} from '../src/core/training/trainer-options.ts'
+import { createTrainerState, VARIANCE_SCORE } from '../src/core/training/trainer-state.ts'
 
 interface BarScore {
   readonly year: number
@@ -41,8 +46,11 @@ function rowsOf(file: string, symbol: string): FeatureRow[] {
   return featureRowsOf(parsed.value)
 }
 
-function run(trainer: SymbolTrainer, rows: readonly FeatureRow[]): { bars: BarScore[]; ids: string[] } {
-  const state = trainer.init(rows[0]!.symbol, rows[0]!.interval)
+function run(
+  trainerOptions: TrainerOptions,
+  rows: readonly FeatureRow[],
+): { bars: BarScore[]; ids: string[] } {
+  const state = createTrainerState(trainerOptions, rows[0]!.symbol, rows[0]!.interval)
   const bars: BarScore[] = []
   for (const row of rows) {
     const sigma = state.pendingSigma
@@ -51,10 +59,10 @@ function run(trainer: SymbolTrainer, rows: readonly FeatureRow[]): { bars: BarSc
     const servedSlot = state.variances[servedVariance]!
     const term = HORIZONS.map((h) =>
       servedSlot.spec === null
-        ? h * state.volatility.variance
+        ? h * state.volatility[EWMA_VOLATILITY.variance]!
         : servedSlot.spec.forecast(servedSlot.state, h),
     ) as unknown as [number, number]
-    const result = trainer.step(state, row, true)
+    const result = trainStep(trainerOptions, state, row, true)
     const scored = result.scored
     if (scored === null || Number.isNaN(sigma)) continue
     const served = scored.forecasts.find((forecast) => forecast.id === scored.served)
@@ -182,9 +190,9 @@ function varianceScores(bars: readonly BarScore[], ids: readonly string[]) {
 }
 
 function evaluate(overrides: TrainerOverrides) {
-  const trainer = createSymbolTrainer(overrides)
+  const trainerOptions = resolveTrainerOptions(overrides)
   return SERIES.map(({ file, symbol }) => {
-    const { bars, ids } = run(trainer, rowsOf(file, symbol))
+    const { bars, ids } = run(trainerOptions, rowsOf(file, symbol))
     return { symbol, band: bandScores(bars), variance: varianceScores(bars, ids), term: termScores(bars) }
   })
 }

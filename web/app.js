@@ -5,6 +5,7 @@ import { connectLive } from './live.js'
 import { createPriceChart } from './chart.js'
 import { formatBarTime, formatPrice } from './format.js'
 import { renderRecent } from './recent.js'
+import { renderBand } from './band.js'
 import { renderScores } from './scores.js'
 import { renderFreshness, renderStats } from './stats.js'
 import { renderSymbols } from './symbols.js'
@@ -80,6 +81,14 @@ function renderScoresOrEmpty() {
   byId('scores-empty').hidden = state.scores !== null
   table.hidden = state.scores === null
   if (state.scores !== null) renderScores(table, state.scores)
+  const intervals = state.scores?.intervals ?? null
+  byId('band').hidden = intervals === null
+  byId('band-empty').hidden = intervals !== null
+  if (intervals !== null) {
+    const elements = { fifths: byId('band-fifths'), years: byId('band-years') }
+    for (const name of ['winkler80', 'winkler95', 'qlike', 'n']) elements[name] = byId(`band-${name}`)
+    renderBand(elements, intervals)
+  }
 }
 
 function select(symbol) {

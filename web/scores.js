@@ -36,7 +36,7 @@ function verdict(model, { maxDm, minScoredBars }) {
 }
 
 /** Coverage next to its nominal level, marked when it is more than 5 points off. */
-function coverage(value, nominal) {
+export function coverage(value, nominal) {
   if (value === null) return '—'
   const isOff = Math.abs(value - nominal) > 0.05
   return h('span', { class: isOff ? 'off' : 'on', title: `nominal ${nominal * 100} %` }, formatPercent(value))

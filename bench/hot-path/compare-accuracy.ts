@@ -1,5 +1,5 @@
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
 import { formatPercent, verdictOf, type BenchRow } from '../support/bench-row.ts'
 import type { RiverResult, RiverSeries } from './run-river.ts'
 import {
@@ -45,12 +45,12 @@ export function compareAccuracy(
   river: RiverResult,
 ): AccuracyComparison {
   const rows: BenchRow[] = []
-  const trainer = createSymbolTrainer()
+  const trainerOptions = resolveTrainerOptions()
   const accuracyNotes: string[] = []
   const accuracy: Record<string, Record<string, ForecastScores>> = {}
   for (const [i, { symbol, rows: featureRows }] of series.entries()) {
     const returns = inputs[i]?.returns ?? []
-    const { byModel: ours, servedIds } = quotecastForecasts(trainer, featureRows)
+    const { byModel: ours, servedIds } = quotecastForecasts(trainerOptions, featureRows)
     const served = ours.get('served') ?? []
     const theirs = river.models.map((model) => ({
       id: model.id,

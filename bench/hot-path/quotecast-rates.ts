@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
 import { MODEL_REGISTRY } from '../../src/core/model/model-registry.ts'
-import { readInputs } from '../../src/core/model/model-spec.ts'
+import { createModelState, readInputs } from '../../src/core/model/model-spec.ts'
 import { runChild } from '../support/run-child.ts'
 
 const MODEL_HOT_PATH = new URL('../model-hot-path.ts', import.meta.url).pathname
@@ -18,7 +18,7 @@ const rateAfter = (output: string, pattern: RegExp, script: string): number => {
   return Number(match[1].replaceAll(',', ''))
 }
 
-/** trainer.step per second over the S&P 500 feature rows: bench/model-hot-path.ts as it is. */
+/** trainStep per second over the S&P 500 feature rows: bench/model-hot-path.ts as it is. */
 export async function measureTrainingSteps(rounds: number): Promise<HotPathOutput> {
   const { stdout } = await runChild(process.execPath, [MODEL_HOT_PATH, String(rounds)], {
     timeoutMs: 300_000,
@@ -42,7 +42,7 @@ export function measureBareRls(rows: readonly FeatureRow[], rounds: number): num
   const spec = MODEL_REGISTRY.find((model) => model.id === 'rls')
   if (spec === undefined) throw new Error('no rls model in the registry')
   const pass = (): number => {
-    const state = spec.init()
+    const state = createModelState(spec)
     // The previous row's inputs and this row's, read from the rows inside the timing as the trainer does.
     let previousInputs = new Float64Array(spec.features.length)
     let inputs = new Float64Array(spec.features.length)

@@ -1,6 +1,8 @@
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
 import { dieboldMariano } from '../../src/core/metrics/diebold-mariano.ts'
-import type { SymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { trainStep } from '../../src/core/training/train-step.ts'
+import type { TrainerOptions } from '../../src/core/training/trainer-options.ts'
+import { createTrainerState } from '../../src/core/training/trainer-state.ts'
 import type { RiverForecast } from './run-river.ts'
 
 /** A forecast of returns[t] with its intervals, in log-return units. */
@@ -38,15 +40,18 @@ export interface QuotecastForecasts {
  * quotecast's forecasts of every bar's return, by model and as published: index t holds what was
  * made after bar t-1 for bar t, null where there was none or the bar did not score.
  */
-export function quotecastForecasts(trainer: SymbolTrainer, rows: readonly FeatureRow[]): QuotecastForecasts {
-  const ids = ['served', ...trainer.options.models.map((model) => model.id)]
+export function quotecastForecasts(
+  trainerOptions: TrainerOptions,
+  rows: readonly FeatureRow[],
+): QuotecastForecasts {
+  const ids = ['served', ...trainerOptions.models.map((model) => model.id)]
   const byModel = new Map<string, (IntervalForecast | null)[]>(ids.map((id) => [id, rows.map(() => null)]))
   const servedIds: (string | null)[] = rows.map(() => null)
   const first = rows[0]
   if (first === undefined) return { byModel, servedIds }
-  let state = trainer.init(first.symbol, first.interval)
+  let state = createTrainerState(trainerOptions, first.symbol, first.interval)
   rows.forEach((row, t) => {
-    const step = trainer.step(state, row, true)
+    const step = trainStep(trainerOptions, state, row, true)
     state = step.state
     for (const forecast of step.scored?.forecasts ?? []) {
       const { predicted: point, half80, half95 } = forecast

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
+import { createTrainerState } from '../../src/core/training/trainer-state.ts'
+import { trainStep } from '../../src/core/training/train-step.ts'
 import { featureRowsOf } from '../../src/core/training/feature-rows-of.ts'
 import { VARIANCE_SCORE } from '../../src/core/training/trainer-state.ts'
 import { loadCsv } from '../../src/platform/market-data/load-csv.ts'
@@ -37,14 +39,14 @@ export interface QuotecastSeries {
 
 /** EWMA's pending variance before each bar the trainer scored, by bar start (default trainer). */
 function ewmaVariances(rows: ReturnType<typeof featureRowsOf>): Map<number, { ewma: number; sigma: number }> {
-  const trainer = createSymbolTrainer()
-  const state = trainer.init(rows[0]!.symbol, rows[0]!.interval)
+  const trainerOptions = resolveTrainerOptions()
+  const state = createTrainerState(trainerOptions, rows[0]!.symbol, rows[0]!.interval)
   if (state.variances[0]?.id !== 'ewma') throw new Error('the first variance model is not ewma')
   const byBar = new Map<number, { ewma: number; sigma: number }>()
   for (const row of rows) {
     const ewma = state.variances[0].scores[VARIANCE_SCORE.pending]!
     const sigma = state.pendingSigma
-    if (trainer.step(state, row, true).scored !== null) byBar.set(row.barStart, { ewma, sigma })
+    if (trainStep(trainerOptions, state, row, true).scored !== null) byBar.set(row.barStart, { ewma, sigma })
   }
   return byBar
 }

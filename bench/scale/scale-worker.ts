@@ -8,7 +8,7 @@ import { resolveBarConfig } from '../../src/core/bars/resolve-bar-config.ts'
 import { encodeMessage } from '../../src/core/contracts/decode-message.ts'
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
 import { TOPICS } from '../../src/core/contracts/topics.ts'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
 import { featureRowsOf } from '../../src/core/training/feature-rows-of.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import { MemoryBus } from '../../src/platform/bus/memory-bus.ts'
@@ -84,7 +84,7 @@ function createStage(kind: ScaleJob['stage']): PartitionedStage {
   const now = (): number => 0
   if (kind === 'trainer') {
     const metrics = createTrainerMetrics(new Registry())
-    return createTrainerStage({ bus, topicPrefix: '', trainer: createSymbolTrainer(), metrics, now })
+    return createTrainerStage({ bus, topicPrefix: '', trainerOptions: resolveTrainerOptions(), metrics, now })
   }
   const barConfig = resolveBarConfig({ interval: '1d' })
   if (!barConfig.ok) throw new Error(barConfig.error)

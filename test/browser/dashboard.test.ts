@@ -108,6 +108,54 @@ test(
     const rows = page.locator('#scores tbody tr')
     assert.equal(await rows.count(), shown.snapshot.models.length)
     assert.equal(await page.locator('#scores tr.served .model-id').textContent(), shown.snapshot.served)
+    // The published band judged, with the API's own figures for AAPL.
+    const { intervals } = (await (await fetch(`${service.url}/api/v1/scores/AAPL`)).json()) as {
+      intervals: {
+        n: number
+        winkler80: number
+        winkler95: number
+        qlike: number
+        fifths: { n: number; coverage80: number; coverage95: number }[]
+        years: { year: number; n: number; coverage80: number; coverage95: number }[]
+      }
+    }
+    const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)} %`
+    assert.deepEqual(
+      await Promise.all(
+        ['#band-winkler80', '#band-winkler95', '#band-qlike', '#band-n'].map((id) => page.textContent(id)),
+      ),
+      [
+        pct(intervals.winkler80, 2),
+        pct(intervals.winkler95, 2),
+        intervals.qlike.toLocaleString('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 }),
+        intervals.n.toLocaleString('en-US'),
+      ],
+    )
+    const cellsOf = (table: string) =>
+      page.$$eval(`${table} tbody tr`, (rows) =>
+        rows.map((row) => Array.from(row.children, (cell) => cell.textContent)),
+      )
+    const fifths = await cellsOf('#band-fifths')
+    assert.deepEqual(
+      fifths.map((row) => [row[0], row[2], row[3], row[4]]),
+      intervals.fifths.map((f, k) => [
+        ['1 · calmest', '2', '3', '4', '5 · most volatile'][k],
+        f.n.toLocaleString('en-US'),
+        pct(f.coverage80),
+        pct(f.coverage95),
+      ]),
+    )
+    assert.deepEqual(
+      await cellsOf('#band-years'),
+      intervals.years.map((y) => [
+        String(y.year),
+        y.n.toLocaleString('en-US'),
+        pct(y.coverage80),
+        pct(y.coverage95),
+      ]),
+    )
+    assert.equal(intervals.years.length, 5)
+
     await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true })
     // A history bar's legend reads its prediction's 80 % band (the same `intervals` as the pending one).
     const chartBox = await page.locator('#chart').boundingBox()

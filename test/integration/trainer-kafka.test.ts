@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Bar } from '../../src/core/contracts/bar.ts'
 import { encodeMessage } from '../../src/core/contracts/decode-message.ts'
 import { TOPICS } from '../../src/core/contracts/topics.ts'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
+import { createTrainerState } from '../../src/core/training/trainer-state.ts'
+import { trainStep } from '../../src/core/training/train-step.ts'
 import { encodeModelSnapshot } from '../../src/core/training/model-snapshot-codec.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import { partitionForKey } from '../../src/platform/bus/murmur2.ts'
@@ -137,16 +139,17 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * each row that changed it, with the row's position. A published snapshot must be one of them.
  */
 function trainingStates(series: readonly (readonly Bar[])[]): Map<string, Map<string, number>> {
-  const trainer = createSymbolTrainer()
+  const trainerOptions = resolveTrainerOptions()
   const states = new Map<string, Map<string, number>>()
   for (const bars of series) {
     const rows = featureRowsOfBars(bars)
     const first = rows[0]
     if (first === undefined) continue
-    const state = trainer.init(first.symbol, first.interval)
+    const state = createTrainerState(trainerOptions, first.symbol, first.interval)
     const byHash = new Map<string, number>()
     for (const [index, row] of rows.entries()) {
-      if (!trainer.step(state, row).isStale) byHash.set(sha256(encodeModelSnapshot(state)), index)
+      if (!trainStep(trainerOptions, state, row).isStale)
+        byHash.set(sha256(encodeModelSnapshot(state)), index)
     }
     states.set(first.symbol, byHash)
   }

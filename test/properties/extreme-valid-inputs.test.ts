@@ -13,9 +13,12 @@ import { MAX_PRICE, MAX_VOLUME, MIN_PRICE } from '../../src/core/contracts/primi
 import { quoteSchema, type Quote } from '../../src/core/contracts/quote.ts'
 import { FEATURE_NAMES } from '../../src/core/features/feature-names.ts'
 import { nextFeatures } from '../../src/core/features/next-features.ts'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { EWMA_VOLATILITY } from '../../src/core/model/ewma-volatility.ts'
+import { trainStep } from '../../src/core/training/train-step.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
+import { fromSnapshot, toSnapshot } from '../../src/core/training/trainer-snapshot.ts'
 import { decodeModelSnapshot, encodeModelSnapshot } from '../../src/core/training/model-snapshot-codec.ts'
-import type { TrainerState } from '../../src/core/training/trainer-state.ts'
+import { createTrainerState, type TrainerState } from '../../src/core/training/trainer-state.ts'
 import {
   historyResponse,
   scoresResponse,
@@ -126,8 +129,8 @@ interface Chain {
   lastRow?: FeatureRow
 }
 
-const symbolTrainer = createSymbolTrainer()
-const predict = createModelPredictor(symbolTrainer)
+const trainerOptions = resolveTrainerOptions()
+const predict = createModelPredictor(trainerOptions)
 
 function applyToViews(views: PredictorViews, kind: ViewKind, value: Uint8Array): void {
   const change = decodeChange(kind, value)
@@ -155,12 +158,12 @@ function stepBar(chain: Chain, bar: Bar): void {
   const parsedRow = featureRowSchema.safeParse(row)
   assert.ok(parsedRow.success, `row outside its contract: ${parsedRow.error?.message ?? ''}`)
   assert.deepEqual(missingFeatures(row, chain.bars), [], `bar ${String(chain.bars)}: ${JSON.stringify(row)}`)
-  const learned = chain.trainer.volatility.count
-  const result = symbolTrainer.step(chain.trainer, row, true)
+  const learned = chain.trainer.volatility[EWMA_VOLATILITY.count]!
+  const result = trainStep(trainerOptions, chain.trainer, row, true)
   for (const f of result.scored?.forecasts ?? []) {
     assert.ok([f.predicted, f.actual, f.half80, f.half95].every(Number.isFinite), JSON.stringify(f))
   }
-  if (learned >= symbolTrainer.options.warmupBars) {
+  if (learned >= trainerOptions.warmupBars) {
     // Naive is served (no model has 250 scored bars here), and it always forecasts once σ is warm.
     assert.ok(result.prediction !== null, `no prediction after bar ${String(chain.bars)}`)
   }
@@ -171,7 +174,7 @@ function stepBar(chain: Chain, bar: Bar): void {
   const snapshotValue = encodeModelSnapshot(chain.trainer)
   const snapshot = decodeModelSnapshot(snapshotValue)
   assert.ok(snapshot.ok, `model snapshot unreadable: ${snapshot.ok ? '' : snapshot.error}`)
-  assert.ok(modelSnapshotSchema.safeParse(symbolTrainer.toSnapshot(chain.trainer)).success)
+  assert.ok(modelSnapshotSchema.safeParse(toSnapshot(chain.trainer)).success)
   applyToViews(chain.views, 'bar', encodeMessage(bar))
   if (result.prediction !== null) applyToViews(chain.views, 'prediction', encodeMessage(result.prediction))
   applyToViews(chain.views, 'model', snapshotValue)
@@ -188,7 +191,7 @@ function restart(chain: Chain): void {
   if (chain.trainer.version === 0) return
   const snapshot = decodeModelSnapshot(encodeModelSnapshot(chain.trainer))
   assert.ok(snapshot.ok, snapshot.ok ? '' : snapshot.error)
-  const trainer = symbolTrainer.fromSnapshot(snapshot.value)
+  const trainer = fromSnapshot(trainerOptions, snapshot.value)
   assert.ok(trainer.ok, `trainer state not restorable: ${trainer.ok ? '' : trainer.error}`)
   chain.trainer = trainer.value
 }
@@ -216,7 +219,7 @@ test(`extreme but valid quotes keep every output, state and view finite and deco
       (firstDay, days) => {
         const chain: Chain = {
           processor: createProcessorState(SYMBOL),
-          trainer: symbolTrainer.init(SYMBOL, '1d'),
+          trainer: createTrainerState(trainerOptions, SYMBOL, '1d'),
           views: createViews({ maxBarsPerSymbol: 5000 }),
           bars: 0,
         }

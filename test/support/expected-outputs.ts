@@ -2,7 +2,7 @@ import type { Bar } from '../../src/core/contracts/bar.ts'
 import type { FeatureRow } from '../../src/core/contracts/feature-row.ts'
 import { createFeatureState } from '../../src/core/features/feature-state.ts'
 import { nextFeatures } from '../../src/core/features/next-features.ts'
-import { createSymbolTrainer } from '../../src/core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../src/core/training/trainer-options.ts'
 import { evaluateSeries } from '../../src/core/training/evaluate-series.ts'
 import { encodeModelSnapshot } from '../../src/core/training/model-snapshot-codec.ts'
 
@@ -30,10 +30,10 @@ export function featureRowsOfBars(bars: readonly Bar[]): FeatureRow[] {
 /**
  * What the pipeline must publish for these series, computed directly by the pure core: the
  * processor's features by `nextFeatures`, the trainer's predictions and last snapshot by the
- * training step `quotecast evaluate` runs (`createSymbolTrainer` + `evaluateSeries`).
+ * training step `quotecast evaluate` runs (`evaluateSeries` with the default `resolveTrainerOptions()`).
  */
 export function expectedOutputs(series: readonly (readonly Bar[])[]): ExpectedOutputs {
-  const trainer = createSymbolTrainer()
+  const trainerOptions = resolveTrainerOptions()
   const bars = new Map<string, string[]>()
   const features = new Map<string, string[]>()
   const predictions = new Map<string, string[]>()
@@ -42,7 +42,7 @@ export function expectedOutputs(series: readonly (readonly Bar[])[]): ExpectedOu
     const symbol = symbolBars[0]?.symbol
     if (symbol === undefined) continue
     const rows = featureRowsOfBars(symbolBars)
-    const evaluation = evaluateSeries(trainer, rows)
+    const evaluation = evaluateSeries(trainerOptions, rows)
     bars.set(
       symbol,
       symbolBars.map((bar) => JSON.stringify(bar)),

@@ -74,21 +74,6 @@ export class ValueWriter {
     this.#k = k + values.length
   }
 
-  /**
-   * The index in `numbers` of the next `count` float64s, which the caller writes there itself (a
-   * block laid out by its own table, such as a model state's).
-   */
-  take(count: number): number {
-    const k = this.#k
-    this.#k = k + count
-    return k
-  }
-
-  /** The whole buffer's float64s, for `take`. */
-  get numbers(): Float64Array {
-    return this.#numbers
-  }
-
   /** `text`, `byteLength` bytes of UTF-8, with no length before it (the header says it). */
   text(text: string, byteLength: number): void {
     writeUtf8(this.#bytes, this.#textAt, text)

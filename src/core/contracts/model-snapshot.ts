@@ -110,6 +110,13 @@ export const modelSnapshotSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Interval sums of the published band (`src/core/metrics/interval-sums.ts`: n, Σ Winkler 80 and
+     * 95 %, Σ QLIKE, the P² markers of σ, per σ-fifth bars and hits, then per recent year the year,
+     * bars and hits; null for none), kept compact as one array. Absent in snapshots of older
+     * releases, whose interval scores then start afresh.
+     */
+    intervals: z.array(z.number().nullable()).max(256).optional(),
     models: z
       .array(
         z

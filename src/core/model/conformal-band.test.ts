@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { halfWidth80, halfWidth95, initialConformalBand, updateConformalBand } from './conformal-band.ts'
-import { ewmaSigma, initialEwmaVolatility, updateEwmaVolatility } from './ewma-volatility.ts'
+import { EWMA_VOLATILITY, ewmaSigma, initialEwmaVolatility, updateEwmaVolatility } from './ewma-volatility.ts'
 
 const params = { quantileStep: 0.1, aciStep: 0.01, minQ: 0.05, maxQ: 50 }
 
@@ -44,7 +44,7 @@ test('EWMA volatility is the bias-corrected weighted mean square, exact from the
   const state = initialEwmaVolatility()
   for (const r of [0.01, -0.02, 0.005]) updateEwmaVolatility(state, r, 0.9)
   const expected = (0.81 * 1e-4 + 0.9 * 4e-4 + 0.25e-4) / (0.81 + 0.9 + 1)
-  assert.ok(Math.abs(state.variance - expected) < 1e-18)
-  assert.equal(state.count, 3)
+  assert.ok(Math.abs(state[EWMA_VOLATILITY.variance]! - expected) < 1e-18)
+  assert.equal(state[EWMA_VOLATILITY.count], 3)
   assert.equal(ewmaSigma(initialEwmaVolatility(), 1e-8), 1e-8)
 })

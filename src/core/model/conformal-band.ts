@@ -1,16 +1,20 @@
 import { withoutNegativeZero } from './without-negative-zero.ts'
-/** The two coverage levels every prediction carries. */
-export const BAND_LEVELS = [
-  { key: 'p80', coverage: 0.8, normalQuantile: 1.2815515655446004 },
-  { key: 'p95', coverage: 0.95, normalQuantile: 1.959963984540054 },
-] as const
 
 /**
  * Per-level calibration of |error|/σ, changed in place: for each level the current quantile q of the
  * score (the half-width in units of σ) and adaptive conformal inference's working miss rate α_t,
- * as [q80, α80, q95, α95]. Four numbers, however long the series.
+ * at `BAND`. Four numbers, however long the series.
  */
 export type ConformalBand = Float64Array
+
+export const BAND = { q80: 0, alpha80: 1, q95: 2, alpha95: 3 } as const
+export const BAND_LENGTH = 4
+
+/** The two coverage levels every prediction carries, with where each keeps its q and α in a band. */
+export const BAND_LEVELS = [
+  { key: 'p80', coverage: 0.8, normalQuantile: 1.2815515655446004, q: BAND.q80, alpha: BAND.alpha80 },
+  { key: 'p95', coverage: 0.95, normalQuantile: 1.959963984540054, q: BAND.q95, alpha: BAND.alpha95 },
+] as const
 
 export interface ConformalBandParams {
   /** Step of the quantile tracker on log q. */
@@ -23,12 +27,12 @@ export interface ConformalBandParams {
 
 /** Starts from the Gaussian quantiles, which are right when σ is right and errors are normal. */
 export function initialConformalBand(): ConformalBand {
-  return Float64Array.of(
-    BAND_LEVELS[0].normalQuantile,
-    1 - BAND_LEVELS[0].coverage,
-    BAND_LEVELS[1].normalQuantile,
-    1 - BAND_LEVELS[1].coverage,
-  )
+  const band = new Float64Array(BAND_LENGTH)
+  for (const level of BAND_LEVELS) {
+    band[level.q] = level.normalQuantile
+    band[level.alpha] = 1 - level.coverage
+  }
+  return band
 }
 
 /**
@@ -39,15 +43,14 @@ export function initialConformalBand(): ConformalBand {
  * Candès & Tibshirani 2023), so long-run coverage holds even when σ lags a volatility shift.
  */
 export function updateConformalBand(band: ConformalBand, score: number, params: ConformalBandParams): void {
-  for (let level = 0; level < BAND_LEVELS.length; level++) {
-    const coverage = BAND_LEVELS[level]?.coverage ?? 0
-    const q = band[2 * level] ?? 0
-    const alpha = band[2 * level + 1] ?? 0
+  for (const level of BAND_LEVELS) {
+    const q = band[level.q]!
+    const alpha = band[level.alpha]!
     const miss = score > q ? 1 : 0
     const nextQ = q * Math.exp(params.quantileStep * (miss - alpha))
-    const nextAlpha = alpha + params.aciStep * (1 - coverage - miss)
-    band[2 * level] = Math.min(params.maxQ, Math.max(params.minQ, nextQ))
-    band[2 * level + 1] = withoutNegativeZero(Math.min(1, Math.max(0, nextAlpha)))
+    const nextAlpha = alpha + params.aciStep * (1 - level.coverage - miss)
+    band[level.q] = Math.min(params.maxQ, Math.max(params.minQ, nextQ))
+    band[level.alpha] = withoutNegativeZero(Math.min(1, Math.max(0, nextAlpha)))
   }
 }
 
@@ -56,10 +59,10 @@ const MAX_HALF_WIDTH = 10
 
 /** Half-width in log-return units of the 80 % interval for volatility σ. */
 export function halfWidth80(band: ConformalBand, sigma: number): number {
-  return Math.min(MAX_HALF_WIDTH, (band[0] ?? 0) * sigma)
+  return Math.min(MAX_HALF_WIDTH, band[BAND.q80]! * sigma)
 }
 
 /** Half-width of the 95 % interval, which never sits inside the 80 % one. */
 export function halfWidth95(band: ConformalBand, sigma: number): number {
-  return Math.min(MAX_HALF_WIDTH, Math.max(band[0] ?? 0, band[2] ?? 0) * sigma)
+  return Math.min(MAX_HALF_WIDTH, Math.max(band[BAND.q80]!, band[BAND.q95]!) * sigma)
 }

@@ -1,31 +1,22 @@
-import { z } from 'zod'
-
-// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
-export const ewMomentsSchema = z
-  .object({
-    count: z.number().int().nonnegative(),
-    /** Total weight Σρ^k of the observations seen; 0 before the first. */
-    weight: z.number().nonnegative(),
-    mean: z.array(z.number()),
-    /** Weighted sum of squared deviations; the variance is `sumSq / weight`. */
-    sumSq: z.array(z.number()),
-  })
-  .strict()
-
-/** Exponentially weighted mean and variance of a vector, exact from the first observation on. */
-export type EwMoments = z.infer<typeof ewMomentsSchema>
-
-export function initialEwMoments(dimension: number): EwMoments {
-  return {
-    weight: 0,
-    count: 0,
-    mean: new Array<number>(dimension).fill(0),
-    sumSq: new Array<number>(dimension).fill(0),
-  }
+/**
+ * Where exponentially weighted moments of a vector lie in a model state: the total weight Σρ^k of
+ * the observations seen (0 before the first), their count, then `dimension` means and weighted
+ * sums of squared deviations (the variance is `sumSq / weight`).
+ */
+export interface EwMomentsIndex {
+  readonly dimension: number
+  readonly weight: number
+  readonly count: number
+  readonly mean: number
+  readonly sumSq: number
 }
 
-export function copyEwMoments(moments: EwMoments): EwMoments {
-  return { weight: moments.weight, count: moments.count, mean: [...moments.mean], sumSq: [...moments.sumSq] }
+/** Sets the moments at `m` in `s` to those of no observation. */
+export function initEwMoments(s: Float64Array, m: EwMomentsIndex): void {
+  s[m.weight] = 0
+  s[m.count] = 0
+  s.fill(0, m.mean, m.mean + m.dimension)
+  s.fill(0, m.sumSq, m.sumSq + m.dimension)
 }
 
 /**
@@ -33,22 +24,27 @@ export function copyEwMoments(moments: EwMoments): EwMoments {
  * weighted incremental update), in place: the mean and variance equal the batch weighted ones
  * exactly.
  */
-export function updateEwMoments(moments: EwMoments, x: ArrayLike<number>, decay: number): void {
-  const weight = decay * moments.weight + 1
-  const { mean, sumSq } = moments
-  for (let i = 0; i < mean.length; i++) {
+export function updateEwMoments(
+  s: Float64Array,
+  m: EwMomentsIndex,
+  x: ArrayLike<number>,
+  decay: number,
+): void {
+  const weight = decay * s[m.weight]! + 1
+  for (let i = 0; i < m.dimension; i++) {
     const value = x[i] ?? 0
-    const previous = mean[i] ?? 0
+    const previous = s[m.mean + i]!
     const next = previous + (value - previous) / weight
-    mean[i] = next
-    sumSq[i] = decay * (sumSq[i] ?? 0) + (value - previous) * (value - next)
+    s[m.mean + i] = next
+    s[m.sumSq + i] = decay * s[m.sumSq + i]! + (value - previous) * (value - next)
   }
-  moments.weight = weight
-  moments.count += 1
+  s[m.weight] = weight
+  s[m.count] = s[m.count]! + 1
 }
 
 /** Standard deviation of component `i`, 0 before any observation. */
-export function ewStandardDeviation(moments: EwMoments, i: number): number {
-  if (moments.weight === 0) return 0
-  return Math.sqrt(Math.max(0, (moments.sumSq[i] ?? 0) / moments.weight))
+export function ewStandardDeviation(s: Float64Array, m: EwMomentsIndex, i: number): number {
+  const weight = s[m.weight]!
+  if (weight === 0) return 0
+  return Math.sqrt(Math.max(0, s[m.sumSq + i]! / weight))
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ModelSpec } from './model-spec.ts'
+import { defineStateLayout } from './model-state-layout.ts'
 import { withoutNegativeZero } from './without-negative-zero.ts'
 
 export interface MedianModelOptions {
@@ -11,17 +12,17 @@ export interface MedianModelOptions {
   readonly warmupBars: number
 }
 
-// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
+const medianLayout = defineStateLayout(['median', 'meanSquare', 'weight', 'count'])
+const M = medianLayout.at
+
 const medianStateSchema = z
   .object({
-    count: z.number().int().nonnegative(),
     median: z.number(),
     meanSquare: z.number().nonnegative(),
     weight: z.number().nonnegative(),
+    count: z.number().int().nonnegative(),
   })
   .strict()
-
-type MedianState = z.infer<typeof medianStateSchema>
 
 /**
  * A streaming median of the log return (stochastic gradient on absolute loss): the forecast
@@ -29,31 +30,30 @@ type MedianState = z.infer<typeof medianStateSchema>
  * drift the naive forecast ignores, and nothing else; the step scales with the return RMS so
  * the tracker moves as fast in calm markets as in volatile ones.
  */
-export function createMedianModel(options: MedianModelOptions): ModelSpec<MedianState> {
-  const copy = (state: MedianState): MedianState => ({
-    median: state.median,
-    meanSquare: state.meanSquare,
-    weight: state.weight,
-    count: state.count,
-  })
+export function createMedianModel(options: MedianModelOptions): ModelSpec {
   return {
     id: options.id,
     kind: 'median',
     version: 1,
     features: [],
+    layout: medianLayout,
     stateSchema: medianStateSchema,
-    init: () => copy({ median: 0, meanSquare: 0, weight: 0, count: 0 }),
-    copy,
-    predict: (state) => (state.count >= options.warmupBars ? state.median : Number.NaN),
-    update(state, _x, y) {
+    init(s) {
+      s.fill(0)
+    },
+    predict: (s) => (s[M.count]! >= options.warmupBars ? s[M.median]! : Number.NaN),
+    update(s, _x, y) {
       if (!Number.isFinite(y)) return
-      const scale = Math.sqrt(state.meanSquare)
-      const move = state.count >= options.warmupBars ? options.step * scale * Math.sign(y - state.median) : 0
-      const weight = options.scaleDecay * state.weight + 1
-      state.median = withoutNegativeZero(state.median + move)
-      state.meanSquare = state.meanSquare + (y * y - state.meanSquare) / weight
-      state.weight = weight
-      state.count += 1
+      const median = s[M.median]!
+      const meanSquare = s[M.meanSquare]!
+      const count = s[M.count]!
+      const scale = Math.sqrt(meanSquare)
+      const move = count >= options.warmupBars ? options.step * scale * Math.sign(y - median) : 0
+      const weight = options.scaleDecay * s[M.weight]! + 1
+      s[M.median] = withoutNegativeZero(median + move)
+      s[M.meanSquare] = meanSquare + (y * y - meanSquare) / weight
+      s[M.weight] = weight
+      s[M.count] = count + 1
     },
   }
 }

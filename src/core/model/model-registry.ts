@@ -1,5 +1,5 @@
 import { createMedianModel } from './median-model.ts'
-import type { AnyModelSpec } from './model-spec.ts'
+import type { ModelSpec } from './model-spec.ts'
 import { naiveModel } from './naive-model.ts'
 import { createRlsModel } from './rls-model.ts'
 
@@ -21,7 +21,7 @@ const rlsDefaults = {
  * Every model the trainer runs, naive first: adding a model is adding an entry. Ids are the keys
  * of their state in snapshots; change a model's parameters or state layout and bump its version.
  */
-export const MODEL_REGISTRY: readonly AnyModelSpec[] = [
+export const MODEL_REGISTRY: readonly ModelSpec[] = [
   naiveModel,
   createRlsModel({ ...rlsDefaults, id: 'rls', features: ['r1', 'closeToSma20', 'volumeZ20'] }),
   createRlsModel({ ...rlsDefaults, id: 'rls-r1', features: ['r1'] }),

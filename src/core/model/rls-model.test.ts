@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { createModelState } from './model-spec.ts'
+import { modelStateFromJson, modelStateToJson } from './model-state-json.ts'
 import { createRlsModel, type RlsModelOptions } from './rls-model.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 
@@ -17,13 +19,13 @@ const options: RlsModelOptions = {
 
 test('abstains (NaN) while warming up, then predicts', () => {
   const model = createRlsModel(options)
-  const state = model.init()
+  const state = createModelState(model)
   assert.ok(Number.isNaN(model.predict(state, [0.01])))
   for (let t = 0; t < 19; t++) model.update(state, [0.01 * Math.sin(t)], 0.01 * Math.cos(t))
   assert.ok(Number.isNaN(model.predict(state, [0.01])))
   model.update(state, [0.01 * Math.sin(19)], 0.01 * Math.cos(19))
   assert.ok(Number.isFinite(model.predict(state, [0.01])))
-  const before = model.copy(state)
+  const before = state.slice()
   model.update(state, [0.01], Number.NaN)
   assert.deepEqual(state, before, 'a non-finite target teaches nothing')
 })
@@ -32,7 +34,7 @@ test('learns an AR(1) coefficient from returns at any scale', () => {
   for (const scale of [1e-4, 1]) {
     const random = seededRandom(7)
     const model = createRlsModel(options)
-    const state = model.init()
+    const state = createModelState(model)
     let previous = 0
     let sqError = 0
     let sqNaive = 0
@@ -52,15 +54,17 @@ test('learns an AR(1) coefficient from returns at any scale', () => {
   }
 })
 
-test('update changes the state in place, a copy shares nothing, and the state survives JSON unchanged', () => {
+test('update changes the state in place, a copy shares nothing, and the state survives its JSON form unchanged', () => {
   const model = createRlsModel({ ...options, features: ['r1', 'rsi14'], warmupBars: 2 })
-  const state = model.init()
+  const state = createModelState(model)
   for (let t = 0; t < 10; t++) model.update(state, [0.01 * Math.sin(t), 50 + t], 0.003 * t)
-  const before = model.copy(state)
+  const before = state.slice()
   const snapshot = structuredClone(state)
   model.update(state, [0.02, 70], -0.01)
   assert.deepEqual(before, snapshot)
   assert.notDeepEqual(state, before)
-  assert.deepEqual(JSON.parse(JSON.stringify(state)), state)
-  assert.ok(model.stateSchema.safeParse(JSON.parse(JSON.stringify(state))).success)
+  const json: unknown = JSON.parse(JSON.stringify(modelStateToJson(model.layout, state)))
+  const parsed = model.stateSchema.safeParse(json)
+  assert.ok(parsed.success)
+  assert.deepEqual(modelStateFromJson(model.layout, parsed.data), { ok: true, value: state })
 })

@@ -1,6 +1,23 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { copyRls, initialRls, rlsPredict, rlsUpdate, type Rls } from './rls-update.ts'
+import { initRls, packedLength, rlsPredict, rlsUpdate, type RlsIndex } from './rls-update.ts'
+
+/** An RLS of dimension `d` in a state of its own: θ, P, updates, resets. */
+interface Rls {
+  readonly s: Float64Array
+  readonly r: RlsIndex
+}
+
+function initialRls(d: number, delta: number): Rls {
+  const r = { dimension: d, theta: 0, p: d, updates: d + packedLength(d), resets: d + packedLength(d) + 1 }
+  const s = new Float64Array(r.resets + 1).fill(Number.NaN)
+  initRls(s, r, delta)
+  return { s, r }
+}
+
+const thetaOf = ({ s, r }: Rls): number[] => Array.from(s.subarray(r.theta, r.theta + r.dimension))
+const pOf = ({ s, r }: Rls): number[] => Array.from(s.subarray(r.p, r.p + packedLength(r.dimension)))
+const resetsOf = ({ s, r }: Rls): number => s[r.resets]!
 
 /** Solves A θ = b by Gaussian elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {
@@ -45,7 +62,7 @@ const ys = xs.map((x, t) => 0.5 + 2 * x[1]! - x[2]! + 0.01 * Math.sin(t * 5.1))
 const run = (lambda: number, delta: number): Rls => {
   const rls = initialRls(3, delta)
   const px = new Float64Array(3)
-  xs.forEach((x, t) => rlsUpdate(rls, x, ys[t]!, { lambda, delta, maxTraceRatio: 1e12 }, px))
+  xs.forEach((x, t) => rlsUpdate(rls.s, rls.r, x, ys[t]!, { lambda, delta, maxTraceRatio: 1e12 }, px))
   return rls
 }
 
@@ -57,7 +74,7 @@ test('with λ = 1 and a tiny ridge, RLS equals ordinary least squares in closed 
     0,
   )
   const rls = run(1, 1e-8)
-  rls.theta.forEach((t, i) => assert.ok(Math.abs(t - ols[i]!) < 1e-6, `θ${i} ${t} vs ${ols[i]}`))
+  thetaOf(rls).forEach((t, i) => assert.ok(Math.abs(t - ols[i]!) < 1e-6, `θ${i} ${t} vs ${ols[i]}`))
   assert.ok(Math.abs(ols[1]! - 2) < 0.01)
 })
 
@@ -72,7 +89,7 @@ test('with λ < 1, RLS equals least squares weighted by λ^(t−i) with ridge λ
     lambda ** n * delta,
   )
   const rls = run(lambda, delta)
-  rls.theta.forEach((t, i) => assert.ok(Math.abs(t - expected[i]!) < 1e-9, `θ${i} ${t} vs ${expected[i]}`))
+  thetaOf(rls).forEach((t, i) => assert.ok(Math.abs(t - expected[i]!) < 1e-9, `θ${i} ${t} vs ${expected[i]}`))
 })
 
 test('forgetting tracks a change of coefficient; λ = 1 averages the two regimes', () => {
@@ -81,9 +98,9 @@ test('forgetting tracks a change of coefficient; λ = 1 averages the two regimes
     const px = new Float64Array(1)
     for (let t = 0; t < 400; t++) {
       const x = Math.sin(t * 0.37) + 1.5
-      rlsUpdate(rls, [x], (t < 200 ? 1 : 3) * x, { lambda, delta: 1e-3, maxTraceRatio: 1e12 }, px)
+      rlsUpdate(rls.s, rls.r, [x], (t < 200 ? 1 : 3) * x, { lambda, delta: 1e-3, maxTraceRatio: 1e12 }, px)
     }
-    return rls.theta[0]!
+    return thetaOf(rls)[0]!
   }
   // 200 bars after the change the old regime weighs 0.95^200 ≈ 4e-5 of the new one.
   const tracked = step(0.95)
@@ -97,38 +114,47 @@ test('P stays symmetric (packed), positive, and resets to P0 when it winds up', 
   const params = { lambda: 0.5, delta: 1, maxTraceRatio: 100 }
   const px = new Float64Array(2)
   // Only the first input is excited, so P's second diagonal grows as λ^-t until the reset.
-  for (let t = 0; t < 7; t++) rlsUpdate(rls, [1, 0], 2, params, px)
-  assert.equal(rls.p[2], 128)
-  assert.equal(rls.p.length, 3)
-  assert.equal(rls.resets, 0)
-  rlsUpdate(rls, [1, 0], 2, params, px)
-  assert.equal(rls.resets, 1)
-  assert.deepEqual(rls.p, [1, 0, 1])
-  assert.ok(Math.abs(rls.theta[0]! - 2) < 0.05, 'θ is kept through a reset')
+  for (let t = 0; t < 7; t++) rlsUpdate(rls.s, rls.r, [1, 0], 2, params, px)
+  assert.equal(pOf(rls)[2], 128)
+  assert.equal(resetsOf(rls), 0)
+  rlsUpdate(rls.s, rls.r, [1, 0], 2, params, px)
+  assert.equal(resetsOf(rls), 1)
+  assert.deepEqual(pOf(rls), [1, 0, 1])
+  assert.ok(Math.abs(thetaOf(rls)[0]! - 2) < 0.05, 'θ is kept through a reset')
 })
 
 test('a non-finite input resets P and keeps a finite θ', () => {
   const rls = initialRls(1, 1)
   rlsUpdate(
-    rls,
+    rls.s,
+    rls.r,
     [Number.POSITIVE_INFINITY],
     1,
     { lambda: 1, delta: 1, maxTraceRatio: 1e3 },
     new Float64Array(1),
   )
-  assert.equal(rls.resets, 1)
-  assert.deepEqual(rls.p, [1])
-  assert.ok(rls.theta.every(Number.isFinite))
+  assert.equal(resetsOf(rls), 1)
+  assert.deepEqual(pOf(rls), [1])
+  assert.ok(thetaOf(rls).every(Number.isFinite))
 })
 
-test('rlsUpdate changes only its RLS in place, and a copy shares nothing with it', () => {
+test('rlsUpdate changes only its RLS in place, and a copy of the state shares nothing with it', () => {
   const rls = initialRls(2, 1)
-  const copy = copyRls(rls)
+  const copy = rls.s.slice()
   const x = [1, 2]
-  rlsUpdate(rls, x, 3, { lambda: 0.99, delta: 1, maxTraceRatio: 1e3 }, new Float64Array(2))
+  rlsUpdate(rls.s, rls.r, x, 3, { lambda: 0.99, delta: 1, maxTraceRatio: 1e3 }, new Float64Array(2))
   assert.deepEqual(x, [1, 2])
-  assert.equal(rls.updates, 1)
-  assert.ok(rlsPredict(rls, x) > 0)
-  assert.deepEqual(copy, initialRls(2, 1))
-  assert.equal(rlsPredict(copy, x), 0)
+  assert.equal(rls.s[rls.r.updates], 1)
+  assert.ok(rlsPredict(rls.s, rls.r, x) > 0)
+  assert.deepEqual(copy, initialRls(2, 1).s)
+  assert.equal(rlsPredict(copy, rls.r, x), 0)
+})
+
+test('an RLS starts at θ = 0 and P = I/δ, and touches no number outside its own', () => {
+  const r = { dimension: 2, theta: 1, p: 3, updates: 6, resets: 7 }
+  const s = new Float64Array(9).fill(5)
+  initRls(s, r, 4)
+  assert.deepEqual(Array.from(s), [5, 0, 0, 0.25, 0, 0.25, 0, 0, 5])
+  rlsUpdate(s, r, [1, 1], 1, { lambda: 1, delta: 4, maxTraceRatio: 1e3 }, new Float64Array(2))
+  assert.deepEqual([s[0], s[8]], [5, 5])
 })

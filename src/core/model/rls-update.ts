@@ -1,20 +1,18 @@
-import { z } from 'zod'
 import { withoutNegativeZero } from './without-negative-zero.ts'
 
-// The keys in another order than the state's (see `stateSchema` in model-spec.ts).
-export const rlsSchema = z
-  .object({
-    updates: z.number().int().nonnegative(),
-    theta: z.array(z.number()),
-    /** The inverse-information matrix P, upper triangle packed row by row (it is symmetric). */
-    p: z.array(z.number()),
-    /** Times P was reset to P0 because it stopped being usable (non-finite, non-positive or wound up). */
-    resets: z.number().int().nonnegative(),
-  })
-  .strict()
-
-/** Recursive least squares: coefficients and P. */
-export type Rls = z.infer<typeof rlsSchema>
+/**
+ * Where a recursive least squares lies in a model state: the `dimension` coefficients θ, the
+ * inverse-information matrix P as its upper triangle packed row by row (`packedLength` numbers: it
+ * is symmetric), the updates, and the times P was reset to P0 because it stopped being usable
+ * (non-finite, non-positive or wound up).
+ */
+export interface RlsIndex {
+  readonly dimension: number
+  readonly theta: number
+  readonly p: number
+  readonly updates: number
+  readonly resets: number
+}
 
 export interface RlsParams {
   /** Forgetting factor λ in (0, 1]: an observation k updates old weighs λ^k. */
@@ -24,6 +22,9 @@ export interface RlsParams {
   /** P is reset to P0 when its trace exceeds this multiple of trace(P0) (covariance wind-up). */
   readonly maxTraceRatio: number
 }
+
+/** Numbers of the packed upper triangle of a d × d matrix. */
+export const packedLength = (d: number): number => (d * (d + 1)) / 2
 
 const packedIndex = (d: number, i: number, j: number): number =>
   i <= j ? i * d - (i * (i - 1)) / 2 + (j - i) : j * d - (j * (j - 1)) / 2 + (i - j)
@@ -41,26 +42,24 @@ function packedIndexTable(d: number): Int32Array {
   return table
 }
 
-function fillIdentityPacked(p: number[], d: number, value: number): void {
-  p.fill(0)
-  for (let i = 0; i < d; i++) p[packedIndex(d, i, i)] = value
+function fillIdentityPacked(s: Float64Array, r: RlsIndex, value: number): void {
+  const d = r.dimension
+  s.fill(0, r.p, r.p + packedLength(d))
+  for (let i = 0; i < d; i++) s[r.p + packedIndex(d, i, i)] = value
 }
 
-export function initialRls(dimension: number, delta: number): Rls {
-  const p = new Array<number>((dimension * (dimension + 1)) / 2)
-  fillIdentityPacked(p, dimension, 1 / delta)
-  return { theta: new Array<number>(dimension).fill(0), p, updates: 0, resets: 0 }
-}
-
-export function copyRls(rls: Rls): Rls {
-  return { theta: [...rls.theta], p: [...rls.p], updates: rls.updates, resets: rls.resets }
+/** Sets the RLS at `r` in `s` to θ = 0 and P = P0 = I/δ, with no updates. */
+export function initRls(s: Float64Array, r: RlsIndex, delta: number): void {
+  s.fill(0, r.theta, r.theta + r.dimension)
+  fillIdentityPacked(s, r, 1 / delta)
+  s[r.updates] = 0
+  s[r.resets] = 0
 }
 
 /** θᵀx. */
-export function rlsPredict(rls: Rls, x: ArrayLike<number>): number {
-  const { theta } = rls
+export function rlsPredict(s: Float64Array, r: RlsIndex, x: ArrayLike<number>): number {
   let sum = 0
-  for (let i = 0; i < theta.length; i++) sum += (theta[i] ?? 0) * (x[i] ?? 0)
+  for (let i = 0; i < r.dimension; i++) sum += s[r.theta + i]! * (x[i] ?? 0)
   return sum
 }
 
@@ -71,39 +70,41 @@ export function rlsPredict(rls: Rls, x: ArrayLike<number>): number {
  * `px` is scratch space of θ's length.
  */
 export function rlsUpdate(
-  rls: Rls,
+  s: Float64Array,
+  r: RlsIndex,
   x: ArrayLike<number>,
   y: number,
   params: RlsParams,
   px: Float64Array,
 ): void {
-  const { theta, p } = rls
-  const d = theta.length
+  const d = r.dimension
+  const theta = r.theta
+  const p = r.p
   const { lambda } = params
   const index = packedIndexTable(d)
   let xpx = 0
   for (let i = 0; i < d; i++) {
     let sum = 0
-    for (let j = 0; j < d; j++) sum += (p[index[i * d + j] ?? 0] ?? 0) * (x[j] ?? 0)
+    for (let j = 0; j < d; j++) sum += s[p + index[i * d + j]!]! * (x[j] ?? 0)
     px[i] = sum
     xpx += (x[i] ?? 0) * sum
   }
   const denominator = lambda + xpx
-  const error = y - rlsPredict(rls, x)
+  const error = y - rlsPredict(s, r, x)
   let isThetaFinite = true
   for (let i = 0; i < d; i++) {
-    const t = (theta[i] ?? 0) + ((px[i] ?? 0) / denominator) * error
-    theta[i] = t
+    const t = s[theta + i]! + (px[i]! / denominator) * error
+    s[theta + i] = t
     if (!Number.isFinite(t)) isThetaFinite = false
   }
   let trace = 0
   let isUsable = Number.isFinite(denominator) && denominator > 0
   // The upper triangle row by row is the packed order: k = packedIndex(d, i, j).
-  let k = 0
+  let k = p
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++, k++) {
-      const pij = ((p[k] ?? 0) - ((px[i] ?? 0) * (px[j] ?? 0)) / denominator) / lambda
-      p[k] = withoutNegativeZero(pij)
+      const pij = (s[k]! - (px[i]! * px[j]!) / denominator) / lambda
+      s[k] = withoutNegativeZero(pij)
       if (i === j) {
         trace += pij
         if (!(pij > 0)) isUsable = false
@@ -112,12 +113,12 @@ export function rlsUpdate(
   }
   const maxTrace = (params.maxTraceRatio * d) / params.delta
   if (!Number.isFinite(trace) || trace > maxTrace) isUsable = false
-  rls.updates += 1
+  s[r.updates] = s[r.updates]! + 1
   if (isUsable && isThetaFinite) {
-    for (let i = 0; i < d; i++) theta[i] = withoutNegativeZero(theta[i] ?? 0)
+    for (let i = 0; i < d; i++) s[theta + i] = withoutNegativeZero(s[theta + i]!)
     return
   }
-  if (!isThetaFinite) theta.fill(0)
-  fillIdentityPacked(p, d, 1 / params.delta)
-  rls.resets += 1
+  if (!isThetaFinite) s.fill(0, theta, theta + d)
+  fillIdentityPacked(s, r, 1 / params.delta)
+  s[r.resets] = s[r.resets]! + 1
 }

@@ -54,46 +54,49 @@ export function rangeVarianceOf(
  * mean of r², estimated by quasi-maximum likelihood over a fixed grid of (α, α + β), refit at every
  * bar on the expanding window: each candidate keeps its own h and its Gaussian quasi-log-likelihood
  * Σ(ln h + r²/h); the forecast is the best candidate's. Exact QML over the grid, O(grid) per bar.
- * Layout: [count, Σr², then per candidate h, Σloss].
  */
 const GARCH_ALPHAS = [0.05, 0.1] as const
 const GARCH_PERSISTENCE = [0.975, 0.99, 0.997] as const
 const GARCH_GRID = GARCH_ALPHAS.flatMap((alpha) => GARCH_PERSISTENCE.map((p) => [alpha, p - alpha] as const))
 
+/** The returns seen and Σr², then per candidate k its h at `candidates + 2k` and its Σloss after it. */
+export const GARCH_SLOT = { count: 0, sumSq: 1, candidates: 2 } as const
+
 export const garchVariance: VarianceSpec = {
   id: 'garch',
   version: 1,
-  size: 2 + 2 * GARCH_GRID.length,
+  size: GARCH_SLOT.candidates + 2 * GARCH_GRID.length,
   init(s) {
     s.fill(0)
   },
   update(s, r) {
     const r2 = r * r
-    const count = (s[0] ?? 0) + 1
-    const sum = (s[1] ?? 0) + r2
-    s[0] = count
-    s[1] = sum
+    const count = s[GARCH_SLOT.count]! + 1
+    const sum = s[GARCH_SLOT.sumSq]! + r2
+    s[GARCH_SLOT.count] = count
+    s[GARCH_SLOT.sumSq] = sum
     const vbar = sum / count
     if (count < VARIANCE_WARMUP) return
     for (let k = 0; k < GARCH_GRID.length; k++) {
       const [alpha, beta] = GARCH_GRID[k]!
-      const at = 2 + 2 * k
-      let h = s[at] ?? 0
+      const at = GARCH_SLOT.candidates + 2 * k
+      let h = s[at]!
       if (count === VARIANCE_WARMUP) h = vbar
-      else if (h > 0) s[at + 1] = (s[at + 1] ?? 0) + Math.log(h) + r2 / h
+      else if (h > 0) s[at + 1] = s[at + 1]! + Math.log(h) + r2 / h
       s[at] = Math.max(1e-300, (1 - alpha - beta) * vbar + alpha * r2 + beta * h)
     }
   },
   forecast(s, horizon) {
-    const count = s[0] ?? 0
-    if (count < VARIANCE_WARMUP || !((s[2] ?? 0) > 0)) return Number.NaN
+    const count = s[GARCH_SLOT.count]!
+    if (count < VARIANCE_WARMUP || !(s[GARCH_SLOT.candidates]! > 0)) return Number.NaN
+    const losses = GARCH_SLOT.candidates + 1
     let best = 0
     for (let k = 1; k < GARCH_GRID.length; k++) {
-      if ((s[3 + 2 * k] ?? 0) < (s[3 + 2 * best] ?? 0)) best = k
+      if (s[losses + 2 * k]! < s[losses + 2 * best]!) best = k
     }
-    const h = s[2 + 2 * best] ?? 0
+    const h = s[GARCH_SLOT.candidates + 2 * best]!
     if (horizon === 1) return h
-    const vbar = (s[1] ?? 0) / count
+    const vbar = s[GARCH_SLOT.sumSq]! / count
     const [alpha, beta] = GARCH_GRID[best]!
     const p = alpha + beta
     // Σ_{k<H} E h_{t+1+k} = H v̄ + (h − v̄)(1 − p^H)/(1 − p)
@@ -106,42 +109,44 @@ export const garchVariance: VarianceSpec = {
  * means of r² whose mean lags match a week (5 bars) and a month (22 bars), v̄ the expanding mean.
  * The weights are learnt online by gradient descent on QLIKE, scale-free (step η(1 − r²/h)·x/h, the
  * ratio clipped at 10 so one crash day does not throw them off), kept ≥ 0 and summing to ≤ 1.
- * Layout: [count, Σr², w, m, a, b, c, d].
  */
 const HAR_WEEK = 2 / 3
 const HAR_MONTH = 21 / 23
 const HAR_STEP = 0.002
 const HAR_MAX_RATIO = 10
 
+/** The returns seen, Σr², w, m, the weights a, b and c, and d (the last r²). */
+export const HAR_SLOT = { count: 0, sumSq: 1, week: 2, month: 3, a: 4, b: 5, c: 6, day: 7 } as const
+
 function harOneStep(s: Float64Array, vbar: number): number {
-  const d = s[7] ?? 0
-  const a = s[4] ?? 0
-  const b = s[5] ?? 0
-  const c = s[6] ?? 0
-  return Math.max(1e-300, a * d + b * (s[2] ?? 0) + c * (s[3] ?? 0) + (1 - a - b - c) * vbar)
+  const d = s[HAR_SLOT.day]!
+  const a = s[HAR_SLOT.a]!
+  const b = s[HAR_SLOT.b]!
+  const c = s[HAR_SLOT.c]!
+  return Math.max(1e-300, a * d + b * s[HAR_SLOT.week]! + c * s[HAR_SLOT.month]! + (1 - a - b - c) * vbar)
 }
 
 export const harVariance: VarianceSpec = {
   id: 'har',
   version: 1,
-  size: 8,
+  size: Object.keys(HAR_SLOT).length,
   init(s) {
     s.fill(0)
-    s[4] = 0.1
-    s[5] = 0.35
-    s[6] = 0.35
+    s[HAR_SLOT.a] = 0.1
+    s[HAR_SLOT.b] = 0.35
+    s[HAR_SLOT.c] = 0.35
   },
   update(s, r) {
     const r2 = r * r
-    const count = (s[0] ?? 0) + 1
-    const previousVbar = count > 1 ? (s[1] ?? 0) / (count - 1) : 0
+    const count = s[HAR_SLOT.count]! + 1
+    const previousVbar = count > 1 ? s[HAR_SLOT.sumSq]! / (count - 1) : 0
     if (count > VARIANCE_WARMUP) {
       // The forecast made before this return, judged by it.
       const h = harOneStep(s, previousVbar)
       const g = Math.min(HAR_MAX_RATIO, r2 / h) - 1
-      let a = (s[4] ?? 0) + (HAR_STEP * g * ((s[7] ?? 0) - previousVbar)) / h
-      let b = (s[5] ?? 0) + (HAR_STEP * g * ((s[2] ?? 0) - previousVbar)) / h
-      let c = (s[6] ?? 0) + (HAR_STEP * g * ((s[3] ?? 0) - previousVbar)) / h
+      let a = s[HAR_SLOT.a]! + (HAR_STEP * g * (s[HAR_SLOT.day]! - previousVbar)) / h
+      let b = s[HAR_SLOT.b]! + (HAR_STEP * g * (s[HAR_SLOT.week]! - previousVbar)) / h
+      let c = s[HAR_SLOT.c]! + (HAR_STEP * g * (s[HAR_SLOT.month]! - previousVbar)) / h
       a = Math.max(0, a)
       b = Math.max(0, b)
       c = Math.max(0, c)
@@ -151,30 +156,30 @@ export const harVariance: VarianceSpec = {
         b /= total
         c /= total
       }
-      s[4] = a
-      s[5] = b
-      s[6] = c
+      s[HAR_SLOT.a] = a
+      s[HAR_SLOT.b] = b
+      s[HAR_SLOT.c] = c
     }
-    s[0] = count
-    s[1] = (s[1] ?? 0) + r2
-    s[2] = count === 1 ? r2 : HAR_WEEK * (s[2] ?? 0) + (1 - HAR_WEEK) * r2
-    s[3] = count === 1 ? r2 : HAR_MONTH * (s[3] ?? 0) + (1 - HAR_MONTH) * r2
-    s[7] = r2
+    s[HAR_SLOT.count] = count
+    s[HAR_SLOT.sumSq] = s[HAR_SLOT.sumSq]! + r2
+    s[HAR_SLOT.week] = count === 1 ? r2 : HAR_WEEK * s[HAR_SLOT.week]! + (1 - HAR_WEEK) * r2
+    s[HAR_SLOT.month] = count === 1 ? r2 : HAR_MONTH * s[HAR_SLOT.month]! + (1 - HAR_MONTH) * r2
+    s[HAR_SLOT.day] = r2
   },
   forecast(s, horizon) {
-    const count = s[0] ?? 0
+    const count = s[HAR_SLOT.count]!
     if (count < VARIANCE_WARMUP) return Number.NaN
-    const vbar = (s[1] ?? 0) / count
+    const vbar = s[HAR_SLOT.sumSq]! / count
     const h = harOneStep(s, vbar)
     if (horizon === 1) return h
     // Beyond a bar the daily term has decayed into the weekly and monthly ones: forecast k steps
     // ahead by letting d, w and m relax towards v̄ at the weekly and monthly rates.
     let total = h
-    let w = s[2] ?? 0
-    let m = s[3] ?? 0
-    const a = s[4] ?? 0
-    const b = s[5] ?? 0
-    const c = s[6] ?? 0
+    let w = s[HAR_SLOT.week]!
+    let m = s[HAR_SLOT.month]!
+    const a = s[HAR_SLOT.a]!
+    const b = s[HAR_SLOT.b]!
+    const c = s[HAR_SLOT.c]!
     let previous = h
     for (let k = 1; k < horizon; k++) {
       w = HAR_WEEK * w + (1 - HAR_WEEK) * previous
@@ -190,31 +195,35 @@ export const harVariance: VarianceSpec = {
  * Range-based: an exponentially weighted mean (decay 0.9) of each bar's range variance
  * (`rangeVarianceOf`), scaled to close-to-close returns by the expanding ratio Σr² / Σrange (a range
  * misses what happens between the bars it does not cover and is biased low by discrete sampling).
- * Abstains on rows without open, high and low. Layout: [count, Σr², Σrange, mean].
+ * Abstains on rows without open, high and low.
  */
 const RANGE_DECAY = 0.9
+
+/** The rows with a range seen, their Σr² and Σrange, and the weighted mean of the range variance. */
+export const RANGE_SLOT = { count: 0, sumSq: 1, sumRange: 2, mean: 3 } as const
 
 export const rangeVariance: VarianceSpec = {
   id: 'range',
   version: 1,
-  size: 4,
+  size: Object.keys(RANGE_SLOT).length,
   init(s) {
     s.fill(0)
   },
   update(s, r, v) {
     if (Number.isNaN(v)) return
-    const count = (s[0] ?? 0) + 1
-    s[0] = count
-    s[1] = (s[1] ?? 0) + r * r
-    s[2] = (s[2] ?? 0) + v
+    const count = s[RANGE_SLOT.count]! + 1
+    s[RANGE_SLOT.count] = count
+    s[RANGE_SLOT.sumSq] = s[RANGE_SLOT.sumSq]! + r * r
+    s[RANGE_SLOT.sumRange] = s[RANGE_SLOT.sumRange]! + v
     // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ); ρⁿ < 1e-18
     // past 400 bars. Not `oneMinusDecayPower`: its one table is for the recent-loss decay.
-    s[3] =
-      (s[3] ?? 0) + ((v - (s[3] ?? 0)) * (1 - RANGE_DECAY)) / (count < 400 ? 1 - RANGE_DECAY ** count : 1)
+    const mean = s[RANGE_SLOT.mean]!
+    s[RANGE_SLOT.mean] =
+      mean + ((v - mean) * (1 - RANGE_DECAY)) / (count < 400 ? 1 - RANGE_DECAY ** count : 1)
   },
   forecast(s, horizon) {
-    if ((s[0] ?? 0) < VARIANCE_WARMUP || !((s[2] ?? 0) > 0)) return Number.NaN
-    return (horizon * (s[3] ?? 0) * (s[1] ?? 0)) / (s[2] ?? 1)
+    if (s[RANGE_SLOT.count]! < VARIANCE_WARMUP || !(s[RANGE_SLOT.sumRange]! > 0)) return Number.NaN
+    return (horizon * s[RANGE_SLOT.mean]! * s[RANGE_SLOT.sumSq]!) / s[RANGE_SLOT.sumRange]!
   },
 }
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { summariseScores } from '../metrics/summarise-scores.ts'
+import { summariseIntervalSums } from '../metrics/summarise-interval-sums.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
 import { evaluateSeries } from './evaluate-series.ts'
 import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 
@@ -10,10 +11,10 @@ const random = seededRandom(21)
 const closes = [50]
 for (let t = 0; t < 400; t++) closes.push(closes.at(-1)! * Math.exp(0.015 * random.normal()))
 const rows = syntheticFeatureRows(closes)
-const trainer = createSymbolTrainer()
+const trainerOptions = resolveTrainerOptions()
 
 test('without a window, the scores are the trainer state’s own running scores', () => {
-  const result = evaluateSeries(trainer, rows)
+  const result = evaluateSeries(trainerOptions, rows)
   result.state.models.forEach((slot, i) => {
     const { model, kind, servedShare, ...scores } = result.models[i]!
     assert.equal(model, slot.id)
@@ -22,14 +23,17 @@ test('without a window, the scores are the trainer state’s own running scores'
     assert.deepEqual(scores, summariseScores(slot.scores))
   })
   assert.deepEqual(result.servedStream, summariseScores(result.state.servedScores))
+  // The same band sums, the trainer's keeping the recent years only (all the synthetic rows lie in two).
+  assert.deepEqual(result.intervals, summariseIntervalSums(result.state.intervalSums))
+  assert.equal(result.intervals.n, result.servedStream.n)
   assert.equal(result.predictions.length, rows.length - 20)
 })
 
 test('a window scores only its bars and they add up to the whole series', () => {
   const split = rows[200]!.barStart
-  const whole = evaluateSeries(trainer, rows)
-  const early = evaluateSeries(trainer, rows, { toMs: split })
-  const late = evaluateSeries(trainer, rows, { fromMs: split })
+  const whole = evaluateSeries(trainerOptions, rows)
+  const early = evaluateSeries(trainerOptions, rows, { toMs: split })
+  const late = evaluateSeries(trainerOptions, rows, { fromMs: split })
   assert.equal(early.servedStream.n + late.servedStream.n, whole.servedStream.n)
   assert.equal(late.firstScoredBarStart, split)
   assert.ok(early.lastScoredBarStart! < split)

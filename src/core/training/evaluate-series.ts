@@ -1,11 +1,14 @@
 import type { FeatureRow } from '../contracts/feature-row.ts'
+import type { IntervalScores } from '../contracts/interval-scores.ts'
 import type { ModelScores } from '../contracts/model-snapshot.ts'
 import type { Prediction } from '../contracts/prediction.ts'
 import { addScore, emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
 import { summariseScores } from '../metrics/summarise-scores.ts'
-import type { SymbolTrainer } from './create-symbol-trainer.ts'
-import type { ScoredBar } from './train-step.ts'
-import type { TrainerState } from './trainer-state.ts'
+import { addIntervalScore, ALL_YEARS, emptyIntervalSums } from '../metrics/interval-sums.ts'
+import { summariseIntervalSums } from '../metrics/summarise-interval-sums.ts'
+import { trainStep, type ScoredBar } from './train-step.ts'
+import type { TrainerOptions } from './trainer-options.ts'
+import { createTrainerState, type TrainerState } from './trainer-state.ts'
 
 export interface EvaluationWindow {
   /** Score bars starting at or after this instant (epoch ms); the models still learn from every bar. */
@@ -29,6 +32,8 @@ export interface SeriesEvaluation {
   readonly models: readonly ModelEvaluation[]
   /** Scores of the published forecasts, whichever model each came from. */
   readonly servedStream: ModelScores
+  /** Scores of the published band on the same bars: interval scores, QLIKE, coverage by σ-fifth and every year. */
+  readonly intervals: IntervalScores
   /** The model the trainer would serve for the bar after the last row. */
   readonly served: string
   readonly state: TrainerState
@@ -51,21 +56,22 @@ export interface SeriesEvaluator {
  * so a series of any length is evaluated in constant memory.
  */
 export function createSeriesEvaluator(
-  trainer: SymbolTrainer,
+  options: TrainerOptions,
   first: FeatureRow,
   window: EvaluationWindow = {},
 ): SeriesEvaluator {
-  const state = trainer.init(first.symbol, first.interval)
+  const state = createTrainerState(options, first.symbol, first.interval)
   const sums = new Map<string, ScoreSums>(state.models.map((slot) => [slot.id, emptyScoreSums()]))
   const servedCounts = new Map<string, number>()
   const servedSums = emptyScoreSums()
+  const intervalSums = emptyIntervalSums(ALL_YEARS)
   let firstScored: number | null = null
   let lastScored: number | null = null
   let rows = 0
   return {
     add(row) {
       rows += 1
-      const { prediction, scored } = trainer.step(state, row, true)
+      const { prediction, scored } = trainStep(options, state, row, true)
       if (scored === null) return { prediction, scored: null }
       if (scored.barStart < (window.fromMs ?? -Infinity) || scored.barStart >= (window.toMs ?? Infinity))
         return { prediction, scored: null }
@@ -74,7 +80,9 @@ export function createSeriesEvaluator(
       for (const { id, predicted, actual, half80, half95 } of scored.forecasts) {
         const modelSums = sums.get(id)
         if (modelSums !== undefined) addScore(modelSums, predicted, actual, half80, half95)
-        if (id === scored.served) addScore(servedSums, predicted, actual, half80, half95)
+        if (id !== scored.served) continue
+        addScore(servedSums, predicted, actual, half80, half95)
+        addIntervalScore(intervalSums, scored.barStart, predicted, actual, scored.sigma, half80, half95)
       }
       servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
       return { prediction, scored }
@@ -93,6 +101,7 @@ export function createSeriesEvaluator(
           servedShare: servedStream.n > 0 ? (servedCounts.get(slot.id) ?? 0) / servedStream.n : 0,
         })),
         servedStream,
+        intervals: summariseIntervalSums(intervalSums),
         served: state.models[state.served]?.id ?? '',
         state,
       }
@@ -102,13 +111,13 @@ export function createSeriesEvaluator(
 
 /** `createSeriesEvaluator` over all of `rows` (oldest first), with every prediction published on the way. */
 export function evaluateSeries(
-  trainer: SymbolTrainer,
+  options: TrainerOptions,
   rows: readonly FeatureRow[],
   window: EvaluationWindow = {},
 ): SeriesEvaluation & { readonly predictions: readonly Prediction[] } {
   const first = rows[0]
   if (first === undefined) throw new Error('evaluateSeries needs at least one row')
-  const evaluator = createSeriesEvaluator(trainer, first, window)
+  const evaluator = createSeriesEvaluator(options, first, window)
   const predictions: Prediction[] = []
   for (const row of rows) {
     const { prediction } = evaluator.add(row)

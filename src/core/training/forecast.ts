@@ -3,6 +3,7 @@ import type { Prediction } from '../contracts/prediction.ts'
 import { MAX_LOG_RETURN } from '../contracts/primitives.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
 import { halfWidth80, halfWidth95 } from '../model/conformal-band.ts'
+import { EWMA_VOLATILITY } from '../model/ewma-volatility.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
 import { buildPrediction } from './build-prediction.ts'
@@ -55,7 +56,8 @@ export function predictionOf(
 export function forecast(options: TrainerOptions, state: TrainerState, row: FeatureRow): Result<Prediction> {
   const sigma = currentSigma(options, state)
   if (Number.isNaN(sigma)) {
-    return err(`the model is warming up (${state.volatility.count} of ${options.warmupBars} bars)`)
+    const seen = state.volatility[EWMA_VOLATILITY.count]!
+    return err(`the model is warming up (${seen} of ${options.warmupBars} bars)`)
   }
   const slot = state.models[state.served]
   if (slot === undefined) return err('no model is served')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { naiveModel } from '../model/naive-model.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
 import { evaluateSeries } from './evaluate-series.ts'
 import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 
@@ -33,10 +33,10 @@ const regime = (i: number) => ({
 })
 
 test('intervals hold 80 % and 95 % coverage overall and within every volatility regime', () => {
-  const trainer = createSymbolTrainer({ models: [naiveModel] })
+  const trainerOptions = resolveTrainerOptions({ models: [naiveModel] })
   for (const seed of [1, 2, 3]) {
     const rows = syntheticFeatureRows(syntheticCloses(seed), 'SYN', START)
-    const overall = evaluateSeries(trainer, rows).servedStream
+    const overall = evaluateSeries(trainerOptions, rows).servedStream
     assert.ok(
       Math.abs(overall.coverage80! - 0.8) < 0.005,
       `seed ${seed}: overall 80 % coverage ${overall.coverage80}`,
@@ -46,7 +46,7 @@ test('intervals hold 80 % and 95 % coverage overall and within every volatility 
       `seed ${seed}: overall 95 % coverage ${overall.coverage95}`,
     )
     SIGMAS.forEach((sigma, i) => {
-      const scores = evaluateSeries(trainer, rows, regime(i)).servedStream
+      const scores = evaluateSeries(trainerOptions, rows, regime(i)).servedStream
       assert.ok(
         Math.abs(scores.coverage80! - 0.8) < 0.015,
         `seed ${seed}, σ ${sigma}: 80 % coverage ${scores.coverage80}`,
@@ -65,7 +65,7 @@ test('intervals hold 80 % and 95 % coverage overall and within every volatility 
 })
 
 test('without the conformal correction the same EWMA intervals miss their coverage', () => {
-  const fixed = createSymbolTrainer({ models: [naiveModel], band: { quantileStep: 0, aciStep: 0 } })
+  const fixed = resolveTrainerOptions({ models: [naiveModel], band: { quantileStep: 0, aciStep: 0 } })
   const rows = syntheticFeatureRows(syntheticCloses(1), 'SYN', START)
   const overall = evaluateSeries(fixed, rows).servedStream
   // Gaussian quantiles on fat-tailed returns with a lagging σ: 95 % intervals cover about 92 %.

@@ -5,11 +5,16 @@ import { goldenTrainerStates } from '../../../test/fixtures/codec/golden-states.
 import { decodeModelSnapshot, encodeModelSnapshot } from './model-snapshot-codec.ts'
 import { toSnapshot } from './trainer-snapshot.ts'
 
-// Written by the codec of commit 3437f1b (test/fixtures/codec/write-codec-goldens.ts): the wire
-// format is those bytes, whatever the code that writes them.
-const golden = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/codec/model-snapshot.golden.json', import.meta.url), 'utf8'),
-) as Record<string, string>
+// Written by the codec of commit 3437f1b (encoding 2) and by the codec that added the interval
+// sums (encoding 3), with test/fixtures/codec/write-codec-goldens.ts: the wire format is those
+// bytes, whatever the code that writes them.
+const goldenOf = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`../../../test/fixtures/codec/${name}`, import.meta.url), 'utf8'),
+  ) as Record<string, string>
+const encoding2 = goldenOf('model-snapshot.golden.json')
+const encoding3 = goldenOf('model-snapshot.encoding-3.golden.json')
+const bytesOf = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'))
 
 /** `value` with its typed arrays as arrays: a decoded model state holds arrays where the live one may not. */
 const plain = (value: unknown): unknown =>
@@ -21,15 +26,53 @@ const plain = (value: unknown): unknown =>
         ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]))
         : value
 
-test('every golden state encodes to the bytes the first binary codec wrote, and they decode to its snapshot', () => {
+/**
+ * An encoding 3 value as encoding 2 wrote it: without the interval sums (the last `count` numbers)
+ * and their layout (the last text), with the header's encoding, number count and text bytes to match.
+ */
+function asEncoding2(bytes: Uint8Array, count: number): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const numbers = view.getUint32(8, true)
+  const textBytes = view.getUint32(12, true)
+  const lastText = 2 + `1:${String(count)}`.length
+  const numbersEnd = 16 + (numbers - count) * 8
+  const textsAt = 16 + numbers * 8
+  const old = new Uint8Array([
+    ...bytes.subarray(0, numbersEnd),
+    ...bytes.subarray(textsAt, textsAt + textBytes - lastText),
+  ])
+  const header = new DataView(old.buffer)
+  header.setUint8(1, 2)
+  header.setUint32(8, numbers - count, true)
+  header.setUint32(12, textBytes - lastText, true)
+  return old
+}
+
+test('every golden state encodes to the bytes of encoding 3, and they decode to its snapshot', () => {
   const states = goldenTrainerStates()
   assert.deepEqual(
     states.map(([name]) => name),
-    Object.keys(golden),
+    Object.keys(encoding3),
   )
   for (const [name, state] of states) {
-    const bytes = new Uint8Array(Buffer.from(golden[name]!, 'base64'))
+    const bytes = bytesOf(encoding3[name]!)
     assert.deepEqual(encodeModelSnapshot(state), bytes, name)
     assert.deepEqual(decodeModelSnapshot(bytes), { ok: true, value: plain(toSnapshot(state)) }, name)
+  }
+})
+
+test('encoding 3 is the bytes the first binary codec wrote (encoding 2) plus the interval sums, which it decodes without', () => {
+  const states = goldenTrainerStates()
+  assert.deepEqual(
+    states.map(([name]) => name),
+    Object.keys(encoding2),
+  )
+  for (const [name, state] of states) {
+    const bytes = bytesOf(encoding2[name]!)
+    assert.equal(bytes[1], 2)
+    assert.deepEqual(asEncoding2(encodeModelSnapshot(state), state.intervalSums.length), bytes, name)
+    const { intervals, ...withoutIntervals } = plain(toSnapshot(state)) as Record<string, unknown>
+    assert.equal((intervals as unknown[]).length, state.intervalSums.length)
+    assert.deepEqual(decodeModelSnapshot(bytes), { ok: true, value: withoutIntervals }, name)
   }
 })

@@ -5,13 +5,17 @@ import { z } from 'zod'
 import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
 import type { ModelSpec } from '../model/model-spec.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { defineStateLayout } from '../model/model-state-layout.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
+import { createTrainerState } from './trainer-state.ts'
+import { trainStep } from './train-step.ts'
+import { fromSnapshot, toSnapshot } from './trainer-snapshot.ts'
 import { featureRowsOf } from './feature-rows-of.ts'
 import { decodeModelSnapshot, encodeModelSnapshot, encodeModelSnapshots } from './model-snapshot-codec.ts'
 import type { TrainerState } from './trainer-state.ts'
 import { decodeSnapshot } from './upgrade-snapshot.ts'
 
-const trainer = createSymbolTrainer()
+const trainerOptions = resolveTrainerOptions()
 const rowsOf = (file: string, symbol: string) => {
   const parsed = parseOhlcvCsv(readFileSync(new URL(`../../../data/${file}.csv`, import.meta.url), 'utf8'), {
     symbol,
@@ -25,8 +29,8 @@ const sp500 = rowsOf('sp500', '^GSPC')
 /** A state after each of `counts` rows of a series, as separate states. */
 function statesAfter(rows: typeof aapl, counts: readonly number[]): TrainerState[] {
   return counts.map((count) => {
-    const state = trainer.init(rows[0]!.symbol, '1d')
-    for (const row of rows.slice(0, count)) trainer.step(state, row)
+    const state = createTrainerState(trainerOptions, rows[0]!.symbol, '1d')
+    for (const row of rows.slice(0, count)) trainStep(trainerOptions, state, row)
     return state
   })
 }
@@ -37,10 +41,10 @@ test('a value decodes to the snapshot of the state, under 4 KiB, and restores it
       const bytes = encodeModelSnapshot(state)
       assert.ok(bytes.byteLength < 4096, `${bytes.byteLength} bytes`)
       const decoded = decodeModelSnapshot(bytes)
-      assert.deepEqual(decoded, { ok: true, value: trainer.toSnapshot(state) })
+      assert.deepEqual(decoded, { ok: true, value: toSnapshot(state) })
       assert.deepEqual(decodeSnapshot(bytes), decoded)
       assert.ok(decoded.ok)
-      assert.deepEqual(trainer.fromSnapshot(decoded.value), { ok: true, value: state })
+      assert.deepEqual(fromSnapshot(trainerOptions, decoded.value), { ok: true, value: state })
     }
   }
 })
@@ -50,15 +54,15 @@ test('a value of encoding 1 (before the variance models) still decodes, to the s
     readFileSync(new URL('../../../test/fixtures/training/aapl-600-rows.encoding-1.bin', import.meta.url)),
   )
   assert.equal(bytes[1], 1)
-  const ewmaOnly = createSymbolTrainer({ varianceModels: [] })
-  const live = ewmaOnly.init('AAPL', '1d')
-  for (const row of aapl.slice(0, 600)) ewmaOnly.step(live, row)
+  const ewmaOnly = resolveTrainerOptions({ varianceModels: [] })
+  const live = createTrainerState(ewmaOnly, 'AAPL', '1d')
+  for (const row of aapl.slice(0, 600)) trainStep(ewmaOnly, live, row)
   const decoded = decodeModelSnapshot(bytes)
   assert.ok(decoded.ok)
-  const { variance, ...withoutVariance } = ewmaOnly.toSnapshot(live)
+  const { variance, intervals: _intervals, ...withoutVariance } = toSnapshot(live)
   assert.equal(variance?.served, 'ewma')
   assert.deepEqual(decoded.value, withoutVariance)
-  const restored = trainer.fromSnapshot(decoded.value)
+  const restored = fromSnapshot(trainerOptions, decoded.value)
   assert.ok(restored.ok)
   assert.equal(restored.value.variances[restored.value.servedVariance]?.id, 'ewma')
 })
@@ -67,10 +71,13 @@ test('a trainer restored from a value mid-stream continues exactly as the uninte
   const [live] = statesAfter(aapl, [600])
   const decoded = decodeSnapshot(encodeModelSnapshot(live!))
   assert.ok(decoded.ok)
-  const restored = trainer.fromSnapshot(decoded.value)
+  const restored = fromSnapshot(trainerOptions, decoded.value)
   assert.ok(restored.ok)
   for (const row of aapl.slice(600)) {
-    assert.deepEqual(trainer.step(restored.value, row).prediction, trainer.step(live!, row).prediction)
+    assert.deepEqual(
+      trainStep(trainerOptions, restored.value, row).prediction,
+      trainStep(trainerOptions, live!, row).prediction,
+    )
   }
   assert.deepEqual(encodeModelSnapshot(restored.value), encodeModelSnapshot(live!))
 })
@@ -83,7 +90,7 @@ test('values encoded together are the bytes of each encoded alone, and decode fr
     // Shifted off the 8-byte alignment, as a value inside a fetched buffer may be.
     const shifted = new Uint8Array(value.length + 1).subarray(1)
     shifted.set(value)
-    assert.deepEqual(decodeModelSnapshot(shifted), { ok: true, value: trainer.toSnapshot(states[index]!) })
+    assert.deepEqual(decodeModelSnapshot(shifted), { ok: true, value: toSnapshot(states[index]!) })
   }
   assert.deepEqual(encodeModelSnapshots([]), [])
 })
@@ -94,34 +101,36 @@ test('nulls, -0, non-finite inputs and non-ASCII names survive the round trip', 
   slot.recentLossDiff = -0
   slot.pending = Number.NaN
   slot.inputs[0] = Number.POSITIVE_INFINITY
-  const snapshot = trainer.toSnapshot(state!)
+  const snapshot = toSnapshot(state!)
   assert.equal(snapshot.pendingSigma, null)
   assert.equal(snapshot.lastInputs.r1, null)
   const decoded = decodeModelSnapshot(encodeModelSnapshot(state!))
   assert.deepEqual(decoded, { ok: true, value: snapshot })
   assert.ok(Object.is(decoded.value.models[1]!.recentLossDiff, -0))
 
-  const spec: ModelSpec<{ w: { v: Float64Array; none: number[] }; n: number }> = {
+  const spec: ModelSpec = {
     id: 'modèle',
     kind: 'zéro',
     version: 3,
     features: ['r1', 'closeToSma20'],
+    layout: defineStateLayout([['w.v', 2], ['w.none', 0], 'n']),
     stateSchema: z.object({
-      w: z.object({ v: z.instanceof(Float64Array), none: z.array(z.number()) }),
+      w: z.object({ v: z.array(z.number()), none: z.array(z.number()) }),
       n: z.number(),
     }),
-    init: () => ({ w: { v: Float64Array.of(1.5, -2), none: [] }, n: 7 }),
-    copy: (s) => ({ w: { v: s.w.v.slice(), none: [...s.w.none] }, n: s.n }),
+    init(s) {
+      s.set([1.5, -2, 7])
+    },
     predict: () => 0,
     update: () => undefined,
   }
-  const other = createSymbolTrainer({ models: [...MODEL_REGISTRY, spec] })
-  const custom = other.init('AAPL', '1d')
-  for (const row of aapl.slice(0, 3)) other.step(custom, row)
+  const other = resolveTrainerOptions({ models: [...MODEL_REGISTRY, spec] })
+  const custom = createTrainerState(other, 'AAPL', '1d')
+  for (const row of aapl.slice(0, 3)) trainStep(other, custom, row)
   const back = decodeModelSnapshot(encodeModelSnapshot(custom))
   assert.ok(back.ok)
   assert.deepEqual(back.value.models.at(-1), {
-    ...other.toSnapshot(custom).models.at(-1),
+    ...toSnapshot(custom).models.at(-1),
     state: { w: { v: [1.5, -2], none: [] }, n: 7 },
   })
 })
@@ -146,6 +155,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     assert.ok(at > 0)
     return changed((copy) => copy.set(new TextEncoder().encode(layout), textAt + at))
   }
+  /** The value with its last text, the interval sums' layout `1:51`, replaced by `layout` (of that length). */
+  const withLastText = (layout: string) => {
+    const at = bytes.length - layout.length
+    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51')
+    return changed((copy) => copy.set(new TextEncoder().encode(layout), at))
+  }
   const cases: [string, Uint8Array | null, string][] = [
     ['null', null, 'empty message'],
     ['empty', new Uint8Array(0), 'empty message'],
@@ -161,12 +176,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     [
       'a text running past the end',
       changed((copy) => copy.set([0xff, 0xff], textAt)),
-      'model snapshot text 0 of 20 is cut off',
+      'model snapshot text 0 of 21 is cut off',
     ],
     [
       'a text that is not UTF-8',
       changed((copy) => (copy[textAt + 2] = 0xff)),
-      'model snapshot text 0 of 20 is not UTF-8',
+      'model snapshot text 0 of 21 is not UTF-8',
     ],
     [
       'a malformed state layout',
@@ -182,6 +197,16 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
       'two fields at one key',
       withLayout('rls.p[4],rls'),
       'models.1.state: state layout field rls clashes with another',
+    ],
+    [
+      'an interval sums layout of another version',
+      withLastText('9:51'),
+      'interval sums layout "9:51" is not 1:count',
+    ],
+    [
+      'interval sums of another size',
+      withLastText('1:52'),
+      `model snapshot of ${count} numbers, its models take ${count + 1}`,
     ],
     ['a field out of its schema', withNumber(2, -1), 'lastClose: must be at least 1e-6 (MIN_PRICE)'],
     [
@@ -212,7 +237,7 @@ test('a model state the layout reads but the model refuses fails its restore, na
   const decoded = decodeSnapshot(bytes)
   assert.ok(decoded.ok)
   assert.ok(Number.isNaN((decoded.value.models[1]!.state.rls as { theta: number[] }).theta[0]))
-  const restored = trainer.fromSnapshot(decoded.value)
+  const restored = fromSnapshot(trainerOptions, decoded.value)
   assert.ok(!restored.ok)
   assert.match(restored.error, /^state of model rls: rls\.theta\.0: /)
 })

@@ -10,16 +10,12 @@ import {
   type ModelSnapshot,
 } from '../contracts/model-snapshot.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
-import type { AnyModelSpec } from '../model/model-spec.ts'
+import { BAND_LENGTH } from '../model/conformal-band.ts'
+import { EWMA_VOLATILITY_LENGTH } from '../model/ewma-volatility.ts'
+import type { ModelSpec } from '../model/model-spec.ts'
+import { modelStateToJson } from '../model/model-state-json.ts'
+import { parseStateLayout, type ModelStateLayout } from '../model/model-state-layout.ts'
 import type { VarianceSpec } from '../model/variance-models.ts'
-import {
-  fitsStateLayout,
-  parseStateLayout,
-  readStateNumbers,
-  stateLayoutOf,
-  writeStateNumbers,
-  type ModelStateLayout,
-} from './model-state-layout.ts'
 import type { TrainerState } from './trainer-state.ts'
 
 /**
@@ -41,19 +37,28 @@ import type { TrainerState } from './trainer-state.ts'
  * `id:version:count` per model joined by commas. Encoding 1 is still read (its snapshot has no
  * `variance`, and the challengers start afresh).
  *
+ * Encoding 3 (written since the interval scores) appends, after the variance numbers, the interval
+ * sums of the published band (`intervals` in the snapshot schema), and after the texts one more:
+ * their layout, `version:count`. Up to its last text and those numbers, a value is its encoding 2
+ * value. Encodings 1 and 2 are still read (their snapshot has no `intervals`, which start afresh).
+ *
  * Everything but the symbol's own numbers and its symbol, interval and served ids is the same for
  * every value of one model list: its codec (`ModelListCodec`, `ModelListReader`) is built once per
  * layout. `writeSnapshot` and `readSnapshot` mirror each other call for call. Decoding checks the
  * layout, then validates the result with `modelSnapshotSchema`.
  */
 export const MODEL_SNAPSHOT_MARKER = 0xb6
-const ENCODING = 2
+const ENCODING = 3
+const VARIANCE_ENCODING = 2
 const LEGACY_ENCODING = 1
+/** The layout of the interval sums, named in encoding 3's last text. */
+const INTERVAL_SUMS_VERSION = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
-const TOP = 7 + SUMS
-const PER_MODEL = 7 + SUMS
-const BAND = 4
+/** Numbers before the lastInputs: version, trainedThrough, lastClose, volatility, pendingSigma, served score sums. */
+const TOP = 4 + EWMA_VOLATILITY_LENGTH + SUMS
+/** A model's numbers before its state: version, band, score sums, recentLossDiff, pending. */
+const PER_MODEL = 3 + BAND_LENGTH + SUMS
 /** Bound on the layouts a reader keeps: values are input, and one trainer writes one layout. */
 const MAX_READERS = 16
 
@@ -80,23 +85,22 @@ const varianceLayoutOf = (state: TrainerState): string =>
 
 /** What every value of one model list shares: the writer's half of the layout, built once. */
 interface ModelListCodec {
-  readonly specs: readonly AnyModelSpec[]
+  readonly specs: readonly ModelSpec[]
   readonly varianceSpecs: readonly (VarianceSpec | null)[]
-  readonly layouts: readonly ModelStateLayout[]
   /** Per lastInputs name, the model and the input that give its value (the last model to name it), in pairs. */
   readonly inputSource: Int32Array
   /** Float64s of a value. */
   readonly count: number
   /** The names, then each model's id, kind and state layout. */
   readonly modelTexts: Uint8Array
-  /** The variance layout text (written after the served variance id). */
+  /** The variance layout text (written after the served variance id), then the interval sums' layout. */
   readonly varianceText: Uint8Array
+  readonly intervalCount: number
 }
 
 function createModelListCodec(state: TrainerState): ModelListCodec {
   const specs = state.models.map((slot) => slot.spec)
   const names = [...new Set(specs.flatMap((spec) => spec.features))]
-  const layouts = state.models.map((slot) => stateLayoutOf(slot.state))
   if (specs.length > 0xffff || names.length > 0xffff)
     throw new Error('encodeModelSnapshot: the model list is outside what the layout holds')
   const inputSource = Int32Array.from(
@@ -112,27 +116,26 @@ function createModelListCodec(state: TrainerState): ModelListCodec {
   return {
     specs,
     varianceSpecs: state.variances.map((slot) => slot.spec),
-    layouts,
     inputSource,
-    count: layouts.reduce(
-      (sum, layout) => sum + PER_MODEL + layout.count,
-      TOP + names.length + varianceCount,
+    count: specs.reduce(
+      (sum, spec) => sum + PER_MODEL + spec.layout.length,
+      TOP + names.length + varianceCount + state.intervalSums.length,
     ),
-    modelTexts: prefixedTexts([
-      ...names,
-      ...specs.flatMap((spec, index) => [spec.id, spec.kind, layouts[index]!.text]),
+    modelTexts: prefixedTexts([...names, ...specs.flatMap((spec) => [spec.id, spec.kind, spec.layout.text])]),
+    varianceText: prefixedTexts([
+      varianceLayoutOf(state),
+      `${String(INTERVAL_SUMS_VERSION)}:${String(state.intervalSums.length)}`,
     ]),
-    varianceText: prefixedTexts([varianceLayoutOf(state)]),
+    intervalCount: state.intervalSums.length,
   }
 }
 
 const fits = (codec: ModelListCodec, state: TrainerState): boolean =>
   codec.specs.length === state.models.length &&
   codec.varianceSpecs.length === state.variances.length &&
+  codec.intervalCount === state.intervalSums.length &&
   state.variances.every((slot, index) => slot.spec === codec.varianceSpecs[index]) &&
-  state.models.every(
-    (slot, index) => slot.spec === codec.specs[index] && fitsStateLayout(codec.layouts[index]!, slot.state),
-  )
+  state.models.every((slot, index) => slot.spec === codec.specs[index])
 
 /** The codec of the last model list encoded: a trainer runs one, so it is built once. */
 let current: ModelListCodec | undefined
@@ -181,29 +184,26 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
   w.float64(state.version)
   w.float64(state.lastBarStart)
   w.float64(state.lastClose)
-  w.float64(volatility.variance)
-  w.float64(volatility.weight)
-  w.float64(volatility.count)
+  w.float64s(volatility)
   w.finiteOrNaN(state.pendingSigma)
   w.float64s(state.servedScores)
   const { inputSource } = codec
   for (let i = 0; i < inputSource.length; i += 2)
     w.finiteOrNaN(models[inputSource[i]!]!.inputs[inputSource[i + 1]!]!)
-  for (let index = 0; index < models.length; index++) {
-    const slot = models[index]!
+  for (const slot of models) {
     w.float64(slot.spec.version)
     w.float64s(slot.band)
     w.float64s(slot.scores)
     w.float64(slot.recentLossDiff)
     w.finiteOrNaN(slot.pending)
-    const layout = codec.layouts[index]!
-    writeStateNumbers(layout, slot.state, w.numbers, w.take(layout.count))
+    w.float64s(slot.state)
   }
   for (const slot of state.variances) {
     w.float64(slot.spec?.version ?? 1)
     w.float64s(slot.scores)
     w.float64s(slot.state)
   }
+  w.float64s(state.intervalSums)
   w.prefixedText(state.symbol, textBytes[0])
   w.prefixedText(state.interval, state.interval.length)
   w.prefixedText(plan.served, textBytes[1])
@@ -263,41 +263,65 @@ function parseVarianceLayout(text: string): Result<VarianceLayout[]> {
   return ok(layouts)
 }
 
-/** The reader's half of a layout, built once per layout text: the models' and variance layouts. */
+/** The reader's half of a layout, built once per layout text: the models', variance and interval layouts. */
 interface ModelListReader {
   readonly layouts: readonly ModelStateLayout[]
   readonly varianceLayouts: readonly VarianceLayout[]
+  /** Numbers of the interval sums; 0 before encoding 3. */
+  readonly intervalCount: number
   /** Float64s of a value. */
   readonly count: number
 }
 
-/** The reader of a layout: `modelTexts` are the texts from the names on, `varianceText` the variance layout. */
+/** The interval sums' layout text `version:count`: their count, or what is wrong with it. */
+function parseIntervalLayout(text: string | undefined): Result<number> {
+  if (text === undefined) return ok(0)
+  const [version, count, extra] = text.split(':')
+  const c = Number(count)
+  if (Number(version) !== INTERVAL_SUMS_VERSION || extra !== undefined || !Number.isInteger(c) || c < 0)
+    return err(`interval sums layout "${text}" is not ${String(INTERVAL_SUMS_VERSION)}:count`)
+  return ok(c)
+}
+
+/**
+ * The reader of a layout: `modelTexts` are the texts from the names on, `varianceText` the variance
+ * layout and `intervalText` the interval sums' layout, when the encoding has them.
+ */
 function createModelListReader(
   inputCount: number,
   modelTexts: readonly string[],
   varianceText: string | undefined,
+  intervalText: string | undefined,
 ): Result<ModelListReader> {
   const varianceLayouts = varianceText === undefined ? ok([]) : parseVarianceLayout(varianceText)
   if (!varianceLayouts.ok) return varianceLayouts
+  const intervalCount = parseIntervalLayout(intervalText)
+  if (!intervalCount.ok) return intervalCount
   const layouts: ModelStateLayout[] = []
   let count = TOP + inputCount
   for (let index = 0; 3 * index < modelTexts.length - inputCount; index++) {
     const layout = parseStateLayout(modelTexts[inputCount + 3 * index + 2]!)
     if (!layout.ok) return err(`models.${index}.state: ${layout.error}`)
     layouts.push(layout.value)
-    count += PER_MODEL + layout.value.count
+    count += PER_MODEL + layout.value.length
   }
   for (const layout of varianceLayouts.value) count += 1 + layout.count
-  return ok({ layouts, varianceLayouts: varianceLayouts.value, count })
+  count += intervalCount.value
+  return ok({ layouts, varianceLayouts: varianceLayouts.value, intervalCount: intervalCount.value, count })
 }
 
 const readers = new Map<string, Result<ModelListReader>>()
 
-function readerOf(inputCount: number, modelTexts: readonly string[], varianceText: string | undefined) {
-  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}`
+function readerOf(
+  inputCount: number,
+  modelTexts: readonly string[],
+  varianceText: string | undefined,
+  intervalText: string | undefined,
+) {
+  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}\n${intervalText ?? ''}`
   let reader = readers.get(key)
   if (reader === undefined) {
-    reader = createModelListReader(inputCount, modelTexts, varianceText)
+    reader = createModelListReader(inputCount, modelTexts, varianceText, intervalText)
     // The oldest layout goes first: Map keeps insertion order.
     if (readers.size >= MAX_READERS) readers.delete(readers.keys().next().value!)
     readers.set(key, reader)
@@ -319,7 +343,8 @@ function readTexts(r: ValueReader, count: number): Result<string[]> {
 
 /** The plain value of the layout, still to be validated; an error when the layout is broken. */
 function readSnapshot(bytes: Uint8Array): Result<unknown> {
-  const hasVariance = bytes[1] === ENCODING
+  const hasVariance = bytes[1] === VARIANCE_ENCODING || bytes[1] === ENCODING
+  const hasIntervals = bytes[1] === ENCODING
   if (bytes.byteLength < HEADER_BYTES)
     return err(`model snapshot of ${bytes.byteLength} bytes lacks its header`)
   const r = new ValueReader(bytes, HEADER_BYTES)
@@ -331,26 +356,31 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     return err(`model snapshot of ${bytes.byteLength} bytes, its header says ${size}`)
   r.beginNumbers(count)
   const modelTexts = 3 + inputCount + 3 * modelCount
-  const texts = readTexts(r, modelTexts + (hasVariance ? 2 : 0))
+  const texts = readTexts(r, modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0))
   if (!texts.ok) return texts
   const [symbol, interval, served] = texts.value
   const names = texts.value.slice(3, 3 + inputCount)
-  const reader = readerOf(inputCount, texts.value.slice(3, modelTexts), texts.value[modelTexts + 1])
+  const reader = readerOf(
+    inputCount,
+    texts.value.slice(3, modelTexts),
+    texts.value[modelTexts + 1],
+    hasIntervals ? texts.value[modelTexts + 2] : undefined,
+  )
   if (!reader.ok) return reader
-  const { layouts, varianceLayouts } = reader.value
+  const { layouts, varianceLayouts, intervalCount } = reader.value
   if (count !== reader.value.count)
     return err(`model snapshot of ${count} numbers, its models take ${reader.value.count}`)
   const version = r.float64()
   const trainedThrough = r.float64()
   const lastClose = r.float64()
-  const volatility = r.float64s(3)
+  const volatility = r.float64s(EWMA_VOLATILITY_LENGTH)
   const pendingSigma = r.nanAsNull()
   const servedScoreSums = r.float64s(SUMS)
   const lastInputs: Record<string, number | null> = {}
   for (const name of names) lastInputs[name] = r.nanAsNull()
   const models = layouts.map((layout, index) => {
     const modelVersion = r.float64()
-    const band = r.float64s(BAND)
+    const band = r.float64s(BAND_LENGTH)
     const scoreSums = r.float64s(SUMS)
     const recentLossDiff = r.float64()
     const pending = r.nanAsNull()
@@ -358,7 +388,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
       id: texts.value[3 + inputCount + 3 * index],
       kind: texts.value[3 + inputCount + 3 * index + 1],
       version: modelVersion,
-      state: readStateNumbers(layout, r.numbers, r.take(layout.count)),
+      state: modelStateToJson(layout, r.numbers, r.take(layout.length)),
       band,
       scoreSums,
       recentLossDiff,
@@ -375,6 +405,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
         })),
       }
     : undefined
+  const intervals = hasIntervals ? Array.from({ length: intervalCount }, () => r.nanAsNull()) : undefined
   return ok({
     schema: r.u8(2),
     symbol,
@@ -388,6 +419,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     pendingSigma,
     servedScoreSums,
     ...(variance === undefined ? {} : { variance }),
+    ...(intervals === undefined ? {} : { intervals }),
     models,
   })
 }
@@ -400,7 +432,7 @@ export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnaps
   if (bytes === null || bytes.byteLength === 0) return err('empty message')
   if (bytes[0] !== MODEL_SNAPSHOT_MARKER)
     return err(`not a binary model snapshot: first byte 0x${bytes[0]!.toString(16)}`)
-  if (bytes[1] !== ENCODING && bytes[1] !== LEGACY_ENCODING)
+  if (bytes[1] !== ENCODING && bytes[1] !== VARIANCE_ENCODING && bytes[1] !== LEGACY_ENCODING)
     return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
   const read = readSnapshot(bytes)
   if (!read.ok) return read

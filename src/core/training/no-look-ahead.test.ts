@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import type { Bar } from '../contracts/bar.ts'
 import { parseOhlcvCsv } from '../market-data/parse-ohlcv-csv.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
 import { evaluateSeries } from './evaluate-series.ts'
 import { featureRowsOf } from './feature-rows-of.ts'
 
@@ -32,14 +32,14 @@ function perturbAfter(cut: number, seed: number): Bar[] {
 }
 
 test('perturbing future bars changes no prediction made before them, from bars through features to models', () => {
-  const trainer = createSymbolTrainer()
-  const original = evaluateSeries(trainer, featureRowsOf(bars)).predictions
+  const trainerOptions = resolveTrainerOptions()
+  const original = evaluateSeries(trainerOptions, featureRowsOf(bars)).predictions
   for (const [cut, seed] of [
     [300, 1],
     [700, 2],
     [1100, 3],
   ] as const) {
-    const perturbed = evaluateSeries(trainer, featureRowsOf(perturbAfter(cut, seed))).predictions
+    const perturbed = evaluateSeries(trainerOptions, featureRowsOf(perturbAfter(cut, seed))).predictions
     const cutStart = bars[cut]!.start
     const before = (p: { basedOnBarStart: number }): boolean => p.basedOnBarStart <= cutStart
     assert.deepEqual(perturbed.filter(before), original.filter(before))

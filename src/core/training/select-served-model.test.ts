@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { emptyScoreSums, SCORE, type ScoreSums } from '../metrics/score-sums.ts'
 import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
 import { evaluateSeries } from './evaluate-series.ts'
 import { selectServedModel } from './select-served-model.ts'
 import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
@@ -54,7 +54,7 @@ function ar1Closes(phi: number, bars: number, seed: number): number[] {
 }
 
 test('on returns that really are predictable, a model takes over and beats naive significantly', () => {
-  const result = evaluateSeries(createSymbolTrainer(), syntheticFeatureRows(ar1Closes(0.2, 2000, 5)))
+  const result = evaluateSeries(resolveTrainerOptions(), syntheticFeatureRows(ar1Closes(0.2, 2000, 5)))
   assert.notEqual(result.served, 'naive')
   assert.ok(result.servedStream.mase! < 0.995, `served MASE ${result.servedStream.mase}`)
   assert.ok(result.servedStream.dm! < -2, `served DM ${result.servedStream.dm}`)
@@ -62,7 +62,7 @@ test('on returns that really are predictable, a model takes over and beats naive
 
 test('on a random walk, naive is served nearly throughout', () => {
   for (const seed of [6, 7, 8]) {
-    const result = evaluateSeries(createSymbolTrainer(), syntheticFeatureRows(ar1Closes(0, 2000, seed)))
+    const result = evaluateSeries(resolveTrainerOptions(), syntheticFeatureRows(ar1Closes(0, 2000, seed)))
     const share = result.models.find((m) => m.model === 'naive')?.servedShare ?? 0
     assert.ok(share > 0.98, `seed ${seed}: naive served on ${share} of bars`)
     assert.ok(

@@ -2,23 +2,31 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { predictionSchema } from '../contracts/prediction.ts'
 import { naiveModel } from '../model/naive-model.ts'
-import { createSymbolTrainer } from './create-symbol-trainer.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
+import { createTrainerState } from './trainer-state.ts'
+import { trainStep } from './train-step.ts'
+import { toSnapshot } from './trainer-snapshot.ts'
 import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 import { SCORE } from '../metrics/score-sums.ts'
 import type { TrainerState } from './trainer-state.ts'
 
-const trainer = createSymbolTrainer({ models: [naiveModel], warmupBars: 2 })
+const trainerOptions = resolveTrainerOptions({ models: [naiveModel], warmupBars: 2 })
 const rows = syntheticFeatureRows([100, 101, 100, 101.5, 103])
 const Z80 = 1.2815515655446004
 const Z95 = 1.959963984540054
 
 const runRows = (count: number): TrainerState =>
-  rows.slice(0, count).reduce((state, row) => trainer.step(state, row).state, trainer.init('TEST', '1d'))
+  rows
+    .slice(0, count)
+    .reduce(
+      (state, row) => trainStep(trainerOptions, state, row).state,
+      createTrainerState(trainerOptions, 'TEST', '1d'),
+    )
 
 test('predicts once volatility is warm, then scores that forecast against the next return', () => {
-  let state = trainer.init('TEST', '1d')
+  let state = createTrainerState(trainerOptions, 'TEST', '1d')
   const outputs = rows.slice(0, 4).map((row) => {
-    const result = trainer.step(state, row, true)
+    const result = trainStep(trainerOptions, state, row, true)
     state = result.state
     return result
   })
@@ -63,9 +71,9 @@ test('predicts once volatility is warm, then scores that forecast against the ne
 
 test('a row at or before the last trained bar is ignored, so replays are idempotent', () => {
   const state = runRows(4)
-  const before = trainer.toSnapshot(state)
-  const result = trainer.step(state, rows[2]!)
-  assert.deepEqual(trainer.toSnapshot(state), before)
+  const before = toSnapshot(state)
+  const result = trainStep(trainerOptions, state, rows[2]!)
+  assert.deepEqual(toSnapshot(state), before)
   assert.equal(result.isStale, true)
   assert.equal(result.state, state)
   assert.equal(result.prediction, null)
@@ -73,37 +81,37 @@ test('a row at or before the last trained bar is ignored, so replays are idempot
 
 test('a row after a gap of more than a week of daily bars neither scores nor trains, but forecasts', () => {
   const state = runRows(4)
-  const before = trainer.toSnapshot(state)
+  const before = toSnapshot(state)
   const gapped = { ...rows[4]!, gapBars: 6 }
-  const result = trainer.step(state, gapped, true)
-  const after = trainer.toSnapshot(result.state)
+  const result = trainStep(trainerOptions, state, gapped, true)
+  const after = toSnapshot(result.state)
   assert.equal(result.scored, null)
   assert.deepEqual(after.volatility, before.volatility)
   assert.deepEqual(after.models[0]!.scoreSums, before.models[0]!.scoreSums)
   assert.equal(result.prediction?.lastClose, 103)
-  const afterHoliday = trainer.step(runRows(4), { ...rows[4]!, gapBars: 1 }, true)
+  const afterHoliday = trainStep(trainerOptions, runRows(4), { ...rows[4]!, gapBars: 1 }, true)
   assert.notEqual(afterHoliday.scored, null, 'a holiday is no gap in the sessions')
 })
 
 test('changes the state it is given in place, and nothing else', () => {
   const state = runRows(4)
   const other = runRows(4)
-  const snapshot = trainer.toSnapshot(state)
+  const snapshot = toSnapshot(state)
   const row = structuredClone(rows[4]!)
-  const result = trainer.step(state, row)
+  const result = trainStep(trainerOptions, state, row)
   assert.equal(result.state, state)
   assert.equal(state.version, 5)
   assert.deepEqual(row, rows[4])
-  assert.deepEqual(trainer.toSnapshot(other), snapshot, 'states share nothing')
-  assert.notDeepEqual(trainer.toSnapshot(state), snapshot)
+  assert.deepEqual(toSnapshot(other), snapshot, 'states share nothing')
+  assert.notDeepEqual(toSnapshot(state), snapshot)
 })
 
 test('scored forecasts only when asked for', () => {
-  assert.equal(trainer.step(runRows(4), rows[4]!).scored, null)
-  assert.notEqual(trainer.step(runRows(4), rows[4]!, true).scored, null)
+  assert.equal(trainStep(trainerOptions, runRows(4), rows[4]!).scored, null)
+  assert.notEqual(trainStep(trainerOptions, runRows(4), rows[4]!, true).scored, null)
 })
 
 test('a row of another symbol is a broken invariant and throws', () => {
   const state = runRows(1)
-  assert.throws(() => trainer.step(state, { ...rows[1]!, symbol: 'OTHER' }), /OTHER/)
+  assert.throws(() => trainStep(trainerOptions, state, { ...rows[1]!, symbol: 'OTHER' }), /OTHER/)
 })

@@ -6,6 +6,7 @@ import { EWMA_VARIANCE_MODEL, updateEwmaVolatility } from '../model/ewma-volatil
 import { rangeVarianceOf } from '../model/variance-models.ts'
 import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
+import { addIntervalScore } from '../metrics/interval-sums.ts'
 import { isUsableForecast, predictionOf } from './forecast.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
@@ -102,6 +103,7 @@ export function trainStep(
         updateConformalBand(slot.band, absError / sigma, options.band)
         if (i === previousServed) {
           addScore(state.servedScores, pending, actual, half80, half95)
+          addIntervalScore(state.intervalSums, row.barStart, pending, actual, sigma, half80, half95)
           learnSigmaTilt(options, state, absError, half80, half95)
         }
       }

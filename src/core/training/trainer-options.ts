@@ -1,5 +1,5 @@
 import type { Interval } from '../contracts/primitives.ts'
-import type { AnyModelSpec } from '../model/model-spec.ts'
+import type { ModelSpec } from '../model/model-spec.ts'
 import { MODEL_REGISTRY } from '../model/model-registry.ts'
 import { VARIANCE_CHALLENGERS, type VarianceSpec } from '../model/variance-models.ts'
 import type { ConformalBandParams } from '../model/conformal-band.ts'
@@ -9,7 +9,7 @@ import type { ServingRule } from './select-served-model.ts'
 
 export interface TrainerOptions {
   /** Models run side by side; must include the baseline. */
-  readonly models: readonly AnyModelSpec[]
+  readonly models: readonly ModelSpec[]
   readonly serving: ServingRule
   /** Decay of the EWMA variance that sets every interval's σ (RiskMetrics: 0.94 for daily bars). */
   readonly volatilityDecay: number

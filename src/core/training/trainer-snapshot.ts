@@ -6,11 +6,14 @@ import {
 } from '../contracts/model-snapshot.ts'
 import { err, ok, type Result } from '../contracts/result.ts'
 import { readInputs } from '../model/model-spec.ts'
+import { modelStateFromJson, modelStateToJson } from '../model/model-state-json.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import { createTrainerState, EWMA_VARIANCE_ID, type TrainerState } from './trainer-state.ts'
 
+type SavedModel = ModelSnapshot['models'][number]
 type ScoreSumsJson = ModelSnapshot['servedScoreSums']
-type BandJson = ModelSnapshot['models'][number]['band']
+type BandJson = SavedModel['band']
+type VolatilityJson = ModelSnapshot['volatility']
 
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value)
 
@@ -29,7 +32,6 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
       lastInputs[name] = Number.isFinite(value) ? value : null
     })
   }
-  const { volatility } = state
   return {
     schema: MODEL_SNAPSHOT_SCHEMA_VERSION,
     symbol: state.symbol,
@@ -39,7 +41,7 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
     served: state.models[state.served]?.id ?? '',
     lastClose: state.lastClose,
     lastInputs,
-    volatility: [volatility.variance, volatility.weight, volatility.count],
+    volatility: Array.from(state.volatility) as VolatilityJson,
     pendingSigma: orNull(state.pendingSigma),
     servedScoreSums: Array.from(state.servedScores) as ScoreSumsJson,
     variance: {
@@ -50,11 +52,12 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
         numbers: [...Array.from(slot.scores, orNull), ...Array.from(slot.state, orNull)],
       })),
     },
+    intervals: Array.from(state.intervalSums, orNull),
     models: state.models.map((slot) => ({
       id: slot.id,
       kind: slot.spec.kind,
       version: slot.spec.version,
-      state: slot.spec.copy(slot.state) as Record<string, unknown>,
+      state: modelStateToJson(slot.spec.layout, slot.state),
       band: Array.from(slot.band) as BandJson,
       scoreSums: Array.from(slot.scores) as ScoreSumsJson,
       recentLossDiff: slot.recentLossDiff,
@@ -93,30 +96,29 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   const parsed = modelSnapshotSchema.safeParse(snapshot)
   if (!parsed.success) return err(`snapshot of ${snapshot.symbol}: ${describeIssues(parsed.error)}`)
   const saved = parsed.data
-  const savedSlots = options.models.map((spec) => {
-    const savedSlot = saved.models.find((candidate) => candidate.id === spec.id)
-    return savedSlot?.kind === spec.kind && savedSlot.version === spec.version ? savedSlot : undefined
-  })
-  const modelStates: unknown[] = []
-  for (const [index, spec] of options.models.entries()) {
-    const savedSlot = savedSlots[index]
-    if (savedSlot === undefined) {
-      modelStates.push(undefined)
+  const restored: ({ saved: SavedModel; numbers: Float64Array } | undefined)[] = []
+  for (const spec of options.models) {
+    const savedModel = saved.models.find((candidate) => candidate.id === spec.id)
+    if (savedModel?.kind !== spec.kind || savedModel.version !== spec.version) {
+      restored.push(undefined)
       continue
     }
-    const modelState = spec.stateSchema.safeParse(savedSlot.state)
-    if (!modelState.success) return err(`state of model ${spec.id}: ${describeIssues(modelState.error)}`)
-    modelStates.push(spec.copy(modelState.data))
+    const json = spec.stateSchema.safeParse(savedModel.state)
+    if (!json.success) return err(`state of model ${spec.id}: ${describeIssues(json.error)}`)
+    const numbers = modelStateFromJson(spec.layout, json.data)
+    if (!numbers.ok) return err(`state of model ${spec.id}: ${numbers.error}`)
+    restored.push({ saved: savedModel, numbers: numbers.value })
   }
-  const state = createTrainerState(options, saved.symbol, saved.interval, modelStates)
+  const state = createTrainerState(options, saved.symbol, saved.interval)
   const { models } = state
   for (const [index, slot] of models.entries()) {
-    const savedSlot = savedSlots[index]
-    if (savedSlot !== undefined) {
-      slot.band.set(savedSlot.band)
-      slot.scores.set(savedSlot.scoreSums)
-      slot.recentLossDiff = savedSlot.recentLossDiff
-      slot.pending = savedSlot.pending ?? Number.NaN
+    const model = restored[index]
+    if (model !== undefined) {
+      slot.state.set(model.numbers)
+      slot.band.set(model.saved.band)
+      slot.scores.set(model.saved.scoreSums)
+      slot.recentLossDiff = model.saved.recentLossDiff
+      slot.pending = model.saved.pending ?? Number.NaN
     }
     slot.hasInputs = readInputs(saved.lastInputs, slot.spec.features, slot.inputs)
   }
@@ -125,10 +127,12 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   state.version = saved.version
   state.lastBarStart = saved.trainedThrough
   state.lastClose = saved.lastClose
-  const [variance, weight, count] = saved.volatility
-  Object.assign(state.volatility, { variance, weight, count })
+  state.volatility.set(saved.volatility)
   state.pendingSigma = saved.pendingSigma ?? Number.NaN
   state.servedScores.set(saved.servedScoreSums)
   restoreVariances(state, saved.variance)
+  // Sums of another layout (or none, from an older release) leave the interval scores fresh.
+  if (saved.intervals?.length === state.intervalSums.length)
+    state.intervalSums.set(saved.intervals.map((value) => value ?? Number.NaN))
   return ok(state)
 }

@@ -1,18 +1,19 @@
 import type { Interval } from '../contracts/primitives.ts'
-import { initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
-import { EWMA_VARIANCE_MODEL, initialEwmaVolatility, type EwmaVolatility } from '../model/ewma-volatility.ts'
-import type { AnyModelSpec } from '../model/model-spec.ts'
+import { BAND_LENGTH, initialConformalBand, type ConformalBand } from '../model/conformal-band.ts'
+import { EWMA_VARIANCE_MODEL, EWMA_VOLATILITY_LENGTH, type EwmaVolatility } from '../model/ewma-volatility.ts'
+import type { ModelSpec } from '../model/model-spec.ts'
 import type { VarianceSpec } from '../model/variance-models.ts'
 import type { ScoreSums } from '../metrics/score-sums.ts'
+import { emptyIntervalSums, RECENT_YEARS, type IntervalSums } from '../metrics/interval-sums.ts'
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
 /** One model's place in a symbol's state; the numbers change in place as rows arrive. */
 export interface ModelSlot {
   readonly id: string
-  readonly spec: AnyModelSpec
-  /** The model's own parameters (`spec.stateSchema`), changed in place by `spec.update`. */
-  readonly state: unknown
+  readonly spec: ModelSpec
+  /** The model's own numbers (`spec.layout`), changed in place by `spec.update`. */
+  readonly state: Float64Array
   /** The model's inputs from the last row, in `spec.features` order; NaN where missing. */
   readonly inputs: Float64Array
   /** Whether every input of the last row is finite: the model may learn from it. */
@@ -57,8 +58,9 @@ export interface VarianceSlot {
 
 /**
  * Everything the trainer keeps for one symbol. It is changed in place by the training step, so
- * the hot path allocates nothing; `toSnapshot` gives its plain JSON form. NaN stands for "none"
- * in the numeric fields so they stay unboxed doubles.
+ * the hot path allocates nothing; `toSnapshot` gives its plain JSON form. Its arrays are views of
+ * one buffer, since each typed array of its own costs some 200 bytes of heap besides its numbers.
+ * NaN stands for "none" in the numeric fields.
  */
 export interface TrainerState {
   readonly symbol: string
@@ -70,7 +72,7 @@ export interface TrainerState {
   /** NaN before the first row. */
   lastClose: number
   readonly volatility: EwmaVolatility
-  /** EWMA first, then the challengers of `options.varianceModels`; views of one buffer. */
+  /** EWMA first, then the challengers of `options.varianceModels`. */
   readonly variances: readonly VarianceSlot[]
   /** Index in `variances` of the model whose forecast set `pendingSigma`. */
   servedVariance: number
@@ -80,86 +82,86 @@ export interface TrainerState {
   served: number
   /** Scores of what was actually published, whichever model it came from. */
   readonly servedScores: ScoreSums
+  /** Interval sums of the published band (`interval-sums.ts`), with the most recent `RECENT_YEARS` years. */
+  readonly intervalSums: IntervalSums
   readonly models: readonly ModelSlot[]
 }
-
-const BAND_LENGTH = 4
 
 /** The id of the baseline variance model, the EWMA of `volatility`. */
 export const EWMA_VARIANCE_ID = EWMA_VARIANCE_MODEL
 
-/** The numbers of a model slot's arrays: inputs, band and scores. */
-const slotLength = (spec: AnyModelSpec): number =>
-  spec.features.length + BAND_LENGTH + SCORE_SUM_FIELDS.length
+/** The numbers of a model slot: inputs, band, scores and the model's state. */
+const modelSlotLength = (spec: ModelSpec): number =>
+  spec.features.length + BAND_LENGTH + SCORE_SUM_FIELDS.length + spec.layout.length
 
-/**
- * A model's slot over `numbers`, which its arrays become views of: the arrays of a symbol share one
- * buffer, since each typed array of its own costs some 200 bytes of heap besides its numbers.
- */
-function createModelSlot(spec: AnyModelSpec, numbers: Float64Array, state: unknown): ModelSlot {
-  const width = spec.features.length
-  const band = numbers.subarray(width, width + BAND_LENGTH)
+const varianceSlotLength = (spec: VarianceSpec | null): number =>
+  VARIANCE_SCORE_LENGTH + (spec?.size ?? SIGMA_TILT_LENGTH)
+
+/** Hands out consecutive views of one buffer. */
+function viewsOf(numbers: Float64Array): (length: number) => Float64Array {
+  let at = 0
+  return (length) => {
+    const view = numbers.subarray(at, at + length)
+    at += length
+    return view
+  }
+}
+
+function createModelSlot(spec: ModelSpec, take: (length: number) => Float64Array): ModelSlot {
+  const inputs = take(spec.features.length).fill(Number.NaN)
+  const band = take(BAND_LENGTH)
   band.set(initialConformalBand())
+  const scores = take(SCORE_SUM_FIELDS.length)
+  const state = take(spec.layout.length)
+  spec.init(state)
   return {
     id: spec.id,
     spec,
     state,
-    inputs: numbers.subarray(0, width).fill(Number.NaN),
+    inputs,
     hasInputs: false,
     band,
-    scores: numbers.subarray(width + BAND_LENGTH, width + BAND_LENGTH + SCORE_SUM_FIELDS.length),
+    scores,
     recentLossDiff: 0,
     pending: Number.NaN,
   }
 }
 
-/**
- * A symbol's state before its first row; `modelStates[i]`, when given, is the state `options.models[i]`
- * starts from instead of `init()`.
- */
+function createVarianceSlot(spec: VarianceSpec | null, take: (length: number) => Float64Array): VarianceSlot {
+  const scores = take(VARIANCE_SCORE_LENGTH)
+  scores[VARIANCE_SCORE.pending] = Number.NaN
+  const state = take(spec?.size ?? SIGMA_TILT_LENGTH)
+  if (spec === null) state[SIGMA_TILT.kappa] = 1
+  else spec.init(state)
+  return { id: spec?.id ?? EWMA_VARIANCE_ID, spec, scores, state }
+}
+
+/** A symbol's state before its first row: every array a view of one buffer, in the order they are made here. */
 export function createTrainerState(
   options: TrainerOptions,
   symbolName: string,
   barInterval: Interval,
-  modelStates: readonly unknown[] = [],
 ): TrainerState {
-  const specs = options.models
-  const numbers = new Float64Array(
-    specs.reduce<number>((sum, spec) => sum + slotLength(spec), SCORE_SUM_FIELDS.length),
-  )
-  let at = SCORE_SUM_FIELDS.length
-  const models = specs.map((spec, index) => {
-    const slot = createModelSlot(
-      spec,
-      numbers.subarray(at, at + slotLength(spec)),
-      modelStates[index] ?? spec.init(),
-    )
-    at += slotLength(spec)
-    return slot
-  })
   const varianceSpecs: readonly (VarianceSpec | null)[] = [null, ...options.varianceModels]
-  const sizeOf = (spec: VarianceSpec | null): number => spec?.size ?? SIGMA_TILT_LENGTH
-  const varianceNumbers = new Float64Array(
-    varianceSpecs.reduce<number>((sum, spec) => sum + VARIANCE_SCORE_LENGTH + sizeOf(spec), 0),
+  const take = viewsOf(
+    new Float64Array(
+      SCORE_SUM_FIELDS.length +
+        EWMA_VOLATILITY_LENGTH +
+        options.models.reduce((sum, spec) => sum + modelSlotLength(spec), 0) +
+        varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0),
+    ),
   )
-  let vat = 0
-  const variances = varianceSpecs.map((spec): VarianceSlot => {
-    const scores = varianceNumbers.subarray(vat, vat + VARIANCE_SCORE_LENGTH)
-    scores[VARIANCE_SCORE.pending] = Number.NaN
-    vat += VARIANCE_SCORE_LENGTH
-    const slotState = varianceNumbers.subarray(vat, vat + sizeOf(spec))
-    vat += sizeOf(spec)
-    if (spec === null) slotState[SIGMA_TILT.kappa] = 1
-    else spec.init(slotState)
-    return { id: spec?.id ?? EWMA_VARIANCE_ID, spec, scores, state: slotState }
-  })
+  const servedScores = take(SCORE_SUM_FIELDS.length)
+  const volatility = take(EWMA_VOLATILITY_LENGTH)
+  const models = options.models.map((spec) => createModelSlot(spec, take))
+  const variances = varianceSpecs.map((spec) => createVarianceSlot(spec, take))
   return {
     symbol: symbolName,
     interval: barInterval,
     version: 0,
     lastBarStart: Number.NaN,
     lastClose: Number.NaN,
-    volatility: initialEwmaVolatility(),
+    volatility,
     variances,
     servedVariance: 0,
     pendingSigma: Number.NaN,
@@ -167,7 +169,8 @@ export function createTrainerState(
       0,
       models.findIndex((slot) => slot.id === options.serving.baselineId),
     ),
-    servedScores: numbers.subarray(0, SCORE_SUM_FIELDS.length),
+    servedScores,
+    intervalSums: emptyIntervalSums(RECENT_YEARS),
     models,
   }
 }

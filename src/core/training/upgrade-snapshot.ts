@@ -25,8 +25,7 @@ const snapshotV1Schema = z
       lastBarStart: z.number(),
       lastClose: z.number(),
       lastInputs: z.record(z.string(), z.number().nullable()),
-      // Not in the order of `EwmaVolatility`'s keys, for the reason `stateSchema` gives in model-spec.ts.
-      volatility: z.object({ count: z.number(), variance: z.number(), weight: z.number() }),
+      volatility: z.object({ variance: z.number(), weight: z.number(), count: z.number() }),
       pendingSigma: z.number().nullable(),
       served: z.string(),
       servedScores: sums,

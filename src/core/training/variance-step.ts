@@ -1,4 +1,5 @@
 import { oneMinusDecayPower } from '../model/decay-power.ts'
+import { EWMA_VOLATILITY } from '../model/ewma-volatility.ts'
 import { qlike } from '../model/variance-models.ts'
 import { dieboldMariano } from '../metrics/diebold-mariano.ts'
 import type { TrainerOptions } from './trainer-options.ts'
@@ -66,8 +67,8 @@ export function varianceDm(slot: VarianceSlot): number | null {
  */
 export function forecastVariances(options: TrainerOptions, state: TrainerState): number {
   const { variances, volatility } = state
-  const isWarm = volatility.count >= options.warmupBars
-  variances[0]!.scores[V.pending] = isWarm ? volatility.variance : Number.NaN
+  const isWarm = volatility[EWMA_VOLATILITY.count]! >= options.warmupBars
+  variances[0]!.scores[V.pending] = isWarm ? volatility[EWMA_VOLATILITY.variance]! : Number.NaN
   let served = 0
   let best = 0
   for (let i = 1; i < variances.length; i++) {
@@ -121,9 +122,9 @@ export function learnSigmaTilt(
 
 /** σ of the next band from the served variance forecast, tilted and floored; NaN while warming up. */
 export function servedSigma(options: TrainerOptions, state: TrainerState): number {
-  if (state.volatility.count < options.warmupBars) return Number.NaN
+  if (state.volatility[EWMA_VOLATILITY.count]! < options.warmupBars) return Number.NaN
   const pending = state.variances[state.servedVariance]?.scores[V.pending] ?? Number.NaN
-  const variance = Number.isNaN(pending) ? state.volatility.variance : pending
+  const variance = Number.isNaN(pending) ? state.volatility[EWMA_VOLATILITY.variance]! : pending
   const tilt = state.variances[0]!.state
   const kappa = tilt[T.kappa]!
   const longRun = tilt[T.count]! > 0 ? tilt[T.sumSq]! / tilt[T.count]! : 0
@@ -138,10 +139,10 @@ export function servedSigma(options: TrainerOptions, state: TrainerState): numbe
 function recordTiltZ(options: TrainerOptions, state: TrainerState): void {
   const tilt = state.variances[0]!.state
   const pending = state.variances[state.servedVariance]?.scores[V.pending] ?? Number.NaN
-  const variance = Number.isNaN(pending) ? state.volatility.variance : pending
+  const variance = Number.isNaN(pending) ? state.volatility[EWMA_VOLATILITY.variance]! : pending
   const longRun = tilt[T.count]! > 0 ? tilt[T.sumSq]! / tilt[T.count]! : 0
   tilt[T.pendingZ] =
-    state.volatility.count >= options.warmupBars && longRun > 0 && variance > 0
+    state.volatility[EWMA_VOLATILITY.count]! >= options.warmupBars && longRun > 0 && variance > 0
       ? Math.min(MAX_TILT_Z, Math.max(-MAX_TILT_Z, 0.5 * Math.log(variance / longRun)))
       : Number.NaN
 }

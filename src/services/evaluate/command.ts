@@ -6,8 +6,8 @@ import { err, ok, type Result } from '../../core/contracts/result.ts'
 import { quoteForMessage } from '../../core/market-data/quote-for-message.ts'
 import { resolveCalendars, type ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { addSettingOptions, resolveSettings } from '../../platform/config/setting-options.ts'
-import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import type { EvaluationWindow } from '../../core/training/evaluate-series.ts'
+import { resolveTrainerOptions } from '../../core/training/trainer-options.ts'
 import { barsOutRows, BARS_OUT_HEADER } from './bars-out-rows.ts'
 import { createLineSink, type LineSink } from './create-line-sink.ts'
 import { evaluateCsv, type CsvEvaluation } from './evaluate-csv.ts'
@@ -102,12 +102,12 @@ async function runEvaluate(flags: EvaluateFlags, calendars: ExchangeCalendars): 
     }
     sink.write(BARS_OUT_HEADER)
   }
-  const trainer = createSymbolTrainer({ calendars })
+  const trainerOptions = resolveTrainerOptions({ calendars })
   const out = sink
   const evaluation = await evaluateCsv({
     ...request.value,
     isAdjusted: flags.adjusted === true,
-    trainer,
+    trainerOptions,
     ...(out === null ? {} : { onScored: (bar) => barsOutRows(bar).forEach((line) => out.write(line)) }),
   })
   sink?.close()
@@ -118,13 +118,13 @@ async function runEvaluate(flags: EvaluateFlags, calendars: ExchangeCalendars): 
   }
   for (const note of notesOn(evaluation.value)) process.stderr.write(`quotecast evaluate: ${note}\n`)
   if (evaluation.value.servedStream.n === 0) {
-    const why = explainNothingScored(evaluation.value, request.value.window, trainer.options)
+    const why = explainNothingScored(evaluation.value, request.value.window, trainerOptions)
     return fail(`nothing could be scored: ${why}`, EXIT.nothingScored)
   }
   process.stdout.write(
     flags.json === true
       ? `${JSON.stringify(evaluationJson(evaluation.value))}\n`
-      : `${formatEvaluation(evaluation.value, trainer.options)}\n`,
+      : `${formatEvaluation(evaluation.value, trainerOptions)}\n`,
   )
   return 0
 }

@@ -139,6 +139,15 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
     scored: { n: number; from: string; to: string }
     models: { model: string; coverage80: number }[]
     published: { n: number; coverage80: number; coverage95: number }
+    intervals: {
+      n: number
+      winkler80: number
+      winkler95: number
+      qlike: number
+      sigmaQuintiles: number[]
+      fifths: { n: number; coverage80: number; coverage95: number }[]
+      years: { year: number; n: number; coverage80: number; coverage95: number }[]
+    }
   }
   assert.equal(json.served, 'naive')
   assert.deepEqual(json.scored, { n: 252, from: '2015-01-02', to: '2015-12-31' })
@@ -162,6 +171,25 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
   // The file is the published stream, bar by bar: its coverage is the one the scores report.
   assert.ok(Math.abs(inside(80) - json.published.coverage80) < 1e-12)
   assert.ok(Math.abs(inside(95) - json.published.coverage95) < 1e-12)
+  // And the band's scores are those of its rows: Winkler, QLIKE of σ², coverage by year.
+  const mean = (f: (row: number[]) => number): number =>
+    rows.reduce((sum, row) => sum + f(row.map(Number)), 0) / rows.length
+  const winkler = (alpha: number, lo: number, hi: number) => (row: number[]) =>
+    row[hi]! - row[lo]! + (2 / alpha) * (Math.max(0, row[lo]! - row[2]!) + Math.max(0, row[2]! - row[hi]!))
+  const ratio = (row: number[]) => Math.max(1e-6, (row[2]! / row[4]!) ** 2)
+  const { intervals } = json
+  assert.equal(intervals.n, 252)
+  assert.ok(Math.abs(intervals.winkler80 - mean(winkler(0.2, 5, 6))) < 1e-12)
+  assert.ok(Math.abs(intervals.winkler95 - mean(winkler(0.05, 7, 8))) < 1e-12)
+  assert.ok(Math.abs(intervals.qlike - mean((row) => ratio(row) - Math.log(ratio(row)) - 1)) < 1e-12)
+  assert.deepEqual(intervals.years, [
+    { year: 2015, n: 252, coverage80: json.published.coverage80, coverage95: json.published.coverage95 },
+  ])
+  assert.equal(
+    intervals.fifths.reduce((sum, fifth) => sum + fifth.n, 0),
+    252,
+  )
+  assert.equal(intervals.sigmaQuintiles.length, 4)
   // AAPL closed at 110.379997 on 2014-12-31 and 109.330002 on 2015-01-02 (data/aapl.csv).
   assert.equal(Number(rows[0][2]), Math.log(109.330002 / 110.379997))
   // With --adjusted, the Adj Close: 103.664352 and 102.678230.

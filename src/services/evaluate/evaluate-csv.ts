@@ -4,7 +4,6 @@ import type { Interval } from '../../core/contracts/primitives.ts'
 import type { OhlcvCsvReport } from '../../core/market-data/create-ohlcv-csv-reader.ts'
 import { createFeatureState } from '../../core/features/feature-state.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
-import { createSymbolTrainer, type SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import {
   createSeriesEvaluator,
   type EvaluationWindow,
@@ -12,6 +11,7 @@ import {
   type SeriesEvaluator,
 } from '../../core/training/evaluate-series.ts'
 import type { ScoredBar } from '../../core/training/train-step.ts'
+import { resolveTrainerOptions, type TrainerOptions } from '../../core/training/trainer-options.ts'
 import { readOhlcvCsvFile } from '../../platform/market-data/read-ohlcv-csv-file.ts'
 
 export interface EvaluateCsvRequest {
@@ -20,7 +20,7 @@ export interface EvaluateCsvRequest {
   readonly window: EvaluationWindow
   /** Read the adjusted close (`Adj Close`) instead of the close. */
   readonly isAdjusted?: boolean
-  readonly trainer?: SymbolTrainer
+  readonly trainerOptions?: TrainerOptions
   /** Called with every bar scored inside the window, in order. */
   readonly onScored?: (bar: ScoredBar) => void
 }
@@ -44,7 +44,7 @@ export interface CsvEvaluation extends SeriesEvaluation {
  * malformed file is an error value naming the file and what is wrong with it.
  */
 export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<CsvEvaluation>> {
-  const trainer = request.trainer ?? createSymbolTrainer()
+  const trainerOptions = request.trainerOptions ?? resolveTrainerOptions()
   let features = createFeatureState()
   let evaluator: SeriesEvaluator | null = null
   let first: FeatureRow | null = null
@@ -60,8 +60,8 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
       const row = next.row
       first ??= row
       last = row
-      evaluator ??= createSeriesEvaluator(trainer, row, request.window)
-      if (row.gapBars > trainer.options.maxGapBars[row.interval]) rowsAfterLongGap += 1
+      evaluator ??= createSeriesEvaluator(trainerOptions, row, request.window)
+      if (row.gapBars > trainerOptions.maxGapBars[row.interval]) rowsAfterLongGap += 1
       const { prediction, scored } = evaluator.add(row)
       if (prediction !== null) lastForecastFor = prediction.forBarStart
       if (scored !== null) request.onScored?.(scored)

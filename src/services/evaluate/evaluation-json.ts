@@ -1,3 +1,4 @@
+import type { IntervalScores } from '../../core/contracts/interval-scores.ts'
 import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
 import type { ModelEvaluation } from '../../core/training/evaluate-series.ts'
 import type { Interval } from '../../core/contracts/primitives.ts'
@@ -22,6 +23,11 @@ export interface EvaluationJson {
   readonly models: readonly ModelEvaluation[]
   /** Scores of what was published bar by bar, whichever model it came from. */
   readonly published: ModelScores
+  /**
+   * The published band judged on the same bars: Winkler scores at 80 and 95 % and QLIKE of its σ²
+   * (log-return units), coverage per fifth of σ (calmest first) and per calendar year (UTC).
+   */
+  readonly intervals: IntervalScores
   /** How the file was read: rows of null prices skipped, order, whether it had volumes. */
   readonly input: Omit<OhlcvCsvReport, 'bars' | 'interval'>
 }
@@ -46,6 +52,7 @@ export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
     forecastFor: evaluation.lastForecastFor === null ? null : day(evaluation.lastForecastFor),
     models: evaluation.models,
     published: evaluation.servedStream,
+    intervals: evaluation.intervals,
     input,
   }
 }

@@ -12,7 +12,7 @@ import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
 import { createPredictorMetrics } from './metrics/create-predictor-metrics.ts'
 import { tallyConsumption } from './metrics/tally-consumption.ts'
 import { createModelPredictor } from './predict/create-model-predictor.ts'
-import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../core/training/trainer-options.ts'
 import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
 import { createViews, type PredictorViews } from './views/create-views.ts'
 import { materialiseViews } from './views/materialise-views.ts'
@@ -102,7 +102,7 @@ export async function startPredictionService(options: PredictionServiceOptions):
     metrics,
     ...(options.stageMetrics === undefined ? {} : { stageMetrics: options.stageMetrics }),
     predict: createModelPredictor(
-      createSymbolTrainer(options.calendars === undefined ? {} : { calendars: options.calendars }),
+      resolveTrainerOptions(options.calendars === undefined ? {} : { calendars: options.calendars }),
     ),
     isReady: () => isReady,
     logger: options.logger.child({ component: 'http' }),

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client'
 import { TOPICS } from '../../core/contracts/topics.ts'
 import { calendarCoverageWarnings } from '../../core/schedule/calendar-coverage-warnings.ts'
 import type { ExchangeCalendars } from '../../core/schedule/resolve-calendars.ts'
-import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../core/training/trainer-options.ts'
 import type { Bus } from '../../platform/bus/bus.ts'
 import { metricTotal } from '../../platform/logger/metric-total.ts'
 import { startWorkSummary } from '../../platform/logger/start-work-summary.ts'
@@ -29,11 +29,13 @@ export interface TrainerServiceOptions {
 
 /** Runs the trainer as a member of its consumer group until `signal` aborts. */
 export async function runTrainer(options: TrainerServiceOptions): Promise<void> {
-  const trainer = createSymbolTrainer(options.calendars === undefined ? {} : { calendars: options.calendars })
+  const trainerOptions = resolveTrainerOptions(
+    options.calendars === undefined ? {} : { calendars: options.calendars },
+  )
   const stage = createTrainerStage({
     bus: options.bus,
     topicPrefix: options.topicPrefix,
-    trainer,
+    trainerOptions,
     metrics: createTrainerMetrics(options.registry),
     now: Date.now,
   })
@@ -51,8 +53,8 @@ export async function runTrainer(options: TrainerServiceOptions): Promise<void> 
       duplicates: await metricTotal(options.registry, 'quotecast_trainer_stale_rows_total'),
     }),
   })
-  options.logger.info({ models: trainer.options.models.map((model) => model.id) }, 'trainer starting')
-  for (const warning of calendarCoverageWarnings(trainer.options.calendars, Date.now())) {
+  options.logger.info({ models: trainerOptions.models.map((model) => model.id) }, 'trainer starting')
+  for (const warning of calendarCoverageWarnings(trainerOptions.calendars, Date.now())) {
     options.logger.warn(warning)
   }
   await runPartitionedLoop({

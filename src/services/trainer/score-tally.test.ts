@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import { SCORE } from '../../core/metrics/score-sums.ts'
-import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../core/training/trainer-options.ts'
+import { createTrainerState } from '../../core/training/trainer-state.ts'
+import { trainStep } from '../../core/training/train-step.ts'
 import { featureRowsOfBars } from '../../../test/support/expected-outputs.ts'
 import { bundledSeries } from '../../../test/support/bundled-quotes.ts'
 import { createScoreTally } from './score-tally.ts'
@@ -18,20 +20,20 @@ async function valuesOf(registry: Registry, name: string): Promise<Record<string
 }
 
 test('the counters add up to the score sums of every symbol, whatever the batches', async () => {
-  const trainer = createSymbolTrainer()
-  const ids = trainer.options.models.map((model) => model.id)
+  const trainerOptions = resolveTrainerOptions()
+  const ids = trainerOptions.models.map((model) => model.id)
   const registry = new Registry()
   const metrics = createTrainerMetrics(registry)
   const tally = createScoreTally(ids)
   const series = await Promise.all([bundledSeries('aapl'), bundledSeries('sp500')])
   const rows = series.map(({ bars }) => featureRowsOfBars(bars.slice(0, 700)))
-  const states = rows.map((symbolRows) => trainer.init(symbolRows[0]!.symbol, '1d'))
+  const states = rows.map((symbolRows) => createTrainerState(trainerOptions, symbolRows[0]!.symbol, '1d'))
   for (let k = 0; k < 700; k++) {
     for (const [index, state] of states.entries()) {
       tally.before(state)
-      trainer.step(state, rows[index]![k]!)
+      trainStep(trainerOptions, state, rows[index]![k]!)
       // A replayed row is stale and adds nothing.
-      trainer.step(state, rows[index]![k]!)
+      trainStep(trainerOptions, state, rows[index]![k]!)
       tally.after(state)
     }
     if (k % 97 === 0) tally.flush(metrics)
@@ -63,12 +65,12 @@ test('the counters add up to the score sums of every symbol, whatever the batche
 test('a batch that scored nothing leaves the counters without a series', async () => {
   const registry = new Registry()
   const metrics = createTrainerMetrics(registry)
-  const trainer = createSymbolTrainer()
-  const tally = createScoreTally(trainer.options.models.map((model) => model.id))
-  const state = trainer.init('AAPL', '1d')
+  const trainerOptions = resolveTrainerOptions()
+  const tally = createScoreTally(trainerOptions.models.map((model) => model.id))
+  const state = createTrainerState(trainerOptions, 'AAPL', '1d')
   const [row] = featureRowsOfBars((await bundledSeries('aapl')).bars.slice(0, 1))
   tally.before(state)
-  trainer.step(state, row!)
+  trainStep(trainerOptions, state, row!)
   tally.after(state)
   tally.flush(metrics)
   assert.deepEqual(await valuesOf(registry, 'quotecast_model_abs_error_total'), {})

@@ -5,7 +5,10 @@ import { encodeMessage } from '../../core/contracts/decode-message.ts'
 import { topicSpecs } from '../../core/contracts/topics.ts'
 import { createFeatureState } from '../../core/features/feature-state.ts'
 import { nextFeatures } from '../../core/features/next-features.ts'
-import { createSymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
+import { resolveTrainerOptions } from '../../core/training/trainer-options.ts'
+import { createTrainerState } from '../../core/training/trainer-state.ts'
+import { trainStep } from '../../core/training/train-step.ts'
+import { toSnapshot } from '../../core/training/trainer-snapshot.ts'
 import { encodeModelSnapshot } from '../../core/training/model-snapshot-codec.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import { MemoryBus } from '../../platform/bus/memory-bus.ts'
@@ -34,7 +37,7 @@ async function runTrainerOver(
   const stage = createTrainerStage({
     bus,
     topicPrefix: '',
-    trainer: createSymbolTrainer(),
+    trainerOptions: resolveTrainerOptions(),
     metrics: createTrainerMetrics(new Registry()),
     now: () => 0,
   })
@@ -50,18 +53,18 @@ async function runTrainerOver(
 
 test('the trainer publishes exactly the predictions of the pure training step, and the last snapshot', async () => {
   const rows = await featureRowsOf('aapl')
-  const trainer = createSymbolTrainer()
-  let state = trainer.init('AAPL', '1d')
+  const trainerOptions = resolveTrainerOptions()
+  let state = createTrainerState(trainerOptions, 'AAPL', '1d')
   const expected: string[] = []
   for (const row of rows) {
-    const step = trainer.step(state, row)
+    const step = trainStep(trainerOptions, state, row)
     state = step.state
     if (step.prediction) expected.push(JSON.stringify(step.prediction))
   }
   const out = await runTrainerOver(rows, { maxRecords: 128 })
   assert.ok(expected.length > rows.length - 40, `predictions for nearly every bar (${expected.length})`)
   assert.deepEqual(out.predictions, expected)
-  assert.deepEqual(decodeSnapshot(out.models.at(-1)!), { ok: true, value: trainer.toSnapshot(state) })
+  assert.deepEqual(decodeSnapshot(out.models.at(-1)!), { ok: true, value: toSnapshot(state) })
   assert.deepEqual(out.models.at(-1), encodeModelSnapshot(state))
 })
 

@@ -1,10 +1,12 @@
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
 import { featureRowSchema } from '../../core/contracts/feature-row.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
-import type { SymbolTrainer } from '../../core/training/create-symbol-trainer.ts'
 import { encodeModelSnapshots } from '../../core/training/model-snapshot-codec.ts'
+import { trainStep } from '../../core/training/train-step.ts'
+import type { TrainerOptions } from '../../core/training/trainer-options.ts'
+import { fromSnapshot } from '../../core/training/trainer-snapshot.ts'
+import { createTrainerState, type TrainerState } from '../../core/training/trainer-state.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
-import type { TrainerState } from '../../core/training/trainer-state.ts'
 import type { Bus, BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
 import { createChangeloggedStore } from '../../platform/stream/changelogged-store.ts'
@@ -15,7 +17,7 @@ import type { TrainerMetrics } from './trainer-metrics.ts'
 export interface TrainerStageOptions {
   readonly bus: Bus
   readonly topicPrefix: string
-  readonly trainer: SymbolTrainer
+  readonly trainerOptions: TrainerOptions
   readonly metrics: TrainerMetrics
   readonly now: () => number
 }
@@ -35,7 +37,7 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
       encodeAll: encodeModelSnapshots,
       decode: (bytes) => {
         const snapshot = decodeSnapshot(bytes)
-        return snapshot.ok ? options.trainer.fromSnapshot(snapshot.value) : snapshot
+        return snapshot.ok ? fromSnapshot(options.trainerOptions, snapshot.value) : snapshot
       },
     },
     service: 'trainer',
@@ -43,7 +45,7 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
     now: options.now,
     onUnreadable: () => options.metrics.unreadableSnapshots.inc(),
   })
-  const tally = createScoreTally(options.trainer.options.models.map((model) => model.id))
+  const tally = createScoreTally(options.trainerOptions.models.map((model) => model.id))
 
   return {
     stores: [states],
@@ -62,7 +64,8 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           continue
         }
         const row = decoded.value
-        const state = states.get(row.symbol) ?? options.trainer.init(row.symbol, row.interval)
+        const state =
+          states.get(row.symbol) ?? createTrainerState(options.trainerOptions, row.symbol, row.interval)
         if (state.interval !== row.interval) {
           options.metrics.deadLettered.inc()
           const reason = `interval ${row.interval} differs from the ${state.interval} this symbol is trained on`
@@ -70,7 +73,7 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           continue
         }
         tally.before(state)
-        const step = options.trainer.step(state, row)
+        const step = trainStep(options.trainerOptions, state, row)
         tally.after(state)
         if (step.isStale) {
           options.metrics.staleRows.inc()

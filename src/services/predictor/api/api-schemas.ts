@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { featureRowSchema } from '../../../core/contracts/feature-row.ts'
+import { intervalScoresSchema } from '../../../core/contracts/interval-scores.ts'
 import { modelScoresSchema } from '../../../core/contracts/model-snapshot.ts'
 import { predictionSchema } from '../../../core/contracts/prediction.ts'
 import { epochMs, interval, symbol } from '../../../core/contracts/primitives.ts'
@@ -191,6 +192,11 @@ export const scoresResponse = named(
           })
           .strict(),
       ),
+      intervals: named('IntervalScores', intervalScoresSchema)
+        .nullable()
+        .describe(
+          'the published band judged over every bar it was published for: Winkler interval scores at 80 and 95 % and QLIKE of its σ² (log-return units), coverage per fifth of σ (calmest first, split at running P² quintiles of σ) and per calendar year (UTC; the trainer keeps the 5 most recent years); null for a snapshot of a release before them',
+        ),
     })
     .strict(),
 )

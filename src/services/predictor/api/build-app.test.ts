@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type { z } from 'zod'
 import { buildTestApp, type TestApp } from '../../../../test/fixtures/predictor/build-test-app.ts'
+import { resolveTrainerOptions } from '../../../core/training/trainer-options.ts'
+import { evaluateSeries } from '../../../core/training/evaluate-series.ts'
+import { featureRowsOfBars } from '../../../../test/support/expected-outputs.ts'
 import {
   errorResponse,
   historyResponse,
@@ -104,6 +107,42 @@ test('GET /api/v1/scores/{symbol} gives every model against naive and marks the 
     [snapshot.served],
   )
   assert.equal(body.models.find((m) => m.isBaseline)?.scores.mase, 1)
+})
+
+test('GET /api/v1/scores/{symbol} judges the published band as evaluate does, keeping the 5 latest years', async () => {
+  const body = await getJson('/api/v1/scores/AAPL', scoresResponse)
+  const rows = featureRowsOfBars(t.aapl.map((step) => step.bar))
+  const evaluation = evaluateSeries(resolveTrainerOptions(), rows)
+  const { years, ...whole } = evaluation.intervals
+  assert.ok(body.intervals !== null)
+  assert.deepEqual({ ...body.intervals, years: [] }, { ...whole, years: [] })
+  assert.deepEqual(body.intervals.years, years.slice(-5))
+  // The figures of `quotecast evaluate --csv data/aapl.csv` (docs/benchmarks.md).
+  const { n, winkler80, winkler95, qlike, fifths } = body.intervals
+  assert.deepEqual(
+    [n, winkler80?.toFixed(5), winkler95?.toFixed(5), qlike?.toFixed(4)],
+    [1239, '0.05366', '0.08729', '1.8515'],
+  )
+  assert.deepEqual(
+    fifths.map((f) => [f.n, f.coverage80?.toFixed(3), f.coverage95?.toFixed(3)]),
+    [
+      [260, '0.673', '0.892'],
+      [257, '0.782', '0.961'],
+      [239, '0.812', '0.975'],
+      [249, '0.827', '0.956'],
+      [234, '0.906', '0.970'],
+    ],
+  )
+  assert.deepEqual(
+    body.intervals.years.map((y) => [y.year, y.n, y.coverage80?.toFixed(3), y.coverage95?.toFixed(3)]),
+    [
+      [2014, 252, '0.790', '0.956'],
+      [2015, 252, '0.806', '0.944'],
+      [2016, 252, '0.813', '0.960'],
+      [2017, 251, '0.781', '0.944'],
+      [2018, 91, '0.780', '0.945'],
+    ],
+  )
 })
 
 test('unknown symbols are 404 and bad ones 400, both naming the parameter', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import { createViews } from '../views/create-views.ts'
 import { createPredictorMetrics } from './create-predictor-metrics.ts'
 
@@ -28,4 +29,51 @@ test('requests are counted by method, route and status, each once however often 
   assert.ok(second.includes(`${histogram}_bucket{le="0.025",${labels}} 2`))
   assert.ok(second.includes(`${histogram}_bucket{le="0.05",${labels}} 3`))
   assert.ok(second.includes(`${histogram}_count{${labels}} 3`))
+})
+
+test('the interval gauges pool the published bands of every symbol, NaN before any', async () => {
+  const views = createViews({ maxBarsPerSymbol: 10 })
+  const metrics = createPredictorMetrics({ views })
+  const before = await linesOf(metrics)
+  // prom-client writes NaN as Nan, which Prometheus parses (case-insensitively) as NaN.
+  assert.ok(before.includes('quotecast_qlike Nan'))
+  assert.ok(before.includes('quotecast_coverage{level="0.8",fifth="3"} Nan'))
+  assert.ok(before.includes('quotecast_interval_scored_bars 0'))
+  // Two symbols' interval sums (n, Σ Winkler 80 and 95, Σ QLIKE, markers, then per fifth n and hits).
+  const intervalsOf = (n: number, w80: number, w95: number, q: number, fifths: number[]) => [
+    n,
+    w80,
+    w95,
+    q,
+    ...Array.from({ length: 12 }, () => null),
+    ...fifths,
+    ...Array.from({ length: 20 }, () => null),
+  ]
+  const fifths = (k: number) => [k, k - 1, k, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 * k, k, 2 * k]
+  for (const [symbol, intervals] of [
+    ['A', intervalsOf(3, 0.3, 0.6, 3, fifths(2))],
+    ['B', intervalsOf(5, 0.1, 0.2, 1, fifths(3))],
+  ] as const) {
+    views.apply(
+      {
+        kind: 'model',
+        snapshot: { symbol, interval: '1d', intervals } as unknown as ModelSnapshot,
+      },
+      0,
+    )
+  }
+  const lines = await linesOf(metrics)
+  for (const line of [
+    'quotecast_interval_scored_bars 8',
+    'quotecast_interval_score{level="0.8"} 0.05',
+    'quotecast_interval_score{level="0.95"} 0.1',
+    'quotecast_qlike 0.5',
+    // Fifth 1: 5 bars, 3 and 5 hits; fifth 5: 10 bars, 5 and 10 hits; the others none.
+    'quotecast_coverage{level="0.8",fifth="1"} 0.6',
+    'quotecast_coverage{level="0.95",fifth="1"} 1',
+    'quotecast_coverage{level="0.8",fifth="2"} Nan',
+    'quotecast_coverage{level="0.8",fifth="5"} 0.5',
+    'quotecast_coverage{level="0.95",fifth="5"} 1',
+  ])
+    assert.ok(lines.includes(line), line)
 })

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { PredictorViews } from '../views/create-views.ts'
 import type { ConsumptionObserver } from '../views/materialise-views.ts'
+import { POOLED, poolIntervalSums } from './pool-interval-sums.ts'
 
 interface RequestSeries {
   readonly labels: { readonly method: string; readonly route: string; readonly status: string }
@@ -28,7 +29,8 @@ export type ClientErrorKind = 'timeout' | 'header_overflow' | 'malformed'
  * The prediction service's Prometheus metrics in their own registry (so several apps can live in
  * one process): HTTP requests and latencies by route pattern, consumption and lag by topic, the
  * views' sizes (read when scraped), open, dropped and refused SSE streams, refused connections and
- * HTTP-level client errors.
+ * HTTP-level client errors; and, read from the snapshots when scraped, the published bands' interval
+ * scores, QLIKE and coverage per σ-fifth pooled over all symbols (no symbol label: bounded series).
  */
 export function createPredictorMetrics(options: {
   views: PredictorViews
@@ -118,6 +120,7 @@ export function createPredictorMetrics(options: {
         viewSize.set({ view }, sizes[view])
     },
   })
+  registerIntervalGauges(registry, options.views)
   return {
     registry,
     observeRequest({ method, route, status }, seconds) {
@@ -134,4 +137,55 @@ export function createPredictorMetrics(options: {
     recordInvalid: (topic) => consumed.inc({ topic, outcome: 'invalid' }),
     setLagSeconds: (topic, seconds) => lag.set({ topic }, seconds),
   }
+}
+
+const LEVELS = [
+  ['0.8', 1],
+  ['0.95', 2],
+] as const
+
+/** The pooled interval gauges, NaN where no bar was scored; each scrape adds up the latest snapshots. */
+function registerIntervalGauges(registry: Registry, views: PredictorViews): void {
+  const mean = (sum: number, n: number): number => (n > 0 ? sum / n : Number.NaN)
+  const bars: Gauge = new Gauge({
+    name: 'quotecast_interval_scored_bars',
+    help: 'bars the published bands were scored on, all symbols (the weight of the pooled interval gauges)',
+    registers: [registry],
+    collect: () => bars.set(poolIntervalSums(views)[POOLED.n] ?? 0),
+  })
+  const score: Gauge = new Gauge({
+    name: 'quotecast_interval_score',
+    help: 'mean Winkler interval score of the published band by nominal level, all symbols (log returns; lower is better)',
+    labelNames: ['level'],
+    registers: [registry],
+    collect: () => {
+      const pooled = poolIntervalSums(views)
+      const n = pooled[POOLED.n] ?? 0
+      score.set({ level: '0.8' }, mean(pooled[POOLED.sumWinkler80] ?? 0, n))
+      score.set({ level: '0.95' }, mean(pooled[POOLED.sumWinkler95] ?? 0, n))
+    },
+  })
+  const qlike: Gauge = new Gauge({
+    name: 'quotecast_qlike',
+    help: "mean QLIKE (r²/σ² − ln(r²/σ²) − 1) of the published band's variance, all symbols (0 is perfect)",
+    registers: [registry],
+    collect: () => {
+      const pooled = poolIntervalSums(views)
+      qlike.set(mean(pooled[POOLED.sumQlike] ?? 0, pooled[POOLED.n] ?? 0))
+    },
+  })
+  const coverage: Gauge = new Gauge({
+    name: 'quotecast_coverage',
+    help: "coverage of the published band by nominal level and fifth of each symbol's σ (1 calmest, at running quintiles), all symbols",
+    labelNames: ['level', 'fifth'],
+    registers: [registry],
+    collect: () => {
+      const pooled = poolIntervalSums(views)
+      for (let k = 0; k < 5; k++) {
+        const at = POOLED.fifths + 3 * k
+        for (const [level, offset] of LEVELS)
+          coverage.set({ level, fifth: String(k + 1) }, mean(pooled[at + offset] ?? 0, pooled[at] ?? 0))
+      }
+    },
+  })
 }

@@ -2,7 +2,9 @@ import type { FeatureRow } from '../../../core/contracts/feature-row.ts'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import type { Prediction } from '../../../core/contracts/prediction.ts'
 import { err, type Result } from '../../../core/contracts/result.ts'
-import { createSymbolTrainer, type SymbolTrainer } from '../../../core/training/create-symbol-trainer.ts'
+import { forecast } from '../../../core/training/forecast.ts'
+import { resolveTrainerOptions, type TrainerOptions } from '../../../core/training/trainer-options.ts'
+import { fromSnapshot } from '../../../core/training/trainer-snapshot.ts'
 import type { TrainerState } from '../../../core/training/trainer-state.ts'
 
 /** Predicts the bar after `row` with the model served in `snapshot`; an unusable input is an error value. */
@@ -13,7 +15,7 @@ export type PredictWithModel = (snapshot: ModelSnapshot, row: FeatureRow) => Res
  * trainer core (`fromSnapshot`, cached per snapshot), then the core's `forecast` gives what the
  * trainer would publish for that row, without learning from it.
  */
-export function createModelPredictor(trainer: SymbolTrainer = createSymbolTrainer()): PredictWithModel {
+export function createModelPredictor(options: TrainerOptions = resolveTrainerOptions()): PredictWithModel {
   const restored = new WeakMap<ModelSnapshot, Result<TrainerState>>()
   return (snapshot, row) => {
     if (row.symbol !== snapshot.symbol)
@@ -22,10 +24,10 @@ export function createModelPredictor(trainer: SymbolTrainer = createSymbolTraine
       return err(`row interval ${row.interval} differs from the model's ${snapshot.interval}`)
     let state = restored.get(snapshot)
     if (state === undefined) {
-      state = trainer.fromSnapshot(snapshot)
+      state = fromSnapshot(options, snapshot)
       restored.set(snapshot, state)
     }
     if (!state.ok) return err(`the current model cannot be restored: ${state.error}`)
-    return trainer.forecast(state.value, row)
+    return forecast(options, state.value, row)
   }
 }

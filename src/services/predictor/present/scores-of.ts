@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import { summariseScores } from '../../../core/metrics/summarise-scores.ts'
+import { summariseIntervalSums } from '../../../core/metrics/summarise-interval-sums.ts'
 import { DEFAULT_TRAINER_OPTIONS } from '../../../core/training/trainer-options.ts'
 import type { scoresResponse } from '../api/api-schemas.ts'
 
@@ -11,7 +12,8 @@ const isNaive = (model: { id: string; kind: string }): boolean =>
 
 /**
  * The prequential scores of every model of a snapshot, which one is served and which is the naive
- * baseline, with the serving rule the trainer applies (so a "beats naive" verdict uses its threshold).
+ * baseline, with the serving rule the trainer applies (so a "beats naive" verdict uses its threshold),
+ * and the published band's interval scores.
  */
 export function scoresOf(snapshot: ModelSnapshot): ScoresView {
   const { serving } = DEFAULT_TRAINER_OPTIONS
@@ -31,5 +33,6 @@ export function scoresOf(snapshot: ModelSnapshot): ScoresView {
       isBaseline: model === baseline,
       scores: summariseScores(model.scoreSums),
     })),
+    intervals: snapshot.intervals === undefined ? null : summariseIntervalSums(snapshot.intervals),
   }
 }

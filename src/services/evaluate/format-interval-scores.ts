@@ -1,0 +1,59 @@
+import type { IntervalScores } from '../../core/contracts/interval-scores.ts'
+
+const DASH = '—'
+const percent = (x: number | null | undefined, digits: number): string =>
+  x === null || x === undefined ? DASH : `${(100 * x).toFixed(digits)}%`
+
+/** Rows as columns: the first left-aligned, the others right-aligned. */
+function aligned(rows: readonly (readonly string[])[]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
+  return rows.map((row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+  )
+}
+
+const FIFTH_NAMES = ['1 calmest', '2', '3', '4', '5 most volatile']
+
+/** The σ range of fifth `k` between the running quintiles. */
+function sigmaRange(quintiles: readonly number[], k: number): string {
+  const low = quintiles[k - 1]
+  const high = quintiles[k]
+  if (quintiles.length === 0) return DASH
+  if (low === undefined) return `σ ≤ ${percent(high, 2)}`
+  if (high === undefined) return `σ > ${percent(low, 2)}`
+  return `${percent(low, 2)} – ${percent(high, 2)}`
+}
+
+/**
+ * The section of `quotecast evaluate` that judges the published band: its interval (Winkler)
+ * scores and QLIKE, then coverage per σ-fifth and per calendar year.
+ */
+export function formatIntervalScores(scores: IntervalScores): string[] {
+  const fifths = aligned([
+    ['σ-fifth', 'σ', 'n', 'cov80', 'cov95'],
+    ...scores.fifths.map((fifth, k) => [
+      FIFTH_NAMES[k] ?? String(k + 1),
+      sigmaRange(scores.sigmaQuintiles, k),
+      String(fifth.n),
+      percent(fifth.coverage80, 1),
+      percent(fifth.coverage95, 1),
+    ]),
+  ])
+  const years = aligned([
+    ['year', 'n', 'cov80', 'cov95'],
+    ...scores.years.map((year) => [
+      String(year.year),
+      String(year.n),
+      percent(year.coverage80, 1),
+      percent(year.coverage95, 1),
+    ]),
+  ])
+  const qlike = scores.qlike === null ? DASH : scores.qlike.toFixed(4)
+  return [
+    `published band, ${String(scores.n)} bars: interval score ${percent(scores.winkler80, 3)} (80 %), ${percent(scores.winkler95, 3)} (95 %); QLIKE ${qlike}`,
+    '',
+    ...fifths,
+    '',
+    ...years,
+  ]
+}
