@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { seededRandom } from '../../../test/fixtures/seeded-random.ts'
 import { addP2Observation, p2Quantile } from './p2-quantiles.ts'
 
 const CELLS = 5
@@ -9,17 +10,6 @@ function markersOf(values: readonly number[]): Float64Array {
   const state = new Float64Array(2 * (CELLS + 1)).fill(Number.NaN)
   values.forEach((x, i) => addP2Observation(state, 0, CELLS, i + 1, x))
   return state
-}
-
-/** A deterministic uniform generator on [0, 1) (mulberry32). */
-function uniforms(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 test('the first six observations are kept sorted and exact, with sample quantiles in between', () => {
@@ -56,18 +46,15 @@ test('a marker off its desired position by a whole step moves parabolically, by 
 })
 
 test('the markers approach the true quintiles of a uniform and of a log-normal stream', () => {
-  const next = uniforms(15)
-  const uniform = Array.from({ length: 20_000 }, next)
+  const random = seededRandom(15)
+  const uniform = Array.from({ length: 20_000 }, () => random.uniform())
   const markers = markersOf(uniform)
   // Stated tolerance: within 0.01 of the true 20/40/60/80 % quantiles of U(0, 1) after 20,000.
   for (const k of [1, 2, 3, 4])
     assert.ok(Math.abs(p2Quantile(markers, 0, CELLS, uniform.length, k) - k / 5) < 0.01, `k ${k}`)
   // A σ-like skewed stream: exp(z / 2), z standard normal by Box–Muller. Quantiles of z at
   // 20/40/60/80 %: ∓0.841621, ∓0.253347. Stated tolerance: 2 % relative after 20,000.
-  const lognormal = Array.from({ length: 20_000 }, () => {
-    const z = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())
-    return Math.exp(z / 2)
-  })
+  const lognormal = Array.from({ length: 20_000 }, () => Math.exp(random.normal() / 2))
   const lm = markersOf(lognormal)
   const zs = [-0.841621, -0.253347, 0.253347, 0.841621]
   for (const [i, z] of zs.entries()) {
