@@ -1,3 +1,4 @@
+import type { HorizonScores } from '../contracts/interval-scores.ts'
 import {
   BAND,
   BAND_LENGTH,
@@ -19,21 +20,19 @@ export const LONG_HORIZONS = [5, 20] as const
  */
 const H = {
   band: 0,
-  n: BAND_LENGTH,
-  hits80: BAND_LENGTH + 1,
-  hits95: BAND_LENGTH + 2,
-  sumWinkler80: BAND_LENGTH + 3,
-  sumWinkler95: BAND_LENGTH + 4,
+  scores: BAND_LENGTH,
   filled: BAND_LENGTH + 5,
   next: BAND_LENGTH + 6,
   ring: BAND_LENGTH + 7,
 } as const
 /**
  * A forecast in the ring: the log close it was made at, its log return, σ of the sum, half-widths,
- * and the indices of the point and variance models it was published from.
+ * and the indices of the point and variance models it was published from, as one number
+ * (model × `PUBLISHED_BY` + variance model).
  */
-const E = { logClose: 0, predicted: 1, sigma: 2, half80: 3, half95: 4, model: 5, varianceModel: 6 } as const
-const ENTRY = 7
+const E = { logClose: 0, predicted: 1, sigma: 2, half80: 3, half95: 4, publishedBy: 5 } as const
+const ENTRY = 6
+const PUBLISHED_BY = 256
 
 /** Past this a half-width says nothing and prices would underflow (as for the one-bar band). */
 const MAX_HALF_WIDTH = 10
@@ -63,15 +62,6 @@ export interface ScoredHorizonForecast extends HorizonForecast {
   readonly varianceModel: number
 }
 
-/** Running scores of one horizon's published intervals. */
-export interface HorizonScores {
-  readonly horizon: number
-  readonly n: number
-  readonly coverage80: number | null
-  readonly coverage95: number | null
-  readonly winkler80: number | null
-  readonly winkler95: number | null
-}
 
 /** Fills a fresh horizon state in place: Gaussian bands, no scores, empty rings. */
 export function initHorizonState(s: Float64Array): void {
@@ -97,10 +87,36 @@ export function clearHorizonForecasts(s: Float64Array): void {
 const winkler = (half: number, absError: number, alpha: number): number =>
   2 * half + (2 / alpha) * Math.max(0, absError - half)
 
+/** Numbers of one horizon's score sums: n, hits at 80 and 95 %, Σ Winkler at 80 and 95 %. */
+export const HORIZON_SCORE_LENGTH = 5
+
+/** Adds one scored forecast to score sums that start at `at` in `sums`, in place. */
+export function addHorizonScore(sums: Float64Array, at: number, absError: number, half80: number, half95: number): void {
+  sums[at] = sums[at]! + 1
+  sums[at + 1] = sums[at + 1]! + (absError > half80 ? 0 : 1)
+  sums[at + 2] = sums[at + 2]! + (absError > half95 ? 0 : 1)
+  sums[at + 3] = sums[at + 3]! + winkler(half80, absError, 0.2)
+  sums[at + 4] = sums[at + 4]! + winkler(half95, absError, 0.05)
+}
+
+/** The rates of score sums starting at `at`; null before the first scored forecast. */
+export function summariseHorizonScores(sums: Float64Array, at: number, horizon: number): HorizonScores {
+  const n = sums[at]!
+  const rate = (index: number): number | null => (n > 0 ? sums[at + index]! / n : null)
+  return {
+    horizon,
+    n,
+    coverage80: rate(1),
+    coverage95: rate(2),
+    winkler80: rate(3),
+    winkler95: rate(4),
+  }
+}
+
 /**
  * Scores, in place, each horizon's forecast made `horizon` bars before the bar that closed at
  * `logClose`, and lets its band learn whether that published interval missed (ACI with the
- * feedback delayed by the horizon). With `scored`, pushes what was scored, for `--bars-out`.
+ * feedback delayed by the horizon, its steps divided by h: consecutive outcomes share h − 1 returns). With `scored`, pushes what was scored, for `--bars-out`.
  */
 export function scoreHorizons(
   s: Float64Array,
@@ -120,12 +136,8 @@ export function scoreHorizons(
     const half95 = s[entry + E.half95]!
     const miss80 = absError > half80
     const miss95 = absError > half95
-    updateConformalBandFromMisses(s, miss80, miss95, params, at + H.band)
-    s[at + H.n] = s[at + H.n]! + 1
-    s[at + H.hits80] = s[at + H.hits80]! + (miss80 ? 0 : 1)
-    s[at + H.hits95] = s[at + H.hits95]! + (miss95 ? 0 : 1)
-    s[at + H.sumWinkler80] = s[at + H.sumWinkler80]! + winkler(half80, absError, 0.2)
-    s[at + H.sumWinkler95] = s[at + H.sumWinkler95]! + winkler(half95, absError, 0.05)
+    updateConformalBandFromMisses(s, miss80, miss95, params, at + H.band, 1 / h)
+    addHorizonScore(s, at + H.scores, absError, half80, half95)
     scored?.push({
       horizon: h,
       predicted,
@@ -133,8 +145,8 @@ export function scoreHorizons(
       half80,
       half95,
       actual,
-      model: s[entry + E.model]!,
-      varianceModel: s[entry + E.varianceModel]!,
+      model: Math.floor(s[entry + E.publishedBy]! / PUBLISHED_BY),
+      varianceModel: s[entry + E.publishedBy]! % PUBLISHED_BY,
     })
   }
 }
@@ -190,8 +202,7 @@ export function recordHorizonForecasts(
     s[entry + E.sigma] = forecast?.sigma ?? Number.NaN
     s[entry + E.half80] = forecast?.half80 ?? Number.NaN
     s[entry + E.half95] = forecast?.half95 ?? Number.NaN
-    s[entry + E.model] = model
-    s[entry + E.varianceModel] = varianceModel
+    s[entry + E.publishedBy] = model * PUBLISHED_BY + varianceModel
     s[at + H.next] = (next + 1) % h
     s[at + H.filled] = Math.min(h, s[at + H.filled]! + 1)
   }
@@ -199,17 +210,5 @@ export function recordHorizonForecasts(
 
 /** Each horizon's scores so far; null rates before its first scored forecast. */
 export function horizonScores(s: Float64Array): HorizonScores[] {
-  return LONG_HORIZONS.map((h, k) => {
-    const at = offsets[k]!
-    const n = s[at + H.n]!
-    const rate = (index: number): number | null => (n > 0 ? s[at + index]! / n : null)
-    return {
-      horizon: h,
-      n,
-      coverage80: rate(H.hits80),
-      coverage95: rate(H.hits95),
-      winkler80: rate(H.sumWinkler80),
-      winkler95: rate(H.sumWinkler95),
-    }
-  })
+  return LONG_HORIZONS.map((h, k) => summariseHorizonScores(s, offsets[k]! + H.scores, h))
 }
