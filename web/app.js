@@ -81,8 +81,15 @@ function renderSelected({ keepRange = true } = {}) {
 /** The next bar's published band scored like the longer horizons: its n, coverage and interval score over the fifths. */
 function nextBarScores(intervals) {
   if (!intervals || intervals.n === 0) return null
-  const share = (key) => intervals.fifths.reduce((sum, fifth) => sum + fifth.n * (fifth[key] ?? 0), 0) / intervals.n
-  return { horizon: 1, n: intervals.n, coverage80: share('coverage80'), coverage95: share('coverage95'), winkler80: intervals.winkler80 }
+  const share = (key) =>
+    intervals.fifths.reduce((sum, fifth) => sum + fifth.n * (fifth[key] ?? 0), 0) / intervals.n
+  return {
+    horizon: 1,
+    n: intervals.n,
+    coverage80: share('coverage80'),
+    coverage95: share('coverage95'),
+    winkler80: intervals.winkler80,
+  }
 }
 
 function renderHorizonsOrEmpty(summary) {

@@ -21,14 +21,23 @@ const range = (band) => `${formatPrice(band.lower)} – ${formatPrice(band.upper
  */
 export function renderHorizons(table, prediction, horizonScores, interval) {
   const forecasts = prediction
-    ? [{ horizon: 1, forBarStart: prediction.forBarStart, intervals: prediction.intervals }, ...(prediction.horizons ?? [])]
+    ? [
+        { horizon: 1, forBarStart: prediction.forBarStart, intervals: prediction.intervals },
+        ...(prediction.horizons ?? []),
+      ]
     : []
   const scoresOf = (horizon) => (horizonScores ?? []).find((scores) => scores.horizon === horizon) ?? null
   table.replaceChildren(
     h(
       'thead',
       {},
-      h('tr', {}, COLUMNS.map(([label, title, kind]) => h('th', { scope: 'col', class: kind || null, title: title || null }, label))),
+      h(
+        'tr',
+        {},
+        COLUMNS.map(([label, title, kind]) =>
+          h('th', { scope: 'col', class: kind || null, title: title || null }, label),
+        ),
+      ),
     ),
     h(
       'tbody',

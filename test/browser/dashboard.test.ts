@@ -172,7 +172,11 @@ test(
       assert.equal(row[2], `${price(forecast.intervals.p80.lower)} – ${price(forecast.intervals.p80.upper)}`)
       const scores = horizons.find((h) => h.horizon === forecast.horizon)!
       assert.ok(scores.n > 0, `${forecast.horizon} bars scored`)
-      assert.deepEqual(row.slice(4, 7), [scores.n.toLocaleString('en-US'), pct(scores.coverage80), pct(scores.coverage95)])
+      assert.deepEqual(row.slice(4, 7), [
+        scores.n.toLocaleString('en-US'),
+        pct(scores.coverage80),
+        pct(scores.coverage95),
+      ])
     }
 
     await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true })

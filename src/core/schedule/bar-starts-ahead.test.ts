@@ -25,7 +25,11 @@ test('intraday: the same as nextBarStart applied k times, across the close', () 
     assert.equal(barStartAhead(US, '30m', start, bars), expected, `${bars} bars ahead`)
   }
   assert.equal(iso(barStartAhead(US, '30m', start, 2)), '2024-03-08T20:30:00.000Z')
-  assert.equal(iso(barStartAhead(US, '30m', start, 3)), '2024-03-11T13:30:00.000Z', 'Monday 09:30 after the DST change')
+  assert.equal(
+    iso(barStartAhead(US, '30m', start, 3)),
+    '2024-03-11T13:30:00.000Z',
+    'Monday 09:30 after the DST change',
+  )
 })
 
 test('a bar count outside 1 to MAX_BARS_AHEAD is refused by name', () => {

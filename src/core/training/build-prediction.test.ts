@@ -73,7 +73,11 @@ test('the 5- and 20-bar forecasts are dated that many sessions ahead, with their
     { horizon: 20, predicted: 0.001, sigma: 0.06, half80: 0.08, half95: 0.12 },
   ]
   const row = rowAt('AAPL', '1d', '2024-11-22T00:00:00Z')
-  const prediction = buildPrediction(row, { ...inputs, predictedReturn: 0.001, horizons }, EXCHANGE_CALENDARS.US)
+  const prediction = buildPrediction(
+    row,
+    { ...inputs, predictedReturn: 0.001, horizons },
+    EXCHANGE_CALENDARS.US,
+  )
   assert.ok(predictionSchema.safeParse(prediction).success)
   assert.equal(prediction.horizon, 1)
   assert.deepEqual(prediction.horizons, [

@@ -75,6 +75,8 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
     : Number.NaN
   if (!isUsableForecast(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
   const forecastReturn = withoutNegativeZero(predicted)
-  const horizons = horizonForecastsOf(state.horizons, forecastReturn, (h) => servedSigmaAhead(state, sigma, h))
+  const horizons = horizonForecastsOf(state.horizons, forecastReturn, (h) =>
+    servedSigmaAhead(state, sigma, h),
+  )
   return ok(predictionOf(options, state, row, slot, forecastReturn, sigma, horizons))
 }

@@ -47,7 +47,7 @@ test('each forecast is scored exactly h closes after it was made, against the su
   assert.equal(scores5?.n, 25)
   assert.equal(scores20?.n, 10)
   // These trending closes are far outside a 2 % band: every forecast missed.
-  assert.equal(scores5?.coverage80, 0)
+  assert.equal(scores5.coverage80, 0)
 })
 
 test('a gap forgets the forecasts in flight: nothing straddling it is scored', () => {
@@ -65,12 +65,24 @@ test('no forecast (NaN) keeps the ring in step and is never scored', () => {
   for (let t = 0; t < 12; t++) {
     scoreHorizons(s, 0, params, scored)
     const predicted = t < 3 ? Number.NaN : 0
-    recordHorizonForecasts(s, 0, horizonForecastsOf(s, predicted, () => 0.01), 0, 0)
+    recordHorizonForecasts(
+      s,
+      0,
+      horizonForecastsOf(s, predicted, () => 0.01),
+      0,
+      0,
+    )
   }
   // Forecasts made at t = 3 … 6 are scored at t = 8 … 11.
   assert.equal(scored.filter((forecast) => forecast.horizon === 5).length, 4)
-  assert.deepEqual(horizonForecastsOf(s, Number.NaN, () => 0.01), [])
-  assert.deepEqual(horizonForecastsOf(s, 0, () => Number.NaN), [])
+  assert.deepEqual(
+    horizonForecastsOf(s, Number.NaN, () => 0.01),
+    [],
+  )
+  assert.deepEqual(
+    horizonForecastsOf(s, 0, () => Number.NaN),
+    [],
+  )
 })
 
 test('with σ a third too small, each horizon’s band learns from its own outcomes to cover 80 and 95 %', () => {

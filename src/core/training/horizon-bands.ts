@@ -62,7 +62,6 @@ export interface ScoredHorizonForecast extends HorizonForecast {
   readonly varianceModel: number
 }
 
-
 /** Fills a fresh horizon state in place: Gaussian bands, no scores, empty rings. */
 export function initHorizonState(s: Float64Array): void {
   s.fill(0)
@@ -91,7 +90,13 @@ const winkler = (half: number, absError: number, alpha: number): number =>
 export const HORIZON_SCORE_LENGTH = 5
 
 /** Adds one scored forecast to score sums that start at `at` in `sums`, in place. */
-export function addHorizonScore(sums: Float64Array, at: number, absError: number, half80: number, half95: number): void {
+export function addHorizonScore(
+  sums: Float64Array,
+  at: number,
+  absError: number,
+  half80: number,
+  half95: number,
+): void {
   sums[at] = sums[at]! + 1
   sums[at + 1] = sums[at + 1]! + (absError > half80 ? 0 : 1)
   sums[at + 2] = sums[at + 2]! + (absError > half95 ? 0 : 1)

@@ -66,8 +66,14 @@ test('every golden state encodes to the bytes of encoding 4, and they decode to 
 
 test('encoding 4 is encoding 3 plus the horizons, and encoding 3 is encoding 2 plus the interval sums: both older read without them', () => {
   const states = goldenTrainerStates()
-  assert.deepEqual(states.map(([name]) => name), Object.keys(encoding3))
-  assert.deepEqual(states.map(([name]) => name), Object.keys(encoding2))
+  assert.deepEqual(
+    states.map(([name]) => name),
+    Object.keys(encoding3),
+  )
+  assert.deepEqual(
+    states.map(([name]) => name),
+    Object.keys(encoding2),
+  )
   for (const [name, state] of states) {
     const three = bytesOf(encoding3[name]!)
     const two = bytesOf(encoding2[name]!)

@@ -384,7 +384,10 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     return err(`model snapshot of ${bytes.byteLength} bytes, its header says ${size}`)
   r.beginNumbers(count)
   const modelTexts = 3 + inputCount + 3 * modelCount
-  const texts = readTexts(r, modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0) + (hasHorizons ? 1 : 0))
+  const texts = readTexts(
+    r,
+    modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0) + (hasHorizons ? 1 : 0),
+  )
   if (!texts.ok) return texts
   const [symbol, interval, served] = texts.value
   const names = texts.value.slice(3, 3 + inputCount)
