@@ -36,3 +36,17 @@ test('a bar count outside 1 to MAX_BARS_AHEAD is refused by name', () => {
   assert.throws(() => barStartAhead(US, '1d', 0, 0), /bars ahead must be an integer from 1 to 20, not 0/)
   assert.throws(() => barStartAhead(US, '1d', 0, 21), /not 21/)
 })
+
+test('bar after bar, as a symbol replayed alone asks, gives what each start gives asked afresh', () => {
+  const calendar = { ...US }
+  const fresh = { ...US }
+  let start = Date.parse('2023-12-01T00:00:00Z')
+  for (let bar = 0; bar < 60; bar++) {
+    for (const bars of [1, 5, 20]) {
+      let expected = start
+      for (let k = 0; k < bars; k++) expected = nextBarStart(fresh, '1d', expected)
+      assert.equal(barStartAhead(calendar, '1d', start, bars), expected, `${iso(start)} + ${bars}`)
+    }
+    start = barStartAhead(calendar, '1d', start, 1)
+  }
+})

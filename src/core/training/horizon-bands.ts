@@ -66,7 +66,8 @@ export interface ScoredHorizonForecast extends HorizonForecast {
 export function initHorizonState(s: Float64Array): void {
   s.fill(0)
   const band = initialConformalBand()
-  for (const [k, h] of LONG_HORIZONS.entries()) {
+  for (let k = 0; k < LONG_HORIZONS.length; k++) {
+    const h = LONG_HORIZONS[k]!
     const at = offsets[k]!
     s.set(band, at + H.band)
     s.fill(Number.NaN, at + H.ring, at + H.ring + ENTRY * h)
@@ -75,7 +76,8 @@ export function initHorizonState(s: Float64Array): void {
 
 /** Forgets the forecasts in flight, in place (after a gap they would straddle); bands and scores stay. */
 export function clearHorizonForecasts(s: Float64Array): void {
-  for (const [k, h] of LONG_HORIZONS.entries()) {
+  for (let k = 0; k < LONG_HORIZONS.length; k++) {
+    const h = LONG_HORIZONS[k]!
     const at = offsets[k]!
     s[at + H.filled] = 0
     s[at + H.next] = 0
@@ -129,7 +131,8 @@ export function scoreHorizons(
   params: ConformalBandParams,
   scored: ScoredHorizonForecast[] | null,
 ): void {
-  for (const [k, h] of LONG_HORIZONS.entries()) {
+  for (let k = 0; k < LONG_HORIZONS.length; k++) {
+    const h = LONG_HORIZONS[k]!
     const at = offsets[k]!
     if (s[at + H.filled]! < h) continue
     const entry = at + H.ring + ENTRY * s[at + H.next]!
@@ -168,7 +171,8 @@ export function horizonForecastsOf(
 ): HorizonForecast[] {
   const forecasts: HorizonForecast[] = []
   if (Number.isNaN(predicted)) return forecasts
-  for (const [k, h] of LONG_HORIZONS.entries()) {
+  for (let k = 0; k < LONG_HORIZONS.length; k++) {
+    const h = LONG_HORIZONS[k]!
     const at = offsets[k]!
     const sigma = sigmaOf(h)
     if (!(Number.isFinite(sigma) && sigma > 0)) continue
@@ -197,11 +201,13 @@ export function recordHorizonForecasts(
   model: number,
   varianceModel: number,
 ): void {
-  for (const [k, h] of LONG_HORIZONS.entries()) {
+  for (let k = 0; k < LONG_HORIZONS.length; k++) {
+    const h = LONG_HORIZONS[k]!
     const at = offsets[k]!
     const next = s[at + H.next]!
     const entry = at + H.ring + ENTRY * next
-    const forecast = forecasts.find((candidate) => candidate.horizon === h)
+    let forecast: HorizonForecast | undefined
+    for (const candidate of forecasts) if (candidate.horizon === h) forecast = candidate
     s[entry + E.logClose] = logClose
     s[entry + E.predicted] = forecast?.predicted ?? Number.NaN
     s[entry + E.sigma] = forecast?.sigma ?? Number.NaN
