@@ -90,9 +90,9 @@ const winkler = (bar: BarScore, half: number, alpha: number): number => {
 }
 
 /**
- * Gaussian intervals for the sum of the next h returns from the served model's term structure
- * (no conformal correction: these are not yet published), scored on every bar whose h later bars
- * were all scored: coverage and Winkler at 80 and 95 %.
+ * Gaussian intervals for the sum of the next h returns from the served model's term structure,
+ * without conformal correction (the reference for the published ones, `horizon-bands.ts`), scored
+ * on every bar whose h later bars were all scored: coverage and Winkler at 80 and 95 %.
  */
 function termScores(bars: readonly BarScore[]) {
   return HORIZONS.map((h, k) => {
@@ -221,7 +221,7 @@ if (process.argv.includes('--json')) {
       )
       for (const t of term)
         console.log(
-          `  ${t.horizon} bars ahead (Gaussian, not published): coverage ${pct(t.coverage80)} / ${pct(t.coverage95)} %, Winkler ${t.winkler80.toFixed(5)} / ${t.winkler95.toFixed(5)}`,
+          `  ${t.horizon} bars ahead (Gaussian, uncorrected): coverage ${pct(t.coverage80)} / ${pct(t.coverage95)} %, Winkler ${t.winkler80.toFixed(5)} / ${t.winkler95.toFixed(5)}`,
         )
       console.log(
         `  by year: ${band.years.map((y) => `${y.year} ${pct(y.coverage80)}/${pct(y.coverage95)}`).join(', ')}`,
