@@ -6,6 +6,7 @@ import { createPriceChart } from './chart.js'
 import { formatBarTime, formatPrice } from './format.js'
 import { renderRecent } from './recent.js'
 import { renderBand } from './band.js'
+import { renderHorizons } from './horizons.js'
 import { renderScores } from './scores.js'
 import { renderFreshness, renderStats } from './stats.js'
 import { renderSymbols } from './symbols.js'
@@ -66,6 +67,7 @@ function renderList() {
 function renderSelected({ keepRange = true } = {}) {
   const summary = state.summaries.get(state.selected)
   renderStats(summary, state.pending, Date.now())
+  renderHorizonsOrEmpty(summary)
   chart.setData(state.points, state.pending, { keepRange })
   // What the chart shows, for people using assistive technology and for the browser test.
   const chartElement = byId('chart')
@@ -74,6 +76,29 @@ function renderSelected({ keepRange = true } = {}) {
   chartElement.dataset.pendingFor = String(state.pending?.forBarStart ?? '')
   chartElement.dataset.visibleUntil = String(chart.visibleUntil())
   renderRecent(byId('recent'), state.points, summary?.interval ?? '1d')
+}
+
+/** The next bar's published band scored like the longer horizons: its n, coverage and interval score over the fifths. */
+function nextBarScores(intervals) {
+  if (!intervals || intervals.n === 0) return null
+  const share = (key) =>
+    intervals.fifths.reduce((sum, fifth) => sum + fifth.n * (fifth[key] ?? 0), 0) / intervals.n
+  return {
+    horizon: 1,
+    n: intervals.n,
+    coverage80: share('coverage80'),
+    coverage95: share('coverage95'),
+    winkler80: intervals.winkler80,
+  }
+}
+
+function renderHorizonsOrEmpty(summary) {
+  const table = byId('horizons')
+  table.hidden = !state.pending
+  byId('horizons-empty').hidden = Boolean(state.pending)
+  const scores = state.scores
+  const horizonScores = [nextBarScores(scores?.intervals), ...(scores?.horizons ?? [])].filter(Boolean)
+  renderHorizons(table, state.pending, horizonScores, summary?.interval ?? '1d')
 }
 
 function renderScoresOrEmpty() {
@@ -181,6 +206,7 @@ function onModel(scores) {
     state.scores = scores
     renderScoresOrEmpty()
     renderStats(summary, state.pending, Date.now())
+    renderHorizonsOrEmpty(summary)
   }
 }
 

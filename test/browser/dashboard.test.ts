@@ -155,6 +155,29 @@ test(
       ]),
     )
     assert.equal(intervals.years.length, 5)
+    // Further ahead: the pending prediction's 1-, 5- and 20-bar intervals, dated on the calendar, with
+    // each longer horizon's coverage as the API scores it.
+    const { horizons } = (await (await fetch(`${service.url}/api/v1/scores/AAPL`)).json()) as {
+      horizons: { horizon: number; n: number; coverage80: number; coverage95: number }[]
+    }
+    const ahead = await cellsOf('#horizons')
+    assert.deepEqual(
+      ahead.map((row) => row[0]),
+      ['next bar', '5 bars', '20 bars'],
+    )
+    const pending = shown.prediction!
+    assert.equal(pending.horizons?.length, 2)
+    for (const [k, forecast] of (pending.horizons ?? []).entries()) {
+      const row = ahead[k + 1]!
+      assert.equal(row[2], `${price(forecast.intervals.p80.lower)} – ${price(forecast.intervals.p80.upper)}`)
+      const scores = horizons.find((h) => h.horizon === forecast.horizon)!
+      assert.ok(scores.n > 0, `${forecast.horizon} bars scored`)
+      assert.deepEqual(row.slice(4, 7), [
+        scores.n.toLocaleString('en-US'),
+        pct(scores.coverage80),
+        pct(scores.coverage95),
+      ])
+    }
 
     await page.screenshot({ path: new URL('dashboard.png', ARTIFACTS).pathname, fullPage: true })
     // A history bar's legend reads its prediction's 80 % band (the same `intervals` as the pending one).

@@ -30,3 +30,18 @@ export const intervalScoresSchema = z
   .strict()
 
 export type IntervalScores = z.infer<typeof intervalScoresSchema>
+
+/**
+ * Scores of the published interval for the close `horizon` bars ahead (the sum of that many log
+ * returns), over the forecasts whose outcome has arrived: coverage at 80 and 95 % and Winkler's
+ * interval score at both levels, as for the one-bar band. Consecutive windows overlap.
+ */
+export const horizonScoresSchema = bandCoverageSchema
+  .extend({
+    horizon: z.number().int().min(2),
+    winkler80: finite.nullable(),
+    winkler95: finite.nullable(),
+  })
+  .strict()
+
+export type HorizonScores = z.infer<typeof horizonScoresSchema>

@@ -117,6 +117,8 @@ export const modelSnapshotSchema = z
      * releases, whose interval scores then start afresh.
      */
     intervals: z.array(z.number().nullable()).max(256).optional(),
+    /** The 5- and 20-bar forecasts in flight, their bands and scores (`horizon-bands.ts`); absent before them. */
+    horizons: z.array(z.number().nullable()).max(512).optional(),
     models: z
       .array(
         z

@@ -43,14 +43,31 @@ export function initialConformalBand(): ConformalBand {
  * Candès & Tibshirani 2023), so long-run coverage holds even when σ lags a volatility shift.
  */
 export function updateConformalBand(band: ConformalBand, score: number, params: ConformalBandParams): void {
+  updateConformalBandFromMisses(band, score > band[BAND.q80]!, score > band[BAND.q95]!, params)
+}
+
+/**
+ * The same update from whether each level's interval missed, for a band whose scores arrive later
+ * than the next forecast (a horizon's outcome, `horizon-bands.ts`): the miss is of the interval
+ * that was published. The band's four numbers start at `at` in `band`; `weight` scales both steps
+ * (an outcome that overlaps the next h − 1 carries about 1/h of an independent one's news).
+ */
+export function updateConformalBandFromMisses(
+  band: Float64Array,
+  miss80: boolean,
+  miss95: boolean,
+  params: ConformalBandParams,
+  at = 0,
+  weight = 1,
+): void {
   for (const level of BAND_LEVELS) {
-    const q = band[level.q]!
-    const alpha = band[level.alpha]!
-    const miss = score > q ? 1 : 0
-    const nextQ = q * Math.exp(params.quantileStep * (miss - alpha))
-    const nextAlpha = alpha + params.aciStep * (1 - level.coverage - miss)
-    band[level.q] = Math.min(params.maxQ, Math.max(params.minQ, nextQ))
-    band[level.alpha] = withoutNegativeZero(Math.min(1, Math.max(0, nextAlpha)))
+    const q = band[at + level.q]!
+    const alpha = band[at + level.alpha]!
+    const miss = (level.q === BAND.q80 ? miss80 : miss95) ? 1 : 0
+    const nextQ = q * Math.exp(weight * params.quantileStep * (miss - alpha))
+    const nextAlpha = alpha + weight * params.aciStep * (1 - level.coverage - miss)
+    band[at + level.q] = Math.min(params.maxQ, Math.max(params.minQ, nextQ))
+    band[at + level.alpha] = withoutNegativeZero(Math.min(1, Math.max(0, nextAlpha)))
   }
 }
 

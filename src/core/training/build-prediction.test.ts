@@ -6,7 +6,7 @@ import { predictionSchema } from '../contracts/prediction.ts'
 import { EXCHANGE_CALENDARS, type ExchangeId } from '../schedule/exchange-calendars.ts'
 import { buildPrediction } from './build-prediction.ts'
 
-const inputs = { modelId: 'naive', version: 7, predictedReturn: 0, half80: 0.01, half95: 0.02 }
+const inputs = { modelId: 'naive', version: 7, predictedReturn: 0, half80: 0.01, half95: 0.02, horizons: [] }
 
 function rowAt(symbol: string, interval: Interval, start: string, endMs?: number): FeatureRow {
   const barStart = Date.parse(start)
@@ -65,4 +65,42 @@ test('a prediction is for the next session (daily) or the next bar inside a sess
     assert.equal(prediction.madeAt, row.barEnd, `${why}: madeAt is the row's event time`)
     assert.ok(predictionSchema.safeParse(prediction).success, why)
   }
+})
+
+test('the 5- and 20-bar forecasts are dated that many sessions ahead, with their bands around the point', () => {
+  const horizons = [
+    { horizon: 5, predicted: 0.001, sigma: 0.03, half80: 0.04, half95: 0.06 },
+    { horizon: 20, predicted: 0.001, sigma: 0.06, half80: 0.08, half95: 0.12 },
+  ]
+  const row = rowAt('AAPL', '1d', '2024-11-22T00:00:00Z')
+  const prediction = buildPrediction(
+    row,
+    { ...inputs, predictedReturn: 0.001, horizons },
+    EXCHANGE_CALENDARS.US,
+  )
+  assert.ok(predictionSchema.safeParse(prediction).success)
+  assert.equal(prediction.horizon, 1)
+  assert.deepEqual(prediction.horizons, [
+    {
+      horizon: 5,
+      // Past Thanksgiving: 25, 26, 27, 29 November, 2 December.
+      forBarStart: Date.parse('2024-12-02T00:00:00Z'),
+      predictedReturn: 0.001,
+      point: 100 * Math.exp(0.001),
+      intervals: {
+        p80: { lower: 100 * Math.exp(0.001 - 0.04), upper: 100 * Math.exp(0.001 + 0.04) },
+        p95: { lower: 100 * Math.exp(0.001 - 0.06), upper: 100 * Math.exp(0.001 + 0.06) },
+      },
+    },
+    {
+      horizon: 20,
+      forBarStart: Date.parse('2024-12-23T00:00:00Z'),
+      predictedReturn: 0.001,
+      point: 100 * Math.exp(0.001),
+      intervals: {
+        p80: { lower: 100 * Math.exp(0.001 - 0.08), upper: 100 * Math.exp(0.001 + 0.08) },
+        p95: { lower: 100 * Math.exp(0.001 - 0.12), upper: 100 * Math.exp(0.001 + 0.12) },
+      },
+    },
+  ])
 })

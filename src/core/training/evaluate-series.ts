@@ -1,11 +1,17 @@
 import type { FeatureRow } from '../contracts/feature-row.ts'
-import type { IntervalScores } from '../contracts/interval-scores.ts'
+import type { HorizonScores, IntervalScores } from '../contracts/interval-scores.ts'
 import type { ModelScores } from '../contracts/model-snapshot.ts'
 import type { Prediction } from '../contracts/prediction.ts'
 import { addScore, emptyScoreSums, type ScoreSums } from '../metrics/score-sums.ts'
 import { summariseScores } from '../metrics/summarise-scores.ts'
 import { addIntervalScore, ALL_YEARS, emptyIntervalSums } from '../metrics/interval-sums.ts'
 import { summariseIntervalSums } from '../metrics/summarise-interval-sums.ts'
+import {
+  addHorizonScore,
+  HORIZON_SCORE_LENGTH,
+  LONG_HORIZONS,
+  summariseHorizonScores,
+} from './horizon-bands.ts'
 import { trainStep, type ScoredBar } from './train-step.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import { createTrainerState, type TrainerState } from './trainer-state.ts'
@@ -34,6 +40,8 @@ export interface SeriesEvaluation {
   readonly servedStream: ModelScores
   /** Scores of the published band on the same bars: interval scores, QLIKE, coverage by σ-fifth and every year. */
   readonly intervals: IntervalScores
+  /** Scores of the published 5- and 20-bar intervals whose last bar lies in the window. */
+  readonly horizons: readonly HorizonScores[]
   /** The model the trainer would serve for the bar after the last row. */
   readonly served: string
   readonly state: TrainerState
@@ -65,6 +73,7 @@ export function createSeriesEvaluator(
   const servedCounts = new Map<string, number>()
   const servedSums = emptyScoreSums()
   const intervalSums = emptyIntervalSums(ALL_YEARS)
+  const horizonSums = new Float64Array(LONG_HORIZONS.length * HORIZON_SCORE_LENGTH)
   let firstScored: number | null = null
   let lastScored: number | null = null
   let rows = 0
@@ -84,6 +93,12 @@ export function createSeriesEvaluator(
         addScore(servedSums, predicted, actual, half80, half95)
         addIntervalScore(intervalSums, scored.barStart, predicted, actual, scored.sigma, half80, half95)
       }
+      for (const forecast of scored.horizons) {
+        const k = LONG_HORIZONS.findIndex((horizon) => horizon === forecast.horizon)
+        const absError = Math.abs(forecast.actual - forecast.predicted)
+        if (k !== -1)
+          addHorizonScore(horizonSums, k * HORIZON_SCORE_LENGTH, absError, forecast.half80, forecast.half95)
+      }
       servedCounts.set(scored.served, (servedCounts.get(scored.served) ?? 0) + 1)
       return { prediction, scored }
     },
@@ -102,6 +117,9 @@ export function createSeriesEvaluator(
         })),
         servedStream,
         intervals: summariseIntervalSums(intervalSums),
+        horizons: LONG_HORIZONS.map((horizon, k) =>
+          summariseHorizonScores(horizonSums, k * HORIZON_SCORE_LENGTH, horizon),
+        ),
         served: state.models[state.served]?.id ?? '',
         state,
       }

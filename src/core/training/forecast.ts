@@ -9,7 +9,8 @@ import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
 import { buildPrediction } from './build-prediction.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { ModelSlot, TrainerState } from './trainer-state.ts'
-import { servedSigma } from './variance-step.ts'
+import { horizonForecastsOf, type HorizonForecast } from './horizon-bands.ts'
+import { servedSigma, servedSigmaAhead } from './variance-step.ts'
 import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 
 /** σ of the intervals from the served variance model's pending forecast; NaN while warming up. */
@@ -34,6 +35,7 @@ export function predictionOf(
   slot: ModelSlot,
   predictedReturn: number,
   sigma: number,
+  horizons: readonly HorizonForecast[],
 ): Prediction {
   return buildPrediction(
     row,
@@ -43,6 +45,7 @@ export function predictionOf(
       predictedReturn,
       half80: halfWidth80(slot.band, sigma),
       half95: halfWidth95(slot.band, sigma),
+      horizons,
     },
     options.calendars[exchangeOfSymbol(row.symbol)],
   )
@@ -71,5 +74,9 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
     ? slot.spec.predict(slot.state, inputs)
     : Number.NaN
   if (!isUsableForecast(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
-  return ok(predictionOf(options, state, row, slot, withoutNegativeZero(predicted), sigma))
+  const forecastReturn = withoutNegativeZero(predicted)
+  const horizons = horizonForecastsOf(state.horizons, forecastReturn, (h) =>
+    servedSigmaAhead(state, sigma, h),
+  )
+  return ok(predictionOf(options, state, row, slot, forecastReturn, sigma, horizons))
 }

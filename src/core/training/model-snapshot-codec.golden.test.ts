@@ -5,15 +5,17 @@ import { goldenTrainerStates } from '../../../test/fixtures/codec/golden-states.
 import { decodeModelSnapshot, encodeModelSnapshot } from './model-snapshot-codec.ts'
 import { toSnapshot } from './trainer-snapshot.ts'
 
-// Written by the codec of commit 3437f1b (encoding 2) and by the codec that added the interval
-// sums (encoding 3), with test/fixtures/codec/write-codec-goldens.ts: the wire format is those
-// bytes, whatever the code that writes them.
+// Written by the codec of commit 3437f1b (encoding 2), by the codec that added the interval sums
+// (encoding 3) and by the one that added the horizons (encoding 4), with
+// test/fixtures/codec/write-codec-goldens.ts: the wire format is those bytes, whatever the code
+// that writes them.
 const goldenOf = (name: string) =>
   JSON.parse(
     readFileSync(new URL(`../../../test/fixtures/codec/${name}`, import.meta.url), 'utf8'),
   ) as Record<string, string>
 const encoding2 = goldenOf('model-snapshot.golden.json')
 const encoding3 = goldenOf('model-snapshot.encoding-3.golden.json')
+const encoding4 = goldenOf('model-snapshot.encoding-4.golden.json')
 const bytesOf = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'))
 
 /** `value` with its typed arrays as arrays: a decoded model state holds arrays where the live one may not. */
@@ -27,10 +29,11 @@ const plain = (value: unknown): unknown =>
         : value
 
 /**
- * An encoding 3 value as encoding 2 wrote it: without the interval sums (the last `count` numbers)
- * and their layout (the last text), with the header's encoding, number count and text bytes to match.
+ * A value as the encoding before `bytes`'s wrote it: without its last block of numbers (the last
+ * `count`) and that block's layout (the last text, `1:count`), with the header's encoding, number
+ * count and text bytes to match.
  */
-function asEncoding2(bytes: Uint8Array, count: number): Uint8Array {
+function asEncodingBefore(bytes: Uint8Array, count: number): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const numbers = view.getUint32(8, true)
   const textBytes = view.getUint32(12, true)
@@ -42,37 +45,45 @@ function asEncoding2(bytes: Uint8Array, count: number): Uint8Array {
     ...bytes.subarray(textsAt, textsAt + textBytes - lastText),
   ])
   const header = new DataView(old.buffer)
-  header.setUint8(1, 2)
+  header.setUint8(1, view.getUint8(1) - 1)
   header.setUint32(8, numbers - count, true)
   header.setUint32(12, textBytes - lastText, true)
   return old
 }
 
-test('every golden state encodes to the bytes of encoding 3, and they decode to its snapshot', () => {
+test('every golden state encodes to the bytes of encoding 4, and they decode to its snapshot', () => {
   const states = goldenTrainerStates()
   assert.deepEqual(
     states.map(([name]) => name),
-    Object.keys(encoding3),
+    Object.keys(encoding4),
   )
   for (const [name, state] of states) {
-    const bytes = bytesOf(encoding3[name]!)
+    const bytes = bytesOf(encoding4[name]!)
     assert.deepEqual(encodeModelSnapshot(state), bytes, name)
     assert.deepEqual(decodeModelSnapshot(bytes), { ok: true, value: plain(toSnapshot(state)) }, name)
   }
 })
 
-test('encoding 3 is the bytes the first binary codec wrote (encoding 2) plus the interval sums, which it decodes without', () => {
+test('encoding 4 is encoding 3 plus the horizons, and encoding 3 is encoding 2 plus the interval sums: both older read without them', () => {
   const states = goldenTrainerStates()
+  assert.deepEqual(
+    states.map(([name]) => name),
+    Object.keys(encoding3),
+  )
   assert.deepEqual(
     states.map(([name]) => name),
     Object.keys(encoding2),
   )
   for (const [name, state] of states) {
-    const bytes = bytesOf(encoding2[name]!)
-    assert.equal(bytes[1], 2)
-    assert.deepEqual(asEncoding2(encodeModelSnapshot(state), state.intervalSums.length), bytes, name)
-    const { intervals, ...withoutIntervals } = plain(toSnapshot(state)) as Record<string, unknown>
-    assert.equal((intervals as unknown[]).length, state.intervalSums.length)
-    assert.deepEqual(decodeModelSnapshot(bytes), { ok: true, value: withoutIntervals }, name)
+    const three = bytesOf(encoding3[name]!)
+    const two = bytesOf(encoding2[name]!)
+    assert.deepEqual([three[1], two[1]], [3, 2])
+    const asThree = asEncodingBefore(encodeModelSnapshot(state), state.horizons.length)
+    assert.deepEqual(asThree, three, `${name}: encoding 3`)
+    assert.deepEqual(asEncodingBefore(asThree, state.intervalSums.length), two, `${name}: encoding 2`)
+    const { intervals, horizons, ...withoutBoth } = plain(toSnapshot(state)) as Record<string, unknown>
+    assert.equal((horizons as unknown[]).length, state.horizons.length)
+    assert.deepEqual(decodeModelSnapshot(three), { ok: true, value: { ...withoutBoth, intervals } }, name)
+    assert.deepEqual(decodeModelSnapshot(two), { ok: true, value: withoutBoth }, name)
   }
 })

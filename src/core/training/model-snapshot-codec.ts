@@ -42,17 +42,25 @@ import type { TrainerState } from './trainer-state.ts'
  * their layout, `version:count`. Up to its last text and those numbers, a value is its encoding 2
  * value. Encodings 1 and 2 are still read (their snapshot has no `intervals`, which start afresh).
  *
+ * Encoding 4 (written since the 5- and 20-bar intervals) appends, after the interval sums, the
+ * horizon state (`horizons` in the snapshot schema, `horizon-bands.ts`), and after the texts one
+ * more: its layout, `version:count`. Up to there a value is its encoding 3 value; encodings 1 to 3
+ * are still read (their snapshot has no `horizons`, which start afresh).
+ *
  * Everything but the symbol's own numbers and its symbol, interval and served ids is the same for
  * every value of one model list: its codec (`ModelListCodec`, `ModelListReader`) is built once per
  * layout. `writeSnapshot` and `readSnapshot` mirror each other call for call. Decoding checks the
  * layout, then validates the result with `modelSnapshotSchema`.
  */
 export const MODEL_SNAPSHOT_MARKER = 0xb6
-const ENCODING = 3
+const ENCODING = 4
+const INTERVAL_ENCODING = 3
 const VARIANCE_ENCODING = 2
 const LEGACY_ENCODING = 1
 /** The layout of the interval sums, named in encoding 3's last text. */
 const INTERVAL_SUMS_VERSION = 1
+/** The layout of the horizon state, named in encoding 4's last text. */
+const HORIZONS_VERSION = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
 /** Numbers before the lastInputs: version, trainedThrough, lastClose, volatility, pendingSigma, served score sums. */
@@ -93,9 +101,10 @@ interface ModelListCodec {
   readonly count: number
   /** The names, then each model's id, kind and state layout. */
   readonly modelTexts: Uint8Array
-  /** The variance layout text (written after the served variance id), then the interval sums' layout. */
+  /** The variance layout text (written after the served variance id), the interval sums' and the horizons' layouts. */
   readonly varianceText: Uint8Array
   readonly intervalCount: number
+  readonly horizonCount: number
 }
 
 function createModelListCodec(state: TrainerState): ModelListCodec {
@@ -119,14 +128,16 @@ function createModelListCodec(state: TrainerState): ModelListCodec {
     inputSource,
     count: specs.reduce(
       (sum, spec) => sum + PER_MODEL + spec.layout.length,
-      TOP + names.length + varianceCount + state.intervalSums.length,
+      TOP + names.length + varianceCount + state.intervalSums.length + state.horizons.length,
     ),
     modelTexts: prefixedTexts([...names, ...specs.flatMap((spec) => [spec.id, spec.kind, spec.layout.text])]),
     varianceText: prefixedTexts([
       varianceLayoutOf(state),
       `${String(INTERVAL_SUMS_VERSION)}:${String(state.intervalSums.length)}`,
+      `${String(HORIZONS_VERSION)}:${String(state.horizons.length)}`,
     ]),
     intervalCount: state.intervalSums.length,
+    horizonCount: state.horizons.length,
   }
 }
 
@@ -134,6 +145,7 @@ const fits = (codec: ModelListCodec, state: TrainerState): boolean =>
   codec.specs.length === state.models.length &&
   codec.varianceSpecs.length === state.variances.length &&
   codec.intervalCount === state.intervalSums.length &&
+  codec.horizonCount === state.horizons.length &&
   state.variances.every((slot, index) => slot.spec === codec.varianceSpecs[index]) &&
   state.models.every((slot, index) => slot.spec === codec.specs[index])
 
@@ -204,6 +216,7 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
     w.float64s(slot.state)
   }
   w.float64s(state.intervalSums)
+  w.float64s(state.horizons)
   w.prefixedText(state.symbol, textBytes[0])
   w.prefixedText(state.interval, state.interval.length)
   w.prefixedText(plan.served, textBytes[1])
@@ -269,34 +282,40 @@ interface ModelListReader {
   readonly varianceLayouts: readonly VarianceLayout[]
   /** Numbers of the interval sums; 0 before encoding 3. */
   readonly intervalCount: number
+  /** Numbers of the horizon state; 0 before encoding 4. */
+  readonly horizonCount: number
   /** Float64s of a value. */
   readonly count: number
 }
 
-/** The interval sums' layout text `version:count`: their count, or what is wrong with it. */
-function parseIntervalLayout(text: string | undefined): Result<number> {
+/** A `version:count` layout text (the interval sums', the horizons'): the count, or what is wrong with it. */
+function parseCountLayout(what: string, expectedVersion: number, text: string | undefined): Result<number> {
   if (text === undefined) return ok(0)
   const [version, count, extra] = text.split(':')
   const c = Number(count)
-  if (Number(version) !== INTERVAL_SUMS_VERSION || extra !== undefined || !Number.isInteger(c) || c < 0)
-    return err(`interval sums layout "${text}" is not ${String(INTERVAL_SUMS_VERSION)}:count`)
+  if (Number(version) !== expectedVersion || extra !== undefined || !Number.isInteger(c) || c < 0)
+    return err(`${what} layout "${text}" is not ${String(expectedVersion)}:count`)
   return ok(c)
 }
 
 /**
  * The reader of a layout: `modelTexts` are the texts from the names on, `varianceText` the variance
- * layout and `intervalText` the interval sums' layout, when the encoding has them.
+ * layout, `intervalText` the interval sums' and `horizonText` the horizons' layout, when the encoding
+ * has them.
  */
 function createModelListReader(
   inputCount: number,
   modelTexts: readonly string[],
   varianceText: string | undefined,
   intervalText: string | undefined,
+  horizonText: string | undefined,
 ): Result<ModelListReader> {
   const varianceLayouts = varianceText === undefined ? ok([]) : parseVarianceLayout(varianceText)
   if (!varianceLayouts.ok) return varianceLayouts
-  const intervalCount = parseIntervalLayout(intervalText)
+  const intervalCount = parseCountLayout('interval sums', INTERVAL_SUMS_VERSION, intervalText)
   if (!intervalCount.ok) return intervalCount
+  const horizonCount = parseCountLayout('horizons', HORIZONS_VERSION, horizonText)
+  if (!horizonCount.ok) return horizonCount
   const layouts: ModelStateLayout[] = []
   let count = TOP + inputCount
   for (let index = 0; 3 * index < modelTexts.length - inputCount; index++) {
@@ -306,8 +325,14 @@ function createModelListReader(
     count += PER_MODEL + layout.value.length
   }
   for (const layout of varianceLayouts.value) count += 1 + layout.count
-  count += intervalCount.value
-  return ok({ layouts, varianceLayouts: varianceLayouts.value, intervalCount: intervalCount.value, count })
+  count += intervalCount.value + horizonCount.value
+  return ok({
+    layouts,
+    varianceLayouts: varianceLayouts.value,
+    intervalCount: intervalCount.value,
+    horizonCount: horizonCount.value,
+    count,
+  })
 }
 
 const readers = new Map<string, Result<ModelListReader>>()
@@ -317,11 +342,12 @@ function readerOf(
   modelTexts: readonly string[],
   varianceText: string | undefined,
   intervalText: string | undefined,
+  horizonText: string | undefined,
 ) {
-  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}\n${intervalText ?? ''}`
+  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}\n${intervalText ?? ''}\n${horizonText ?? ''}`
   let reader = readers.get(key)
   if (reader === undefined) {
-    reader = createModelListReader(inputCount, modelTexts, varianceText, intervalText)
+    reader = createModelListReader(inputCount, modelTexts, varianceText, intervalText, horizonText)
     // The oldest layout goes first: Map keeps insertion order.
     if (readers.size >= MAX_READERS) readers.delete(readers.keys().next().value!)
     readers.set(key, reader)
@@ -343,8 +369,10 @@ function readTexts(r: ValueReader, count: number): Result<string[]> {
 
 /** The plain value of the layout, still to be validated; an error when the layout is broken. */
 function readSnapshot(bytes: Uint8Array): Result<unknown> {
-  const hasVariance = bytes[1] === VARIANCE_ENCODING || bytes[1] === ENCODING
-  const hasIntervals = bytes[1] === ENCODING
+  const encoding = bytes[1] ?? 0
+  const hasVariance = encoding >= VARIANCE_ENCODING
+  const hasIntervals = encoding >= INTERVAL_ENCODING
+  const hasHorizons = encoding >= ENCODING
   if (bytes.byteLength < HEADER_BYTES)
     return err(`model snapshot of ${bytes.byteLength} bytes lacks its header`)
   const r = new ValueReader(bytes, HEADER_BYTES)
@@ -356,7 +384,10 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     return err(`model snapshot of ${bytes.byteLength} bytes, its header says ${size}`)
   r.beginNumbers(count)
   const modelTexts = 3 + inputCount + 3 * modelCount
-  const texts = readTexts(r, modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0))
+  const texts = readTexts(
+    r,
+    modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0) + (hasHorizons ? 1 : 0),
+  )
   if (!texts.ok) return texts
   const [symbol, interval, served] = texts.value
   const names = texts.value.slice(3, 3 + inputCount)
@@ -365,9 +396,10 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     texts.value.slice(3, modelTexts),
     texts.value[modelTexts + 1],
     hasIntervals ? texts.value[modelTexts + 2] : undefined,
+    hasHorizons ? texts.value[modelTexts + 3] : undefined,
   )
   if (!reader.ok) return reader
-  const { layouts, varianceLayouts, intervalCount } = reader.value
+  const { layouts, varianceLayouts, intervalCount, horizonCount } = reader.value
   if (count !== reader.value.count)
     return err(`model snapshot of ${count} numbers, its models take ${reader.value.count}`)
   const version = r.float64()
@@ -406,6 +438,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
       }
     : undefined
   const intervals = hasIntervals ? Array.from({ length: intervalCount }, () => r.nanAsNull()) : undefined
+  const horizons = hasHorizons ? Array.from({ length: horizonCount }, () => r.nanAsNull()) : undefined
   return ok({
     schema: r.u8(2),
     symbol,
@@ -420,6 +453,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     servedScoreSums,
     ...(variance === undefined ? {} : { variance }),
     ...(intervals === undefined ? {} : { intervals }),
+    ...(horizons === undefined ? {} : { horizons }),
     models,
   })
 }
@@ -432,7 +466,12 @@ export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnaps
   if (bytes === null || bytes.byteLength === 0) return err('empty message')
   if (bytes[0] !== MODEL_SNAPSHOT_MARKER)
     return err(`not a binary model snapshot: first byte 0x${bytes[0]!.toString(16)}`)
-  if (bytes[1] !== ENCODING && bytes[1] !== VARIANCE_ENCODING && bytes[1] !== LEGACY_ENCODING)
+  if (
+    bytes[1] !== ENCODING &&
+    bytes[1] !== INTERVAL_ENCODING &&
+    bytes[1] !== VARIANCE_ENCODING &&
+    bytes[1] !== LEGACY_ENCODING
+  )
     return err(`unknown model-snapshot encoding ${String(bytes[1])}`)
   const read = readSnapshot(bytes)
   if (!read.ok) return read

@@ -8,6 +8,14 @@ import { readInputs } from '../model/model-spec.ts'
 import { addScore, SCORE, type ScoreObservation } from '../metrics/score-sums.ts'
 import { addIntervalScore } from '../metrics/interval-sums.ts'
 import { isUsableForecast, predictionOf } from './forecast.ts'
+import {
+  clearHorizonForecasts,
+  horizonForecastsOf,
+  recordHorizonForecasts,
+  scoreHorizons,
+  type HorizonForecast,
+  type ScoredHorizonForecast,
+} from './horizon-bands.ts'
 import { selectServedModel } from './select-served-model.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import type { TrainerState } from './trainer-state.ts'
@@ -16,6 +24,7 @@ import {
   forecastVariances,
   learnSigmaTilt,
   scoreVariances,
+  servedSigmaAhead,
   updateVariances,
 } from './variance-step.ts'
 import { withoutNegativeZero } from '../model/without-negative-zero.ts'
@@ -23,6 +32,12 @@ import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
   readonly id: string
+}
+
+/** A longer horizon's published forecast ending at this bar, scored, with the ids that made it. */
+export interface ScoredHorizonBar extends Omit<ScoredHorizonForecast, 'model' | 'varianceModel'> {
+  readonly served: string
+  readonly varianceModel: string
 }
 
 export interface ScoredBar {
@@ -36,6 +51,8 @@ export interface ScoredBar {
   /** The variance model that made `sigma`. */
   readonly varianceModel: string
   readonly forecasts: readonly ScoredForecast[]
+  /** The published 5- and 20-bar forecasts whose last bar this is, scored (`horizon-bands.ts`). */
+  readonly horizons: readonly ScoredHorizonBar[]
 }
 
 export interface TrainStepResult {
@@ -83,6 +100,7 @@ export function trainStep(
   const previousServedVariance = state.servedVariance
   const { models } = state
   const forecasts: ScoredForecast[] | null = isScoring && canLearn ? [] : null
+  const scoredHorizons: ScoredHorizonForecast[] | null = forecasts === null ? null : []
   for (let i = 0; i < models.length; i++) {
     const slot = models[i]
     if (slot === undefined) continue
@@ -116,6 +134,9 @@ export function trainStep(
     addToSigmaTilt(state, actual)
     updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
     updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
+    scoreHorizons(state.horizons, Math.log(row.close), options.band, scoredHorizons)
+  } else {
+    clearHorizonForecasts(state.horizons)
   }
   const nextSigma = forecastVariances(options, state)
   for (const slot of models) {
@@ -129,10 +150,15 @@ export function trainStep(
   state.lastClose = row.close
   state.pendingSigma = nextSigma
   const servedSlot = models[state.served]
+  const servedForecast = servedSlot?.pending ?? Number.NaN
+  const horizons: readonly HorizonForecast[] = horizonForecastsOf(state.horizons, servedForecast, (h) =>
+    servedSigmaAhead(state, nextSigma, h),
+  )
+  recordHorizonForecasts(state.horizons, Math.log(row.close), horizons, state.served, state.servedVariance)
   const prediction =
-    servedSlot === undefined || Number.isNaN(servedSlot.pending)
+    servedSlot === undefined || Number.isNaN(servedForecast)
       ? null
-      : predictionOf(options, state, row, servedSlot, servedSlot.pending, nextSigma)
+      : predictionOf(options, state, row, servedSlot, servedForecast, nextSigma, horizons)
   const scored =
     forecasts !== null && forecasts.length > 0
       ? {
@@ -142,6 +168,11 @@ export function trainStep(
           sigma,
           varianceModel: state.variances[previousServedVariance]?.id ?? EWMA_VARIANCE_MODEL,
           forecasts,
+          horizons: (scoredHorizons ?? []).map(({ model, varianceModel, ...forecast }) => ({
+            ...forecast,
+            served: models[model]?.id ?? '',
+            varianceModel: state.variances[varianceModel]?.id ?? EWMA_VARIANCE_MODEL,
+          })),
         }
       : null
   return { state, prediction, scored, isStale: false }

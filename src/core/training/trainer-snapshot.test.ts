@@ -84,8 +84,9 @@ test('a snapshot shares nothing with the state: training on does not change it',
 
 // The JSON form is the snapshot as readers and the legacy decoder see it, not what the topic holds
 // (the binary value, under 4 KiB in model-snapshot-codec.test.ts). It was 4,048 bytes at most over
-// every bar before the interval sums, whose 51 numbers add some 375: its budget is 4.5 KiB.
-test('a symbol’s whole snapshot stays under 4.5 KiB of JSON on both real series', () => {
+// every bar before the interval sums, whose 51 numbers add some 375, and 4,414 before the 172 of
+// the horizons, which add some 2,200 (their rings of forecasts in flight): its budget is 7 KiB.
+test('a symbol’s whole snapshot stays under 7 KiB of JSON on both real series', () => {
   for (const [file, symbol] of [
     ['sp500', '^GSPC'],
     ['aapl', 'AAPL'],
@@ -98,7 +99,7 @@ test('a symbol’s whole snapshot stays under 4.5 KiB of JSON on both real serie
       createTrainerState(trainerOptions, symbol, '1d'),
     )
     const bytes = Buffer.byteLength(JSON.stringify(toSnapshot(state)))
-    assert.ok(bytes < 4608, `${symbol}: ${bytes} bytes`)
+    assert.ok(bytes < 7168, `${symbol}: ${bytes} bytes`)
   }
 })
 

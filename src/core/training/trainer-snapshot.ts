@@ -53,6 +53,7 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
       })),
     },
     intervals: Array.from(state.intervalSums, orNull),
+    horizons: Array.from(state.horizons, orNull),
     models: state.models.map((slot) => ({
       id: slot.id,
       kind: slot.spec.kind,
@@ -134,5 +135,8 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   // Sums of another layout (or none, from an older release) leave the interval scores fresh.
   if (saved.intervals?.length === state.intervalSums.length)
     state.intervalSums.set(saved.intervals.map((value) => value ?? Number.NaN))
+  // Likewise the horizons: their forecasts in flight and bands start afresh.
+  if (saved.horizons?.length === state.horizons.length)
+    state.horizons.set(saved.horizons.map((value) => value ?? Number.NaN))
   return ok(state)
 }

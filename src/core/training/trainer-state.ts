@@ -6,6 +6,7 @@ import type { VarianceSpec } from '../model/variance-models.ts'
 import type { ScoreSums } from '../metrics/score-sums.ts'
 import { emptyIntervalSums, RECENT_YEARS, type IntervalSums } from '../metrics/interval-sums.ts'
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
+import { HORIZON_STATE_LENGTH, initHorizonState } from './horizon-bands.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
 /** One model's place in a symbol's state; the numbers change in place as rows arrive. */
@@ -84,6 +85,8 @@ export interface TrainerState {
   readonly servedScores: ScoreSums
   /** Interval sums of the published band (`interval-sums.ts`), with the most recent `RECENT_YEARS` years. */
   readonly intervalSums: IntervalSums
+  /** The 5- and 20-bar forecasts in flight, their bands and scores (`horizon-bands.ts`). */
+  readonly horizons: Float64Array
   readonly models: readonly ModelSlot[]
 }
 
@@ -148,13 +151,16 @@ export function createTrainerState(
       SCORE_SUM_FIELDS.length +
         EWMA_VOLATILITY_LENGTH +
         options.models.reduce((sum, spec) => sum + modelSlotLength(spec), 0) +
-        varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0),
+        varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0) +
+        HORIZON_STATE_LENGTH,
     ),
   )
   const servedScores = take(SCORE_SUM_FIELDS.length)
   const volatility = take(EWMA_VOLATILITY_LENGTH)
   const models = options.models.map((spec) => createModelSlot(spec, take))
   const variances = varianceSpecs.map((spec) => createVarianceSlot(spec, take))
+  const horizons = take(HORIZON_STATE_LENGTH)
+  initHorizonState(horizons)
   return {
     symbol: symbolName,
     interval: barInterval,
@@ -171,6 +177,7 @@ export function createTrainerState(
     ),
     servedScores,
     intervalSums: emptyIntervalSums(RECENT_YEARS),
+    horizons,
     models,
   }
 }

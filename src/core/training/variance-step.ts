@@ -135,6 +135,18 @@ export function servedSigma(options: TrainerOptions, state: TrainerState): numbe
   return Math.max(options.sigmaFloor, Math.sqrt(longRun) * Math.exp(kappa * z))
 }
 
+/**
+ * σ of the sum of the next `horizon` returns: the band's one-bar σ scaled by the served variance
+ * model's term structure, √(V_h / V_1) (EWMA's is flat: √h).
+ */
+export function servedSigmaAhead(state: TrainerState, sigma: number, horizon: number): number {
+  const slot = state.variances[state.servedVariance]
+  const oneBar = slot?.scores[V.pending] ?? Number.NaN
+  const ahead = slot?.spec == null || !(oneBar > 0) ? Number.NaN : slot.spec.forecast(slot.state, horizon)
+  const ratio = Number.isFinite(ahead) && ahead > 0 ? ahead / oneBar : horizon
+  return sigma * Math.sqrt(ratio)
+}
+
 /** Records z = ln(σ/σ̄) of the σ the next band is made with, for `learnSigmaTilt`, in place. */
 function recordTiltZ(options: TrainerOptions, state: TrainerState): void {
   const tilt = state.variances[0]!.state

@@ -148,6 +148,7 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
       fifths: { n: number; coverage80: number; coverage95: number }[]
       years: { year: number; n: number; coverage80: number; coverage95: number }[]
     }
+    horizons: { horizon: number; n: number; coverage80: number; coverage95: number; winkler80: number }[]
   }
   assert.equal(json.served, 'naive')
   assert.deepEqual(json.scored, { n: 252, from: '2015-01-02', to: '2015-12-31' })
@@ -157,8 +158,30 @@ test('the command prints one JSON object and writes every scored bar to --bars-o
     header,
     'barStart,horizon,actualReturn,predictedReturn,sigma,lower80,upper80,lower95,upper95,model,varianceModel',
   )
-  assert.equal(lines.length, 252)
-  const rows = lines.map((line) => line.split(','))
+  const all = lines.map((line) => line.split(','))
+  // Each bar's one-bar row first, then the 5- and 20-bar forecasts that end at it.
+  assert.equal(all.length, 252 + json.horizons[0]!.n + json.horizons[1]!.n)
+  assert.deepEqual(
+    json.horizons.map((h) => [h.horizon, h.n]),
+    [
+      [5, 252],
+      [20, 252],
+    ],
+  )
+  for (const { horizon, coverage80, winkler80 } of json.horizons) {
+    const of = all.filter((row) => row[1] === String(horizon)).map((row) => row.map(Number))
+    const covered = of.filter((row) => row[5]! <= row[2]! && row[2]! <= row[6]!).length / of.length
+    assert.ok(Math.abs(covered - coverage80) < 1e-12, `${horizon} bars: coverage of its rows`)
+    const score =
+      of.reduce(
+        (sum, row) =>
+          sum + row[6]! - row[5]! + 10 * (Math.max(0, row[5]! - row[2]!) + Math.max(0, row[2]! - row[6]!)),
+        0,
+      ) / of.length
+    assert.ok(Math.abs(score - winkler80) < 1e-12, `${horizon} bars: interval score of its rows`)
+  }
+  const rows = all.filter((row) => row[1] === '1')
+  assert.equal(rows.length, 252)
   assert.deepEqual(rows[0]?.slice(0, 2), ['2015-01-02T00:00:00.000Z', '1'])
   assert.ok(rows.every((row) => row[9] === 'naive' && row[10] === 'ewma'))
   const inside = (level: 80 | 95) =>

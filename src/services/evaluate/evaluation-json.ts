@@ -1,4 +1,4 @@
-import type { IntervalScores } from '../../core/contracts/interval-scores.ts'
+import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
 import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
 import type { ModelEvaluation } from '../../core/training/evaluate-series.ts'
 import type { Interval } from '../../core/contracts/primitives.ts'
@@ -28,6 +28,8 @@ export interface EvaluationJson {
    * (log-return units), coverage per fifth of σ (calmest first) and per calendar year (UTC).
    */
   readonly intervals: IntervalScores
+  /** The published intervals for the close 5 and 20 bars ahead, scored as their outcomes arrived. */
+  readonly horizons: readonly HorizonScores[]
   /** How the file was read: rows of null prices skipped, order, whether it had volumes. */
   readonly input: Omit<OhlcvCsvReport, 'bars' | 'interval'>
 }
@@ -53,6 +55,7 @@ export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
     models: evaluation.models,
     published: evaluation.servedStream,
     intervals: evaluation.intervals,
+    horizons: evaluation.horizons,
     input,
   }
 }

@@ -1,4 +1,4 @@
-import type { IntervalScores } from '../../core/contracts/interval-scores.ts'
+import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
 
 const DASH = '—'
 const percent = (x: number | null | undefined, digits: number): string =>
@@ -55,5 +55,24 @@ export function formatIntervalScores(scores: IntervalScores): string[] {
     ...fifths,
     '',
     ...years,
+  ]
+}
+
+/** The section on the published 5- and 20-bar intervals: coverage and interval scores per horizon. */
+export function formatHorizonScores(scores: readonly HorizonScores[]): string[] {
+  return [
+    'published intervals for the close h bars ahead (the sum of h log returns; consecutive windows overlap):',
+    '',
+    ...aligned([
+      ['horizon', 'n', 'cov80', 'cov95', 'score80', 'score95'],
+      ...scores.map((horizon) => [
+        `${String(horizon.horizon)} bars`,
+        String(horizon.n),
+        percent(horizon.coverage80, 1),
+        percent(horizon.coverage95, 1),
+        percent(horizon.winkler80, 3),
+        percent(horizon.winkler95, 3),
+      ]),
+    ]),
   ]
 }

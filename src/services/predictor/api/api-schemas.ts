@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { featureRowSchema } from '../../../core/contracts/feature-row.ts'
-import { intervalScoresSchema } from '../../../core/contracts/interval-scores.ts'
+import { horizonScoresSchema, intervalScoresSchema } from '../../../core/contracts/interval-scores.ts'
 import { modelScoresSchema } from '../../../core/contracts/model-snapshot.ts'
 import { predictionSchema } from '../../../core/contracts/prediction.ts'
 import { epochMs, interval, symbol } from '../../../core/contracts/primitives.ts'
@@ -196,6 +196,12 @@ export const scoresResponse = named(
         .nullable()
         .describe(
           'the published band judged over every bar it was published for: Winkler interval scores at 80 and 95 % and QLIKE of its σ² (log-return units), coverage per fifth of σ (calmest first, split at running P² quintiles of σ) and per calendar year (UTC; the trainer keeps the 5 most recent years); null for a snapshot of a release before them',
+        ),
+      horizons: z
+        .array(named('HorizonScores', horizonScoresSchema))
+        .nullable()
+        .describe(
+          'the published intervals for the close 5 and 20 bars ahead, judged as their outcomes arrived: coverage and Winkler interval scores at 80 and 95 % (log-return units; consecutive windows overlap); null for a snapshot of a release before them',
         ),
     })
     .strict(),

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
+import { syntheticFeatureRows } from '../../../../test/fixtures/training/synthetic-feature-rows.ts'
+import { horizonScores } from '../../../core/training/horizon-bands.ts'
+import { trainStep } from '../../../core/training/train-step.ts'
+import { resolveTrainerOptions } from '../../../core/training/trainer-options.ts'
+import { toSnapshot } from '../../../core/training/trainer-snapshot.ts'
+import { createTrainerState } from '../../../core/training/trainer-state.ts'
 import { createViews } from '../views/create-views.ts'
 import { createPredictorMetrics } from './create-predictor-metrics.ts'
 
@@ -76,4 +82,38 @@ test('the interval gauges pool the published bands of every symbol, NaN before a
     'quotecast_coverage{level="0.95",fifth="5"} 1',
   ])
     assert.ok(lines.includes(line), line)
+})
+
+test('the horizon gauges pool the 5- and 20-bar intervals of every symbol, NaN before any', async () => {
+  const views = createViews({ maxBarsPerSymbol: 10 })
+  const metrics = createPredictorMetrics({ views })
+  const before = await linesOf(metrics)
+  assert.ok(before.includes('quotecast_horizon_coverage{horizon="5",level="0.8"} Nan'))
+  assert.ok(before.includes('quotecast_horizon_scored_forecasts{horizon="20"} 0'))
+  const options = resolveTrainerOptions()
+  const expected = new Map<number, [number, number]>()
+  for (const [symbol, closes] of [
+    ['A', Array.from({ length: 80 }, (_, t) => 100 + 3 * Math.sin(t / 3))],
+    ['B', Array.from({ length: 120 }, (_, t) => 50 + Math.cos(t / 5) + 0.01 * t)],
+  ] as const) {
+    const state = createTrainerState(options, symbol, '1d')
+    for (const row of syntheticFeatureRows(closes, symbol)) trainStep(options, state, row)
+    for (const scores of horizonScores(state.horizons)) {
+      const [n, hits] = expected.get(scores.horizon) ?? [0, 0]
+      expected.set(scores.horizon, [n + scores.n, hits + scores.n * (scores.coverage80 ?? 0)])
+    }
+    views.apply({ kind: 'model', snapshot: toSnapshot(state) }, 0)
+  }
+  const lines = await linesOf(metrics)
+  for (const [horizon, [n, hits]] of expected) {
+    assert.ok(n > 0, `${horizon} bars scored`)
+    assert.ok(
+      lines.includes(`quotecast_horizon_scored_forecasts{horizon="${horizon}"} ${n}`),
+      `${horizon}: n`,
+    )
+    assert.ok(
+      lines.includes(`quotecast_horizon_coverage{horizon="${horizon}",level="0.8"} ${hits / n}`),
+      `${horizon}: coverage 80`,
+    )
+  }
 })

@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PredictorViews } from '../views/create-views.ts'
 import type { ConsumptionObserver } from '../views/materialise-views.ts'
 import { POOLED, poolIntervalSums } from './pool-interval-sums.ts'
+import { HORIZON_STATE_LENGTH, horizonScores, LONG_HORIZONS } from '../../../core/training/horizon-bands.ts'
 
 interface RequestSeries {
   readonly labels: { readonly method: string; readonly route: string; readonly status: string }
@@ -121,6 +122,7 @@ export function createPredictorMetrics(options: {
     },
   })
   registerIntervalGauges(registry, options.views)
+  registerHorizonGauges(registry, options.views)
   return {
     registry,
     observeRequest({ method, route, status }, seconds) {
@@ -185,6 +187,50 @@ function registerIntervalGauges(registry: Registry, views: PredictorViews): void
         const at = POOLED.fifths + 3 * k
         for (const [level, offset] of LEVELS)
           coverage.set({ level, fifth: String(k + 1) }, mean(pooled[at + offset] ?? 0, pooled[at] ?? 0))
+      }
+    },
+  })
+}
+
+/**
+ * Coverage of the published 5- and 20-bar intervals by horizon and level, pooled over every
+ * symbol's latest snapshot (NaN before any outcome), and the count of those outcomes.
+ */
+function registerHorizonGauges(registry: Registry, views: PredictorViews): void {
+  /** Per horizon: scored forecasts and hits at 80 and 95 %. */
+  const pool = (): Map<number, [number, number, number]> => {
+    const pooled = new Map<number, [number, number, number]>(LONG_HORIZONS.map((h) => [h, [0, 0, 0]]))
+    for (const symbol of views.symbols()) {
+      const saved = views.get(symbol)?.model?.horizons
+      if (saved?.length !== HORIZON_STATE_LENGTH) continue
+      for (const scores of horizonScores(Float64Array.from(saved, (value) => value ?? Number.NaN))) {
+        const sums = pooled.get(scores.horizon)
+        if (sums === undefined || scores.n === 0) continue
+        sums[0] += scores.n
+        sums[1] += scores.n * (scores.coverage80 ?? 0)
+        sums[2] += scores.n * (scores.coverage95 ?? 0)
+      }
+    }
+    return pooled
+  }
+  const scored: Gauge = new Gauge({
+    name: 'quotecast_horizon_scored_forecasts',
+    help: 'published 5- and 20-bar intervals whose outcome has arrived, by horizon in bars, all symbols',
+    labelNames: ['horizon'],
+    registers: [registry],
+    collect: () => {
+      for (const [horizon, [n]] of pool()) scored.set({ horizon: String(horizon) }, n)
+    },
+  })
+  const coverage: Gauge = new Gauge({
+    name: 'quotecast_horizon_coverage',
+    help: 'coverage of the published intervals for the close h bars ahead by horizon and nominal level, all symbols',
+    labelNames: ['horizon', 'level'],
+    registers: [registry],
+    collect: () => {
+      for (const [horizon, [n, hits80, hits95]] of pool()) {
+        coverage.set({ horizon: String(horizon), level: '0.8' }, n > 0 ? hits80 / n : Number.NaN)
+        coverage.set({ horizon: String(horizon), level: '0.95' }, n > 0 ? hits95 / n : Number.NaN)
       }
     },
   })

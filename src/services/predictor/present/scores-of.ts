@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import { summariseScores } from '../../../core/metrics/summarise-scores.ts'
 import { summariseIntervalSums } from '../../../core/metrics/summarise-interval-sums.ts'
+import { HORIZON_STATE_LENGTH, horizonScores } from '../../../core/training/horizon-bands.ts'
 import { DEFAULT_TRAINER_OPTIONS } from '../../../core/training/trainer-options.ts'
 import type { scoresResponse } from '../api/api-schemas.ts'
 
@@ -13,7 +14,7 @@ const isNaive = (model: { id: string; kind: string }): boolean =>
 /**
  * The prequential scores of every model of a snapshot, which one is served and which is the naive
  * baseline, with the serving rule the trainer applies (so a "beats naive" verdict uses its threshold),
- * and the published band's interval scores.
+ * the published band's interval scores and those of the 5- and 20-bar intervals.
  */
 export function scoresOf(snapshot: ModelSnapshot): ScoresView {
   const { serving } = DEFAULT_TRAINER_OPTIONS
@@ -34,5 +35,9 @@ export function scoresOf(snapshot: ModelSnapshot): ScoresView {
       scores: summariseScores(model.scoreSums),
     })),
     intervals: snapshot.intervals === undefined ? null : summariseIntervalSums(snapshot.intervals),
+    horizons:
+      snapshot.horizons?.length === HORIZON_STATE_LENGTH
+        ? horizonScores(Float64Array.from(snapshot.horizons, (value) => value ?? Number.NaN))
+        : null,
   }
 }
