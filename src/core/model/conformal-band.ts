@@ -74,12 +74,12 @@ export function updateConformalBandFromMisses(
 /** Log-space half-widths cap: past this an interval says nothing and prices would underflow. */
 const MAX_HALF_WIDTH = 10
 
-/** Half-width in log-return units of the 80 % interval for volatility σ. */
-export function halfWidth80(band: ConformalBand, sigma: number): number {
-  return Math.min(MAX_HALF_WIDTH, band[BAND.q80]! * sigma)
+/** Half-width in log-return units of the 80 % interval for volatility σ; the band's numbers start at `at`. */
+export function halfWidth80(band: Float64Array, sigma: number, at = 0): number {
+  return Math.min(MAX_HALF_WIDTH, band[at + BAND.q80]! * sigma)
 }
 
 /** Half-width of the 95 % interval, which never sits inside the 80 % one. */
-export function halfWidth95(band: ConformalBand, sigma: number): number {
-  return Math.min(MAX_HALF_WIDTH, Math.max(band[BAND.q80]!, band[BAND.q95]!) * sigma)
+export function halfWidth95(band: Float64Array, sigma: number, at = 0): number {
+  return Math.min(MAX_HALF_WIDTH, Math.max(band[at + BAND.q80]!, band[at + BAND.q95]!) * sigma)
 }

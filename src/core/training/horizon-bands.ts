@@ -1,7 +1,8 @@
 import type { HorizonScores } from '../contracts/interval-scores.ts'
 import {
-  BAND,
   BAND_LENGTH,
+  halfWidth80,
+  halfWidth95,
   initialConformalBand,
   updateConformalBandFromMisses,
   type ConformalBandParams,
@@ -33,9 +34,6 @@ const H = {
 const E = { logClose: 0, predicted: 1, sigma: 2, half80: 3, half95: 4, publishedBy: 5 } as const
 const ENTRY = 6
 const PUBLISHED_BY = 256
-
-/** Past this a half-width says nothing and prices would underflow (as for the one-bar band). */
-const MAX_HALF_WIDTH = 10
 
 const offsets: readonly number[] = LONG_HORIZONS.map((_, k) =>
   LONG_HORIZONS.slice(0, k).reduce((sum, h) => sum + H.ring + ENTRY * h, 0),
@@ -176,14 +174,12 @@ export function horizonForecastsOf(
     const at = offsets[k]!
     const sigma = sigmaOf(h)
     if (!(Number.isFinite(sigma) && sigma > 0)) continue
-    const q80 = s[at + H.band + BAND.q80]!
-    const q95 = Math.max(q80, s[at + H.band + BAND.q95]!)
     forecasts.push({
       horizon: h,
       predicted,
       sigma,
-      half80: Math.min(MAX_HALF_WIDTH, q80 * sigma),
-      half95: Math.min(MAX_HALF_WIDTH, q95 * sigma),
+      half80: halfWidth80(s, sigma, at + H.band),
+      half95: halfWidth95(s, sigma, at + H.band),
     })
   }
   return forecasts
@@ -222,4 +218,12 @@ export function recordHorizonForecasts(
 /** Each horizon's scores so far; null rates before its first scored forecast. */
 export function horizonScores(s: Float64Array): HorizonScores[] {
   return LONG_HORIZONS.map((h, k) => summariseHorizonScores(s, offsets[k]! + H.scores, h))
+}
+
+/** The scores of a snapshot's `horizons` (null for none); null when they are of another layout. */
+export function horizonScoresOfSnapshot(
+  saved: readonly (number | null)[] | undefined,
+): HorizonScores[] | null {
+  if (saved?.length !== HORIZON_STATE_LENGTH) return null
+  return horizonScores(Float64Array.from(saved, (value) => value ?? Number.NaN))
 }

@@ -94,6 +94,7 @@ export function trainStep(
   if (row.barStart <= state.lastBarStart) return { state, prediction: null, scored: null, isStale: true }
   // NaN before the first row, which then neither scores nor learns.
   const actual = Math.log(row.close / state.lastClose)
+  const logClose = Math.log(row.close)
   const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
   const sigma = state.pendingSigma
   const previousServed = state.served
@@ -134,7 +135,7 @@ export function trainStep(
     addToSigmaTilt(state, actual)
     updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
     updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
-    scoreHorizons(state.horizons, Math.log(row.close), options.band, scoredHorizons)
+    scoreHorizons(state.horizons, logClose, options.band, scoredHorizons)
   } else {
     clearHorizonForecasts(state.horizons)
   }
@@ -154,7 +155,7 @@ export function trainStep(
   const horizons: readonly HorizonForecast[] = horizonForecastsOf(state.horizons, servedForecast, (h) =>
     servedSigmaAhead(state, nextSigma, h),
   )
-  recordHorizonForecasts(state.horizons, Math.log(row.close), horizons, state.served, state.servedVariance)
+  recordHorizonForecasts(state.horizons, logClose, horizons, state.served, state.servedVariance)
   const prediction =
     servedSlot === undefined || Number.isNaN(servedForecast)
       ? null

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PredictorViews } from '../views/create-views.ts'
 import type { ConsumptionObserver } from '../views/materialise-views.ts'
 import { POOLED, poolIntervalSums } from './pool-interval-sums.ts'
-import { HORIZON_STATE_LENGTH, horizonScores, LONG_HORIZONS } from '../../../core/training/horizon-bands.ts'
+import { horizonScoresOfSnapshot, LONG_HORIZONS } from '../../../core/training/horizon-bands.ts'
 
 interface RequestSeries {
   readonly labels: { readonly method: string; readonly route: string; readonly status: string }
@@ -201,9 +201,7 @@ function registerHorizonGauges(registry: Registry, views: PredictorViews): void 
   const pool = (): Map<number, [number, number, number]> => {
     const pooled = new Map<number, [number, number, number]>(LONG_HORIZONS.map((h) => [h, [0, 0, 0]]))
     for (const symbol of views.symbols()) {
-      const saved = views.get(symbol)?.model?.horizons
-      if (saved?.length !== HORIZON_STATE_LENGTH) continue
-      for (const scores of horizonScores(Float64Array.from(saved, (value) => value ?? Number.NaN))) {
+      for (const scores of horizonScoresOfSnapshot(views.get(symbol)?.model?.horizons) ?? []) {
         const sums = pooled.get(scores.horizon)
         if (sums === undefined || scores.n === 0) continue
         sums[0] += scores.n

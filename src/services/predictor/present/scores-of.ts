@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { ModelSnapshot } from '../../../core/contracts/model-snapshot.ts'
 import { summariseScores } from '../../../core/metrics/summarise-scores.ts'
 import { summariseIntervalSums } from '../../../core/metrics/summarise-interval-sums.ts'
-import { HORIZON_STATE_LENGTH, horizonScores } from '../../../core/training/horizon-bands.ts'
+import { horizonScoresOfSnapshot } from '../../../core/training/horizon-bands.ts'
 import { DEFAULT_TRAINER_OPTIONS } from '../../../core/training/trainer-options.ts'
 import type { scoresResponse } from '../api/api-schemas.ts'
 
@@ -35,9 +35,6 @@ export function scoresOf(snapshot: ModelSnapshot): ScoresView {
       scores: summariseScores(model.scoreSums),
     })),
     intervals: snapshot.intervals === undefined ? null : summariseIntervalSums(snapshot.intervals),
-    horizons:
-      snapshot.horizons?.length === HORIZON_STATE_LENGTH
-        ? horizonScores(Float64Array.from(snapshot.horizons, (value) => value ?? Number.NaN))
-        : null,
+    horizons: horizonScoresOfSnapshot(snapshot.horizons),
   }
 }
