@@ -50,3 +50,49 @@ test('bar after bar, as a symbol replayed alone asks, gives what each start give
     start = barStartAhead(calendar, '1d', start, 1)
   }
 })
+
+const startsAfterAfresh = (calendar: typeof US, interval: '1d' | '30m', start: number): number[] => {
+  const ahead: number[] = []
+  for (let k = 0, at = start; k < MAX_BARS_AHEAD; k++) ahead.push((at = nextBarStart(calendar, interval, at)))
+  return ahead
+}
+
+test('symbols at different dates asked in turn, and a start off the grid, each get their own starts', () => {
+  const calendar = { ...US }
+  const fresh = { ...US }
+  const cursors = ['2008-09-12T00:00:00Z', '2020-03-02T00:00:00Z', '2008-09-12T00:00:00Z'].map(Date.parse)
+  for (let bar = 0; bar < 40; bar++) {
+    for (let c = 0; c < cursors.length; c++) {
+      // The third symbol lags the first by a bar, then asks at 13:00 UTC, which is no bar start.
+      const start = c === 2 && bar % 7 === 3 ? cursors[c]! + 13 * 3_600_000 : cursors[c]!
+      const expected = startsAfterAfresh(fresh, '1d', start)
+      for (const bars of [20, 1, 5])
+        assert.equal(
+          barStartAhead(calendar, '1d', start, bars),
+          expected[bars - 1],
+          `${iso(start)} + ${bars}`,
+        )
+      if (c !== 2 || bar > 0) cursors[c] = expected[0]!
+    }
+  }
+})
+
+test('a timeline longer than its limit is begun afresh and stays right', () => {
+  const calendar = { ...US }
+  const fresh = { ...US }
+  let start = Date.parse('2020-01-02T14:30:00Z')
+  let expected = startsAfterAfresh(fresh, '30m', start)
+  for (let bar = 0; bar < 9_000; bar++) {
+    if (bar % 500 === 0) {
+      for (let bars = 1; bars <= MAX_BARS_AHEAD; bars++)
+        assert.equal(
+          barStartAhead(calendar, '30m', start, bars),
+          expected[bars - 1],
+          `${iso(start)} + ${bars}`,
+        )
+    }
+    assert.equal(barStartAhead(calendar, '30m', start, MAX_BARS_AHEAD), expected[MAX_BARS_AHEAD - 1])
+    start = expected[0]!
+    expected = [...expected.slice(1), nextBarStart(fresh, '30m', expected[MAX_BARS_AHEAD - 1]!)]
+  }
+})

@@ -4,39 +4,54 @@ import { nextBarStart } from './next-bar-start.ts'
 
 /** The furthest bar ahead a caller may ask for: the longest published horizon. */
 export const MAX_BARS_AHEAD = 20
-const CACHE_LIMIT = 4_096
+/** Starts kept per calendar and interval before the timeline is begun afresh. */
+const TIMELINE_LIMIT = 8_192
 
 /**
- * Per calendar and interval, the starts of the next `MAX_BARS_AHEAD` bars after a bar start: every
- * symbol of a bar asks the same, and a forecast asks for several horizons. `last` is the newest
- * entry: a symbol replayed alone asks for the bar after it next, whose starts are its own shifted
- * by one, so a miss costs one `nextBarStart` rather than `MAX_BARS_AHEAD`.
+ * Per calendar and interval, runs of consecutive bar starts (each `nextBarStart` of the one before),
+ * back to back in one array, and where each start is in it: every symbol of a bar asks the same,
+ * a forecast asks for several horizons, and the next bar's starts ahead are this bar's shifted by
+ * one, so a symbol replayed bar after bar costs one `nextBarStart` a bar and allocates nothing.
  */
-interface StartsAhead {
+interface Timeline {
+  starts: number[]
+  /** Per index of `starts`, the run it belongs to. */
+  runOf: number[]
+  /** Per run, the index of its last start; only the last run can grow. */
+  runEnds: number[]
   /** Keyed by the bar start in minutes, which stays a small integer (a Smi) for V8. */
-  readonly byStart: Map<number, readonly number[]>
-  last: readonly number[] | undefined
+  readonly indexOf: Map<number, number>
 }
-const cache = new WeakMap<ExchangeCalendar, Map<Interval, StartsAhead>>()
+const timelines = new WeakMap<ExchangeCalendar, Map<Interval, Timeline>>()
 
-function startsAfter(
-  calendar: ExchangeCalendar,
-  interval: Interval,
-  barStartMs: number,
-  last: readonly number[] | undefined,
-): number[] {
-  if (last?.[0] === barStartMs) {
-    const ahead = last.slice(1)
-    ahead.push(nextBarStart(calendar, interval, last[MAX_BARS_AHEAD - 1]!))
-    return ahead
+function timelineOf(calendar: ExchangeCalendar, interval: Interval): Timeline {
+  let intervals = timelines.get(calendar)
+  if (intervals === undefined) {
+    intervals = new Map()
+    timelines.set(calendar, intervals)
   }
-  const ahead: number[] = []
-  let at = barStartMs
-  for (let k = 0; k < MAX_BARS_AHEAD; k++) {
-    at = nextBarStart(calendar, interval, at)
-    ahead.push(at)
+  let timeline = intervals.get(interval)
+  if (timeline === undefined) {
+    timeline = { starts: [], runOf: [], runEnds: [], indexOf: new Map() }
+    intervals.set(interval, timeline)
   }
-  return ahead
+  return timeline
+}
+
+function push(timeline: Timeline, start: number, run: number): void {
+  timeline.indexOf.set(start / 60_000, timeline.starts.length)
+  timeline.starts.push(start)
+  timeline.runOf.push(run)
+  timeline.runEnds[run] = timeline.starts.length - 1
+}
+
+/** Copies the starts from `index` to the end of its run into a new last run; their new index. */
+function moveToNewRun(timeline: Timeline, index: number): number {
+  const run = timeline.runEnds.length
+  const end = timeline.runEnds[timeline.runOf[index]!]!
+  const moved = timeline.starts.length
+  for (let i = index; i <= end; i++) push(timeline, timeline.starts[i]!, run)
+  return moved
 }
 
 /**
@@ -51,23 +66,25 @@ export function barStartAhead(
 ): number {
   if (!Number.isInteger(bars) || bars < 1 || bars > MAX_BARS_AHEAD)
     throw new RangeError(`bars ahead must be an integer from 1 to ${MAX_BARS_AHEAD}, not ${bars}`)
-  let intervals = cache.get(calendar)
-  if (intervals === undefined) {
-    intervals = new Map()
-    cache.set(calendar, intervals)
+  const timeline = timelineOf(calendar, interval)
+  let index = timeline.indexOf.get(barStartMs / 60_000)
+  if (index === undefined || index + bars > timeline.runEnds[timeline.runOf[index]!]!) {
+    if (timeline.starts.length + MAX_BARS_AHEAD >= TIMELINE_LIMIT) {
+      timeline.starts.length = 0
+      timeline.runOf.length = 0
+      timeline.runEnds.length = 0
+      timeline.indexOf.clear()
+      index = undefined
+    }
+    if (index === undefined) {
+      index = timeline.starts.length
+      push(timeline, barStartMs, timeline.runEnds.length)
+    } else if (timeline.runOf[index] !== timeline.runEnds.length - 1) {
+      index = moveToNewRun(timeline, index)
+    }
+    const run = timeline.runEnds.length - 1
+    while (timeline.starts.length <= index + MAX_BARS_AHEAD)
+      push(timeline, nextBarStart(calendar, interval, timeline.starts.at(-1)!), run)
   }
-  let starts = intervals.get(interval)
-  if (starts === undefined) {
-    starts = { byStart: new Map(), last: undefined }
-    intervals.set(interval, starts)
-  }
-  const key = barStartMs / 60_000
-  let ahead = starts.byStart.get(key)
-  if (ahead === undefined) {
-    ahead = startsAfter(calendar, interval, barStartMs, starts.last)
-    if (starts.byStart.size >= CACHE_LIMIT) starts.byStart.clear()
-    starts.byStart.set(key, ahead)
-    starts.last = ahead
-  }
-  return ahead[bars - 1]!
+  return timeline.starts[index + bars]!
 }
