@@ -69,6 +69,16 @@ export interface BenchOptions {
   }
 }
 
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `usage: npm run bench [-- options]
+
+  --quick          the smaller sizes (under 12 minutes on 2 cores); default: the full run
+  --only LIST      sections to run, comma-separated, of: ${SECTIONS.join(', ')}
+  --out FILE       where the results are written (default: bench/RESULTS.md)
+  --note TEXT      free text for the results, e.g. what else the machine was doing
+  --cpu-prof DIR   the service processes write V8 CPU profiles into DIR
+  -h, --help       this text`
+
 export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { createKafkaBus } from '../src/platform/bus/kafka-bus.ts'
 import { startKafkaBroker } from '../src/platform/kafka-broker/start-broker.ts'
 import { measureApi } from './api-load/measure-api.ts'
-import { resolveBenchOptions, SECTIONS, type SectionName } from './bench-options.ts'
+import { BENCH_USAGE, resolveBenchOptions, SECTIONS, type SectionName } from './bench-options.ts'
 import { measureHotPath } from './hot-path/measure-hot-path.ts'
 import { measureIntervalReference } from './interval-reference/measure-interval-reference.ts'
 import { measureLatency } from './latency/measure-latency.ts'
@@ -19,7 +19,19 @@ import { describeMachine } from './support/machine-info.ts'
 import { BENCH_LOG_DIR, profileServicesInto } from './support/service-process.ts'
 import { renderResults, type TimedSection } from './support/render-results.ts'
 
-const options = resolveBenchOptions(process.argv.slice(2))
+const args = process.argv.slice(2)
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(BENCH_USAGE)
+  process.exit(0)
+}
+const options = ((): ReturnType<typeof resolveBenchOptions> => {
+  try {
+    return resolveBenchOptions(args)
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n\n${BENCH_USAGE}`)
+    process.exit(2)
+  }
+})()
 profileServicesInto(options.cpuProfileDir)
 const machine = describeMachine()
 const startedAt = performance.now()
