@@ -67,7 +67,9 @@ export async function quotecastSeries(url: URL, symbol: string): Promise<Quoteca
     await runChild(process.execPath, args, { timeoutMs: 300_000 })
     const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
     if (header !== BARS_OUT_HEADER) throw new Error(`--bars-out header changed: ${header ?? ''}`)
-    const scored = lines.map((line): QuotecastBar => {
+    // The rows of the next bar's forecast; the 5- and 20-bar horizons' rows follow theirs.
+    const nextBarLines = lines.filter((line) => line.split(',', 2)[1] === '1')
+    const scored = nextBarLines.map((line): QuotecastBar => {
       const cells = line.split(',')
       const [barStart, , actual, predicted, sigma, lower80, upper80, lower95, upper95] = cells
       const at = Date.parse(barStart!)
