@@ -72,7 +72,7 @@ export interface BenchOptions {
 /** What `npm run bench -- --help` prints. */
 export const BENCH_USAGE = `usage: npm run bench [-- options]
 
-  --quick          the smaller sizes (under 12 minutes on 2 cores); default: the full run
+  --quick          the smaller sizes (12 minutes on a quiet 2-core machine); default: the full run
   --only LIST      sections to run, comma-separated, of: ${SECTIONS.join(', ')}
   --out FILE       where the results are written (default: bench/RESULTS.md)
   --note TEXT      free text for the results, e.g. what else the machine was doing

@@ -77,7 +77,7 @@ test('symbols at different dates asked in turn, and a start off the grid, each g
   }
 })
 
-test('a timeline longer than its limit is begun afresh and stays right', () => {
+test('past the limit of starts kept, every start ahead is still right', () => {
   const calendar = { ...US }
   const fresh = { ...US }
   let start = Date.parse('2020-01-02T14:30:00Z')

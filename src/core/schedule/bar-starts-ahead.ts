@@ -1,5 +1,5 @@
 import type { Interval } from '../contracts/primitives.ts'
-import type { ExchangeCalendar } from './exchange-calendars.ts'
+import { perCalendar, type ExchangeCalendar } from './exchange-calendars.ts'
 import { nextBarStart } from './next-bar-start.ts'
 
 /** The furthest bar ahead a caller may ask for: the longest published horizon. */
@@ -12,6 +12,8 @@ const TIMELINE_LIMIT = 8_192
  * back to back in one array, and where each start is in it: every symbol of a bar asks the same,
  * a forecast asks for several horizons, and the next bar's starts ahead are this bar's shifted by
  * one, so a symbol replayed bar after bar costs one `nextBarStart` a bar and allocates nothing.
+ * Symbols at different dates asked in turn (a backfill beside live symbols) each move their window
+ * to a new last run when it must grow: at most `MAX_BARS_AHEAD` + 1 copied starts a turn.
  */
 interface Timeline {
   starts: number[]
@@ -23,13 +25,10 @@ interface Timeline {
   readonly indexOf: Map<number, number>
 }
 const timelines = new WeakMap<ExchangeCalendar, Map<Interval, Timeline>>()
+const newIntervals = (): Map<Interval, Timeline> => new Map()
 
 function timelineOf(calendar: ExchangeCalendar, interval: Interval): Timeline {
-  let intervals = timelines.get(calendar)
-  if (intervals === undefined) {
-    intervals = new Map()
-    timelines.set(calendar, intervals)
-  }
+  const intervals = perCalendar(timelines, calendar, newIntervals)
   let timeline = intervals.get(interval)
   if (timeline === undefined) {
     timeline = { starts: [], runOf: [], runEnds: [], indexOf: new Map() }

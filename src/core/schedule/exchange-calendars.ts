@@ -28,6 +28,23 @@ export interface ExchangeCalendar {
   readonly holidayYears?: { readonly first: number; readonly last: number }
 }
 
+/**
+ * What `caches` holds for `calendar`, made by `create` on first use: the schedule's caches are
+ * kept per calendar object and dropped with it.
+ */
+export function perCalendar<V>(
+  caches: WeakMap<ExchangeCalendar, V>,
+  calendar: ExchangeCalendar,
+  create: () => V,
+): V {
+  let cached = caches.get(calendar)
+  if (cached === undefined) {
+    cached = create()
+    caches.set(calendar, cached)
+  }
+  return cached
+}
+
 export const EXCHANGE_IDS = ['US', 'PSE'] as const
 export type ExchangeId = (typeof EXCHANGE_IDS)[number]
 

@@ -1,5 +1,5 @@
 import { INTERVAL_MS, type Interval } from '../contracts/primitives.ts'
-import type { ExchangeCalendar } from './exchange-calendars.ts'
+import { perCalendar, type ExchangeCalendar } from './exchange-calendars.ts'
 import { sessionAfter, sessionAt } from './session-at.ts'
 import { sessionsOn } from './trading-sessions.ts'
 
@@ -8,13 +8,10 @@ const SEARCH_DAYS = 400
 const CACHE_LIMIT = 20_000
 /** Whether a date label is a trading day, per calendar: the trainer asks once per row. */
 const tradingDays = new WeakMap<ExchangeCalendar, Map<number, boolean>>()
+const newMap = (): Map<number, boolean> => new Map()
 
 function isTradingDay(calendar: ExchangeCalendar, dayMs: number): boolean {
-  let days = tradingDays.get(calendar)
-  if (days === undefined) {
-    days = new Map()
-    tradingDays.set(calendar, days)
-  }
+  const days = perCalendar(tradingDays, calendar, newMap)
   let isTrading = days.get(dayMs)
   if (isTrading === undefined) {
     isTrading = sessionsOn(calendar, dayMs).length > 0

@@ -1,4 +1,4 @@
-import type { ExchangeCalendar } from './exchange-calendars.ts'
+import { perCalendar, type ExchangeCalendar } from './exchange-calendars.ts'
 import { zonedParts } from './zoned-parts.ts'
 import { zonedTimeToEpoch } from './zoned-time-to-epoch.ts'
 
@@ -14,6 +14,7 @@ const NO_SESSIONS: readonly TradingSession[] = Object.freeze([])
 const CACHE_LIMIT = 20_000
 /** Sessions by calendar and local date: the bar grid asks for the same few days per quote. */
 const cache = new WeakMap<ExchangeCalendar, Map<string, readonly TradingSession[]>>()
+const newMap = (): Map<string, readonly TradingSession[]> => new Map()
 
 /**
  * The exchange's sessions on the `days` local dates starting with the one before `fromMs`, in order,
@@ -34,11 +35,7 @@ export function tradingSessions(calendar: ExchangeCalendar, fromMs: number, days
  * or holiday, cut at the early close on an early-closing day. Frozen and cached per calendar.
  */
 export function sessionsOn(calendar: ExchangeCalendar, dayUtcMs: number): readonly TradingSession[] {
-  let byDate = cache.get(calendar)
-  if (byDate === undefined) {
-    byDate = new Map()
-    cache.set(calendar, byDate)
-  }
+  const byDate = perCalendar(cache, calendar, newMap)
   const day = new Date(dayUtcMs)
   const date = day.toISOString().slice(0, 10)
   const known = byDate.get(date)
