@@ -10,14 +10,14 @@ const align8 = (size: number): number => (size + 7) & ~7
 export function encodeValues<T>(
   items: readonly T[],
   sizes: readonly number[],
-  write: (item: T, writer: ValueWriter, at: number, size: number) => Uint8Array,
+  write: (item: T, writer: ValueWriter, at: number, size: number, index: number) => Uint8Array,
 ): Uint8Array[] {
   const buffer = new ArrayBuffer(sizes.reduce((sum, size) => sum + align8(size), 0))
   const writer = new ValueWriter(buffer)
   let at = 0
   return items.map((item, index) => {
     const size = sizes[index]!
-    const value = write(item, writer, at, size)
+    const value = write(item, writer, at, size, index)
     at += align8(size)
     return value
   })

@@ -159,7 +159,7 @@ function codecOf(state: TrainerState): ModelListCodec {
 
 /** A state's value, planned before it is written: its codec, its texts and its size. */
 interface Plan {
-  readonly state: TrainerState
+  readonly interval: string
   readonly codec: ModelListCodec
   readonly served: string
   readonly servedVariance: string
@@ -174,23 +174,29 @@ function planOf(state: TrainerState): Plan {
   const textBytes = [utf8Length(state.symbol), utf8Length(served), utf8Length(servedVariance)] as const
   if (textBytes[0] > 0xffff || textBytes[1] > 0xffff)
     throw new Error('encodeModelSnapshot: the state is outside what the layout holds')
-  return { state, codec: codecOf(state), served, servedVariance, textBytes }
+  return { interval: state.interval, codec: codecOf(state), served, servedVariance, textBytes }
 }
 
-const sizeOf = ({ state, codec, textBytes }: Plan): number =>
+const sizeOf = ({ interval, codec, textBytes }: Plan): number =>
   HEADER_BYTES +
   codec.count * 8 +
   // The byte counts of the symbol, interval, served and served variance ids.
   8 +
   textBytes[0] +
-  state.interval.length +
+  interval.length +
   textBytes[1] +
   codec.modelTexts.length +
   textBytes[2] +
   codec.varianceText.length
 
-function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Uint8Array {
-  const { state, codec, textBytes } = plan
+function writeSnapshot(
+  plan: Plan,
+  state: TrainerState,
+  w: ValueWriter,
+  at: number,
+  size: number,
+): Uint8Array {
+  const { codec, textBytes } = plan
   const { models, volatility } = state
   w.begin(at, size, HEADER_BYTES, codec.count)
   w.float64(state.version)
@@ -239,8 +245,21 @@ function writeSnapshot(plan: Plan, w: ValueWriter, at: number, size: number): Ui
  * state has seen no row (there is nothing to publish yet).
  */
 export function encodeModelSnapshots(states: readonly TrainerState[]): Uint8Array[] {
-  const plans = states.map(planOf)
-  return encodeValues(plans, plans.map(sizeOf), writeSnapshot)
+  return encodeModelSnapshotsOf(states, (state) => state)
+}
+
+/**
+ * `encodeModelSnapshots` of states that are opened one at a time (a packed trainer's, whose
+ * workbench holds one state at a time): `open` is called twice per item, to plan and to write.
+ */
+export function encodeModelSnapshotsOf<T>(
+  items: readonly T[],
+  open: (item: T) => TrainerState,
+): Uint8Array[] {
+  const plans = items.map((item) => planOf(open(item)))
+  return encodeValues(items, plans.map(sizeOf), (item, w, at, size, index) =>
+    writeSnapshot(plans[index]!, open(item), w, at, size),
+  )
 }
 
 /** The models-topic value of one symbol's state (see the layout above). */

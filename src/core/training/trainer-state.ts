@@ -66,6 +66,8 @@ export interface VarianceSlot {
 export interface TrainerState {
   readonly symbol: string
   readonly interval: Interval
+  /** The one buffer every array below is a view of, except `intervalSums`. */
+  readonly numbers: Float64Array
   /** Rows trained on: the model version. */
   version: number
   /** Start of the last bar trained on; NaN before the first row. */
@@ -146,15 +148,14 @@ export function createTrainerState(
   barInterval: Interval,
 ): TrainerState {
   const varianceSpecs: readonly (VarianceSpec | null)[] = [null, ...options.varianceModels]
-  const take = viewsOf(
-    new Float64Array(
-      SCORE_SUM_FIELDS.length +
-        EWMA_VOLATILITY_LENGTH +
-        options.models.reduce((sum, spec) => sum + modelSlotLength(spec), 0) +
-        varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0) +
-        HORIZON_STATE_LENGTH,
-    ),
+  const numbers = new Float64Array(
+    SCORE_SUM_FIELDS.length +
+      EWMA_VOLATILITY_LENGTH +
+      options.models.reduce((sum, spec) => sum + modelSlotLength(spec), 0) +
+      varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0) +
+      HORIZON_STATE_LENGTH,
   )
+  const take = viewsOf(numbers)
   const servedScores = take(SCORE_SUM_FIELDS.length)
   const volatility = take(EWMA_VOLATILITY_LENGTH)
   const models = options.models.map((spec) => createModelSlot(spec, take))
@@ -164,6 +165,7 @@ export function createTrainerState(
   return {
     symbol: symbolName,
     interval: barInterval,
+    numbers,
     version: 0,
     lastBarStart: Number.NaN,
     lastClose: Number.NaN,

@@ -1,11 +1,16 @@
 import { decodeMessage, encodeMessage } from '../../core/contracts/decode-message.ts'
+import { ok } from '../../core/contracts/result.ts'
 import { featureRowSchema } from '../../core/contracts/feature-row.ts'
 import { TOPICS } from '../../core/contracts/topics.ts'
-import { encodeModelSnapshots } from '../../core/training/model-snapshot-codec.ts'
+import { encodeModelSnapshotsOf } from '../../core/training/model-snapshot-codec.ts'
+import {
+  createTrainerWorkbench,
+  packTrainerState,
+  type PackedTrainerState,
+} from '../../core/training/packed-trainer-state.ts'
 import { trainStep } from '../../core/training/train-step.ts'
 import type { TrainerOptions } from '../../core/training/trainer-options.ts'
 import { fromSnapshot } from '../../core/training/trainer-snapshot.ts'
-import { createTrainerState, type TrainerState } from '../../core/training/trainer-state.ts'
 import { decodeSnapshot } from '../../core/training/upgrade-snapshot.ts'
 import type { Bus, BusRecord, OutgoingRecord } from '../../platform/bus/bus.ts'
 import { toDeadLetter } from '../../platform/bus/dead-letter.ts'
@@ -29,15 +34,19 @@ export interface TrainerStageOptions {
  */
 export function createTrainerStage(options: TrainerStageOptions): PartitionedStage {
   const topic = (name: string): string => options.topicPrefix + name
+  // Symbols are kept packed and trained one at a time in the workbench's state.
+  const workbench = createTrainerWorkbench(options.trainerOptions)
   // The compacted models topic is the trainer's changelog: the snapshot carries the whole state.
-  const states = createChangeloggedStore<TrainerState>({
+  const states = createChangeloggedStore<PackedTrainerState>({
     bus: options.bus,
     topic: topic(TOPICS.models),
     codec: {
-      encodeAll: encodeModelSnapshots,
+      encodeAll: (packed) => encodeModelSnapshotsOf(packed, workbench.open),
       decode: (bytes) => {
         const snapshot = decodeSnapshot(bytes)
-        return snapshot.ok ? fromSnapshot(options.trainerOptions, snapshot.value) : snapshot
+        if (!snapshot.ok) return snapshot
+        const state = fromSnapshot(options.trainerOptions, snapshot.value)
+        return state.ok ? ok(packTrainerState(state.value)) : state
       },
     },
     service: 'trainer',
@@ -64,14 +73,15 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           continue
         }
         const row = decoded.value
-        const state =
-          states.get(row.symbol) ?? createTrainerState(options.trainerOptions, row.symbol, row.interval)
-        if (state.interval !== row.interval) {
+        const packed = states.get(row.symbol)
+        if (packed !== undefined && packed.interval !== row.interval) {
           options.metrics.deadLettered.inc()
-          const reason = `interval ${row.interval} differs from the ${state.interval} this symbol is trained on`
+          const reason = `interval ${row.interval} differs from the ${packed.interval} this symbol is trained on`
           outputs.push(toDeadLetter(record, reason, 'trainer', options.now(), options.topicPrefix))
           continue
         }
+        const state =
+          packed === undefined ? workbench.openNew(row.symbol, row.interval) : workbench.open(packed)
         tally.before(state)
         const step = trainStep(options.trainerOptions, state, row)
         tally.after(state)
@@ -79,8 +89,8 @@ export function createTrainerStage(options: TrainerStageOptions): PartitionedSta
           options.metrics.staleRows.inc()
           continue
         }
-        // The step changed the state in place; a new symbol's state is kept from its first row on.
-        states.put(row.symbol, state, record.partition)
+        // The step changed the working state; a new symbol's state is kept from its first row on.
+        states.put(row.symbol, packTrainerState(state, packed), record.partition)
         if (step.prediction !== null) {
           options.metrics.predictions.inc()
           outputs.push({
