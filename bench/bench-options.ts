@@ -64,7 +64,7 @@ export interface BenchOptions {
     readonly warmBars: number
     readonly measuredMessages: number
     readonly batchSize: number
-    /** Rounds of the fewest and the most symbols, alternating which goes first. */
+    /** Rounds of chunk pairs of the fewest and the most symbols, the two processes taking turns. */
     readonly rounds: number
   }
 }

@@ -2,6 +2,7 @@
 // the processor or the trainer, called directly as its service loop calls it, with N symbols.
 // Prints one JSON line: cost per message, state bytes per symbol, memory per symbol, RSS.
 import { performance } from 'node:perf_hooks'
+import { createInterface } from 'node:readline'
 import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { resolveBarConfig } from '../../src/core/bars/resolve-bar-config.ts'
@@ -65,7 +66,7 @@ const stateMemory = (): number => {
 }
 
 /** Batches timed together; the figures are medians over chunks, so one preempted stretch is outvoted. */
-const BATCHES_PER_CHUNK = 10
+export const BATCHES_PER_CHUNK = 10
 
 /** The main thread's CPU time so far, user and system, in µs. */
 const threadCpuMicros = (): number => {
@@ -114,7 +115,22 @@ function messageMaker(kind: ScaleJob['stage'], specs: readonly SyntheticSymbol[]
   }
 }
 
-export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
+/** One chunk's cost: the main thread's CPU time and the wall time per message. */
+export interface ChunkFigures {
+  readonly cpuMicrosPerMessage: number
+  readonly microsPerMessage: number
+}
+
+interface PreparedScaleJob {
+  /** Times the next chunk (`BATCHES_PER_CHUNK` batches, fewer at the end of the measured messages). */
+  measureChunk(): ChunkFigures
+  readonly messagesLeft: () => number
+  /** The figures over the chunks measured so far. */
+  figures(): ScaleFigures
+}
+
+/** The stage with every symbol warmed up, ready to time chunks of messages. */
+async function prepareScaleJob(job: ScaleJob): Promise<PreparedScaleJob> {
   const specs = syntheticSymbols(await loadBundledBars(), job.symbols, { seed: 13 })
   const makeMessage = messageMaker(job.stage, specs)
   const topic = job.stage === 'processor' ? TOPICS.quotes : TOPICS.features
@@ -155,43 +171,76 @@ export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
 
   const stateBytes = new Map<string, number>()
   let changelogRecords = 0
+  let left = job.measuredMessages
   const wallPerMessage: number[] = []
   const cpuPerMessage: number[] = []
-  let chunk = { messages: 0, wallMs: 0, cpuMicros: 0, batches: 0 }
-  for (let left = job.measuredMessages; left > 0; left -= job.batchSize) {
-    const batch = nextBatch(Math.min(left, job.batchSize))
-    const cpuStarted = threadCpuMicros()
-    const started = performance.now()
-    const outputs = stage.step(batch, 0)
-    chunk.wallMs += performance.now() - started
-    chunk.cpuMicros += threadCpuMicros() - cpuStarted
-    chunk.messages += batch.length
-    for (const output of outputs) {
-      if (output.topic !== changelog) continue
-      changelogRecords++
-      stateBytes.set(output.key, output.value?.byteLength ?? 0)
-    }
-    if (++chunk.batches === BATCHES_PER_CHUNK || left <= job.batchSize) {
-      wallPerMessage.push((chunk.wallMs * 1000) / chunk.messages)
-      cpuPerMessage.push(chunk.cpuMicros / chunk.messages)
-      chunk = { messages: 0, wallMs: 0, cpuMicros: 0, batches: 0 }
-    }
-  }
-  const sizes = [...stateBytes.values()]
   return {
-    ...job,
-    cpuMicrosPerMessage: median(cpuPerMessage),
-    microsPerMessage: median(wallPerMessage),
-    chunks: wallPerMessage.length,
-    changelogPerMessage: changelogRecords / job.measuredMessages,
-    stateBytesMean: sizes.reduce((sum, size) => sum + size, 0) / sizes.length,
-    stateBytesMax: Math.max(...sizes),
-    memoryBytesPerSymbol: (memoryAfter - memoryBefore) / job.symbols,
-    rssBytes: process.memoryUsage().rss,
+    messagesLeft: () => left,
+    measureChunk() {
+      const chunk = { messages: 0, wallMs: 0, cpuMicros: 0 }
+      for (let batches = 0; batches < BATCHES_PER_CHUNK && left > 0; batches++) {
+        const batch = nextBatch(Math.min(left, job.batchSize))
+        left -= batch.length
+        const cpuStarted = threadCpuMicros()
+        const started = performance.now()
+        const outputs = stage.step(batch, 0)
+        chunk.wallMs += performance.now() - started
+        chunk.cpuMicros += threadCpuMicros() - cpuStarted
+        chunk.messages += batch.length
+        for (const output of outputs) {
+          if (output.topic !== changelog) continue
+          changelogRecords++
+          stateBytes.set(output.key, output.value?.byteLength ?? 0)
+        }
+      }
+      const figures = {
+        cpuMicrosPerMessage: chunk.cpuMicros / chunk.messages,
+        microsPerMessage: (chunk.wallMs * 1000) / chunk.messages,
+      }
+      cpuPerMessage.push(figures.cpuMicrosPerMessage)
+      wallPerMessage.push(figures.microsPerMessage)
+      return figures
+    },
+    figures() {
+      const sizes = [...stateBytes.values()]
+      const measured = job.measuredMessages - left
+      return {
+        ...job,
+        cpuMicrosPerMessage: median(cpuPerMessage),
+        microsPerMessage: median(wallPerMessage),
+        chunks: wallPerMessage.length,
+        changelogPerMessage: changelogRecords / measured,
+        stateBytesMean: sizes.reduce((sum, size) => sum + size, 0) / sizes.length,
+        stateBytesMax: Math.max(...sizes),
+        memoryBytesPerSymbol: (memoryAfter - memoryBefore) / job.symbols,
+        rssBytes: process.memoryUsage().rss,
+      }
+    },
+  }
+}
+
+export async function runScaleJob(job: ScaleJob): Promise<ScaleFigures> {
+  const prepared = await prepareScaleJob(job)
+  while (prepared.messagesLeft() > 0) prepared.measureChunk()
+  return prepared.figures()
+}
+
+/**
+ * `--turns`: warms up, prints `ready`, then times one chunk for each line read from stdin and
+ * prints its `ChunkFigures`, so that a driver can alternate chunks of two processes (one with few
+ * symbols, one with many) and compare chunks timed moments apart on a shared machine.
+ */
+async function takeTurns(job: ScaleJob): Promise<void> {
+  const prepared = await prepareScaleJob(job)
+  console.log('ready')
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'chunk') break
+    console.log(JSON.stringify(prepared.measureChunk()))
   }
 }
 
 if (import.meta.main) {
   const job = JSON.parse(process.argv[2] ?? '{}') as ScaleJob
-  console.log(JSON.stringify(await runScaleJob(job)))
+  if (process.argv[3] === '--turns') await takeTurns(job)
+  else console.log(JSON.stringify(await runScaleJob(job)))
 }
