@@ -14,8 +14,7 @@ import { createTrainerState } from './trainer-state.ts'
 
 const trainerOptions = resolveTrainerOptions()
 
-const closesOf = (phase: number): number[] =>
-  Array.from({ length: 300 }, (_, t) => 100 * Math.exp(0.01 * Math.sin(t * 0.7 + phase) + 0.0004 * t))
+const closes = Array.from({ length: 40 }, (_, t) => 100 * Math.exp(0.01 * Math.sin(t * 0.7)))
 
 /** The bundled series' feature rows: long enough for a variance challenger to be served. */
 const bundledRows = (file: string, symbol: string): FeatureRow[] => {
@@ -61,8 +60,7 @@ for (const { name, options } of optionSets)
 
 test('packing in place reuses the packed state; a packed state of other models is refused by name', () => {
   const state = createTrainerState(trainerOptions, 'AAPL', '1d')
-  for (const row of syntheticFeatureRows(closesOf(0).slice(0, 40), 'AAPL'))
-    trainStep(trainerOptions, state, row)
+  for (const row of syntheticFeatureRows(closes, 'AAPL')) trainStep(trainerOptions, state, row)
   const packed = packTrainerState(state)
   assert.equal(packTrainerState(state, packed), packed)
   const fewer = resolveTrainerOptions({ varianceModels: [] })

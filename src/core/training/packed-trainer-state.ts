@@ -10,7 +10,7 @@ import { createTrainerState, type TrainerState } from './trainer-state.ts'
 export interface PackedTrainerState {
   readonly symbol: string
   readonly interval: Interval
-  /** The state's `numbers`, its `intervalSums`, then its scalars and each model slot's (`packScalars`). */
+  /** The state's `numbers`, its `intervalSums`, then its scalars and each model slot's (`packTrainerState`). */
   readonly numbers: Float64Array
 }
 
