@@ -10,14 +10,14 @@ import {
 } from '../support/bench-row.ts'
 import { runChild } from '../support/run-child.ts'
 import { measurePairedGrowth, type PairedRound } from './paired-chunks.ts'
-import { BATCHES_PER_CHUNK, type ScaleFigures, type ScaleJob } from './scale-worker.ts'
+import { BATCHES_PER_CHUNK, scaleWorkerArgs } from './scale-worker-args.ts'
+import type { ScaleFigures, ScaleJob } from './scale-worker.ts'
 
-const WORKER = new URL('scale-worker.ts', import.meta.url).pathname
 const FLAT_GOAL = 1.2
 const STATE_GOAL_BYTES = 4096
 
 async function runWorker(job: ScaleJob): Promise<ScaleFigures> {
-  const { stdout } = await runChild(process.execPath, ['--expose-gc', WORKER, JSON.stringify(job)], {
+  const { stdout } = await runChild(process.execPath, scaleWorkerArgs(job), {
     timeoutMs: 900_000,
   })
   return JSON.parse(stdout) as ScaleFigures

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { median } from '../support/percentile.ts'
+import { scaleWorkerArgs } from './scale-worker-args.ts'
 import type { ChunkFigures, ScaleJob } from './scale-worker.ts'
-
-const WORKER = new URL('scale-worker.ts', import.meta.url).pathname
 
 /** A scale worker in `--turns` mode: warmed up, timing one chunk each time it is asked. */
 interface TurnTaker {
@@ -12,11 +11,9 @@ interface TurnTaker {
 }
 
 async function startTurnTaker(job: ScaleJob): Promise<TurnTaker> {
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    ['--expose-gc', WORKER, JSON.stringify(job), '--turns'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  )
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, scaleWorkerArgs(job, '--turns'), {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()

@@ -20,6 +20,7 @@ import { createProcessorStage } from '../../src/services/processor/processor-sta
 import { createTrainerMetrics } from '../../src/services/trainer/trainer-metrics.ts'
 import { createTrainerStage } from '../../src/services/trainer/trainer-stage.ts'
 import { median } from '../support/percentile.ts'
+import { BATCHES_PER_CHUNK } from './scale-worker-args.ts'
 import {
   loadBundledBars,
   quoteOfBar,
@@ -64,9 +65,6 @@ const stateMemory = (): number => {
   const usage = process.memoryUsage()
   return usage.heapUsed + usage.arrayBuffers
 }
-
-/** Batches timed together; the figures are medians over chunks, so one preempted stretch is outvoted. */
-export const BATCHES_PER_CHUNK = 10
 
 /** The main thread's CPU time so far, user and system, in µs. */
 const threadCpuMicros = (): number => {
