@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { Connection, listTransactionsV1 } from '@platformatic/kafka'
 import { busContractSuite } from '../fixtures/bus/bus-contract.ts'
 import type { BusRecord } from '../../src/platform/bus/bus.ts'
 import { createKafkaBus, type KafkaBusOptions } from '../../src/platform/bus/kafka-bus.ts'
@@ -15,6 +16,26 @@ const testOptions = (bootstrapServers: string[], clientId: string): KafkaBusOpti
   sessionTimeoutMs: 6000,
   heartbeatIntervalMs: 300,
 })
+
+/** The transactional ids starting with `prefix` that the (single) broker lists, sorted. */
+async function openTransactionsOf(bootstrapServers: readonly string[], prefix: string): Promise<string[]> {
+  const [host, port] = (bootstrapServers[0] ?? '').split(':')
+  const connection = new Connection('turns-probe')
+  await connection.connect(host ?? 'localhost', Number(port))
+  try {
+    const response = await listTransactionsV1.api.async(connection, [], [], -1n, null)
+    return response.transactionStates
+      .map((state) => state.transactionalId)
+      .filter((id) => id.startsWith(prefix))
+      .sort()
+  } finally {
+    await new Promise<void>((resolve) => {
+      connection.close(() => {
+        resolve()
+      })
+    })
+  }
+}
 
 busContractSuite('KafkaBus', () => {
   const bus = createKafkaBus(testOptions(kafkaBootstrapBrokers(), 'contract'))
@@ -93,6 +114,79 @@ describe('KafkaBus on a broker that is down', () => {
       } finally {
         await bus.close()
         await broker.stop()
+      }
+    },
+  )
+})
+
+describe('KafkaBus transactions on two transactional ids', () => {
+  test(
+    'commits take turns on `<id>` and `<id>-alt`, and a restarted instance fences a transaction left open on either',
+    { timeout: 120_000 },
+    async (t) => {
+      const prefix = uniqueTopicPrefix('turns')
+      const input = `${prefix}.in`
+      const output = `${prefix}.out`
+      const groupId = `${prefix}-group`
+      const options = { ...testOptions(kafkaBootstrapBrokers(), 'turns'), instanceId: 'turns-0' }
+      const text = (record: BusRecord): string => new TextDecoder().decode(record.value ?? new Uint8Array())
+      const value = (body: string): Uint8Array => new TextEncoder().encode(body)
+      const pollOne = async (
+        consumer: Awaited<ReturnType<ReturnType<typeof createKafkaBus>['consumer']>>,
+      ) => {
+        const deadline = Date.now() + 60_000
+        while (Date.now() < deadline) {
+          const [record] = await consumer.poll({ maxWaitMs: 200, maxRecords: 1 })
+          if (record !== undefined) return record
+        }
+        throw new Error(`nothing to consume on ${input}`)
+      }
+
+      const predecessor = createKafkaBus(options)
+      await predecessor.ensureTopics([
+        { name: input, partitions: 1, configs: {} },
+        { name: output, partitions: 1, configs: {} },
+      ])
+      await predecessor.produce(['a', 'b', 'c'].map((key) => ({ topic: input, key, value: value(key) })))
+      const first = await predecessor.consumer({ groupId, topics: [input] })
+      for (let n = 0; n < 2; n++) {
+        const record = await pollOne(first)
+        const transaction = await first.beginTransaction()
+        await transaction.send([{ topic: output, key: text(record), value: value(`out-${text(record)}`) }])
+        await transaction.commit([record])
+      }
+      const listed = await openTransactionsOf(options.bootstrapServers, groupId)
+      assert.deepEqual(listed, [`${groupId}-turns-0`, `${groupId}-turns-0-alt`])
+
+      // The third transaction goes to `<id>` again; leave the fourth open on `<id>-alt` and "crash".
+      const third = await pollOne(first)
+      const committing = await first.beginTransaction()
+      await committing.send([{ topic: output, key: text(third), value: value(`out-${text(third)}`) }])
+      await committing.commit([third])
+      await predecessor.produce([{ topic: input, key: 'd', value: value('d') }])
+      const fourth = await pollOne(first)
+      const leftOpen = await first.beginTransaction()
+      await leftOpen.send([{ topic: output, key: text(fourth), value: value('left-open') }])
+      await predecessor.close()
+
+      // Its transaction would hold every read-committed reader of `output` for the transaction
+      // timeout (30 s) unless the successor's first poll fences it.
+      const startedAt = Date.now()
+      const successor = createKafkaBus(options)
+      try {
+        const again = await successor.consumer({ groupId, topics: [input] })
+        const redone = await pollOne(again)
+        assert.equal(text(redone), 'd')
+        const transaction = await again.beginTransaction()
+        await transaction.send([{ topic: output, key: text(redone), value: value('out-d') }])
+        await transaction.commit([redone])
+        const outputs = (await successor.readToEnd(output)).map(text)
+        const elapsedMs = Date.now() - startedAt
+        t.diagnostic(`the successor's transaction was readable ${elapsedMs} ms after its start`)
+        assert.deepEqual(outputs, ['out-a', 'out-b', 'out-c', 'out-d'])
+        assert.ok(elapsedMs < 20_000, `the transaction left open was not fenced (${elapsedMs} ms)`)
+      } finally {
+        await successor.close()
       }
     },
   )

@@ -20,6 +20,8 @@ export interface TransactionOwner {
   rewind(): void
   /** Drops a producer whose transaction state is unknown; the next one fences it. */
   discardProducer(): Promise<void>
+  /** The transaction committed: the next one may use the other producer. */
+  onCommitted(): void
 }
 
 /** A Kafka transaction that commits the consumed offsets with the produced records (KIP-98, KIP-447). */
@@ -76,6 +78,7 @@ export class KafkaBusTransaction implements BusTransaction {
       }
       await this.#transaction.commit()
       this.#isDone = true
+      this.#owner.onCommitted()
     } catch (error) {
       await this.abort().catch(() => undefined)
       throw toBusError(error, 'committing a transaction')
@@ -101,68 +104,99 @@ export class KafkaBusTransaction implements BusTransaction {
   }
 }
 
+/** One transactional id and its producer, created on first use. */
+interface ProducerSlot {
+  readonly transactionalId: string
+  producer: Producer | undefined
+  /** Begun ahead by `fencePredecessor`, handed out by the next `begin` on this slot. */
+  pending: Transaction | undefined
+}
+
 /**
- * The transactional producer of one consumer, created on first use. Its transactional id is unique
- * per consumer instance (stable across restarts when the bus has an instance id): fencing of zombie
+ * The transactional producers of one consumer: two, taking turns after each commit. A commit's
+ * EndTxn answers once the outcome is logged, but the coordinator then still writes the markers, and
+ * until it has, the same transactional id's next AddPartitionsToTxn is refused with
+ * CONCURRENT_TRANSACTIONS and retried; the other id has no such wait, and the outcome of the
+ * transaction before it is already decided, so its offsets cannot overtake an uncommitted one.
+ * After a failure the same slot begins again, so its new producer fences the unknown transaction
+ * before any other work is committed. The transactional ids are unique per consumer instance
+ * (`<id>` and `<id>-alt`, stable across restarts when the bus has an instance id): fencing of zombie
  * members comes from the group generation in the offsets (KIP-447).
  */
 export class TransactionalProducer {
   readonly #bus: ResolvedKafkaBusOptions
-  readonly #transactionalId: string
-  #producer: Producer | undefined
-  /** Begun ahead by `fencePredecessor`, handed out by the next `begin`. */
-  #pending: Transaction | undefined
+  readonly #slots: readonly [ProducerSlot, ProducerSlot]
+  #turn: 0 | 1 = 0
 
   constructor(bus: ResolvedKafkaBusOptions, transactionalId: string) {
     this.#bus = bus
-    this.#transactionalId = transactionalId
+    const slot = (id: string): ProducerSlot => ({
+      transactionalId: id,
+      producer: undefined,
+      pending: undefined,
+    })
+    this.#slots = [slot(transactionalId), slot(`${transactionalId}-alt`)]
   }
 
   /**
-   * Begins the next transaction now. Its InitProducerId aborts a transaction that a predecessor with
-   * the same transactional id left open when it crashed; without this the new member would wait for
-   * that transaction's timeout while restoring state, since changelogs are read committed.
+   * Begins the next transaction of both ids now. Their InitProducerId aborts a transaction that a
+   * predecessor with the same transactional ids left open when it crashed; without this the new
+   * member would wait for that transaction's timeout while restoring state, since changelogs are
+   * read committed.
    */
   async fencePredecessor(): Promise<void> {
-    if (this.#pending !== undefined) return
-    const producer = this.#producerClient()
-    this.#pending = await busCall('fencing the transaction a previous instance left open', () =>
-      producer.beginTransaction(),
+    await Promise.all(
+      this.#slots.map(async (slot) => {
+        if (slot.pending !== undefined) return
+        const producer = this.#producerClient(slot)
+        slot.pending = await busCall('fencing the transaction a previous instance left open', () =>
+          producer.beginTransaction(),
+        )
+      }),
     )
   }
 
-  async begin(owner: Omit<TransactionOwner, 'discardProducer'>): Promise<KafkaBusTransaction> {
-    const producer = this.#producerClient()
+  async begin(
+    owner: Omit<TransactionOwner, 'discardProducer' | 'onCommitted'>,
+  ): Promise<KafkaBusTransaction> {
+    const turn = this.#turn
+    const slot = this.#slots[turn]
+    const producer = this.#producerClient(slot)
     const transaction =
-      this.#pending ?? (await busCall('beginning a transaction', () => producer.beginTransaction()))
-    this.#pending = undefined
+      slot.pending ?? (await busCall('beginning a transaction', () => producer.beginTransaction()))
+    slot.pending = undefined
     return new KafkaBusTransaction(producer, this.#bus, transaction, {
       ...owner,
+      onCommitted: () => {
+        this.#turn = turn === 0 ? 1 : 0
+      },
       discardProducer: async () => {
-        if (this.#producer === producer) {
-          this.#producer = undefined
-          this.#pending = undefined
+        if (slot.producer === producer) {
+          slot.producer = undefined
+          slot.pending = undefined
         }
         await producer.close(true).catch(() => undefined)
       },
     })
   }
 
-  #producerClient(): Producer {
-    this.#producer ??= new Producer({
+  #producerClient(slot: ProducerSlot): Producer {
+    slot.producer ??= new Producer({
       ...baseClientOptions(this.#bus, 'transactions'),
       idempotent: true,
-      transactionalId: this.#transactionalId,
+      transactionalId: slot.transactionalId,
       // "No producer yet": the client's default (0, 0) is refused as fenced once the transactional
       // id has a producer, which a stable id (a restarted instance) always has.
       producerId: -1n,
       producerEpoch: -1,
       partitioner: compatibilityPartitioner,
     })
-    return this.#producer
+    return slot.producer
   }
 
   async close(): Promise<void> {
-    await this.#producer?.close(true)
+    const results = await Promise.allSettled(this.#slots.map(async (slot) => slot.producer?.close(true)))
+    const failure = results.find((result) => result.status === 'rejected')
+    if (failure !== undefined) throw failure.reason
   }
 }
