@@ -10,7 +10,7 @@ import {
 } from '../support/bench-row.ts'
 import { runChild } from '../support/run-child.ts'
 import { measurePairedGrowth, type PairedRound } from './paired-chunks.ts'
-import { BATCHES_PER_CHUNK, scaleWorkerArgs } from './scale-worker-args.ts'
+import { batchesPerChunk, scaleWorkerArgs } from './scale-worker-args.ts'
 import type { ScaleFigures, ScaleJob } from './scale-worker.ts'
 
 const FLAT_GOAL = 1.2
@@ -53,7 +53,7 @@ export async function measureScale(options: BenchOptions['scale']): Promise<Sect
     // The same 10 symbols in batches of 10: a changelog record per message, as with many symbols.
     const fewestSmallBatches = await job(fewestCount, fewestCount)
     // The growth: the two ends in two warmed-up processes taking turns, chunk by chunk.
-    const chunkMessages = BATCHES_PER_CHUNK * options.batchSize
+    const chunkMessages = batchesPerChunk(options.batchSize) * options.batchSize
     const pairsPerRound = Math.max(1, Math.floor(options.measuredMessages / (options.rounds * chunkMessages)))
     const turns = (symbols: number): ScaleJob => ({
       stage,

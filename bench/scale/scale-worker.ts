@@ -20,7 +20,7 @@ import { createProcessorStage } from '../../src/services/processor/processor-sta
 import { createTrainerMetrics } from '../../src/services/trainer/trainer-metrics.ts'
 import { createTrainerStage } from '../../src/services/trainer/trainer-stage.ts'
 import { median } from '../support/percentile.ts'
-import { BATCHES_PER_CHUNK } from './scale-worker-args.ts'
+import { batchesPerChunk } from './scale-worker-args.ts'
 import {
   loadBundledBars,
   quoteOfBar,
@@ -120,7 +120,7 @@ export interface ChunkFigures {
 }
 
 interface PreparedScaleJob {
-  /** Times the next chunk (`BATCHES_PER_CHUNK` batches, fewer at the end of the measured messages). */
+  /** Times the next chunk (`batchesPerChunk` batches, fewer at the end of the measured messages). */
   measureChunk(): ChunkFigures
   readonly messagesLeft: () => number
   /** The figures over the chunks measured so far. */
@@ -176,15 +176,24 @@ async function prepareScaleJob(job: ScaleJob): Promise<PreparedScaleJob> {
     messagesLeft: () => left,
     measureChunk() {
       const chunk = { messages: 0, wallMs: 0, cpuMicros: 0 }
-      for (let batches = 0; batches < BATCHES_PER_CHUNK && left > 0; batches++) {
+      const chunkOutputs: ReturnType<typeof stage.step>[] = []
+      const batches: BusRecord[][] = []
+      for (let n = batchesPerChunk(job.batchSize); n > 0 && left > 0; n--) {
         const batch = nextBatch(Math.min(left, job.batchSize))
         left -= batch.length
-        const cpuStarted = threadCpuMicros()
+        batches.push(batch)
+      }
+      // The inputs are made before and the outputs tallied after the timing, and the CPU clock is
+      // read once a chunk, since it may advance in ticks.
+      const cpuStarted = threadCpuMicros()
+      for (const batch of batches) {
         const started = performance.now()
-        const outputs = stage.step(batch, 0)
+        chunkOutputs.push(stage.step(batch, 0))
         chunk.wallMs += performance.now() - started
-        chunk.cpuMicros += threadCpuMicros() - cpuStarted
         chunk.messages += batch.length
+      }
+      chunk.cpuMicros = threadCpuMicros() - cpuStarted
+      for (const outputs of chunkOutputs) {
         for (const output of outputs) {
           if (output.topic !== changelog) continue
           changelogRecords++
