@@ -111,7 +111,7 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
       : { quotes: 200_000, symbols: 100, partitions: 6, perfRecords: 1_000_000, rounds: 3 },
     latency: isQuick
       ? { symbols: 10, warmBars: 60, quotesPerSecond: 20, warmUpSeconds: 15, seconds: 30, windows: 3 }
-      : { symbols: 20, warmBars: 60, quotesPerSecond: 50, warmUpSeconds: 60, seconds: 120, windows: 3 },
+      : { symbols: 20, warmBars: 60, quotesPerSecond: 50, warmUpSeconds: 120, seconds: 120, windows: 3 },
     hotPath: isQuick
       ? { modelRounds: 10, riverRounds: 2, timingRounds: 2 }
       : { modelRounds: 40, riverRounds: 5, timingRounds: 3 },
