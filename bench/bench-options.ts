@@ -27,7 +27,11 @@ export interface BenchOptions {
     readonly symbols: number
     readonly warmBars: number
     readonly quotesPerSecond: number
+    /** The paced stream before the measured one, not counted: brokers and services warm, as deployed ones are. */
+    readonly warmUpSeconds: number
     readonly seconds: number
+    /** The measured stream is judged in this many consecutive windows of equal length. */
+    readonly windows: number
   }
   readonly hotPath: {
     readonly modelRounds: number
@@ -106,8 +110,8 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
       ? { quotes: 40_000, symbols: 40, partitions: 6, perfRecords: 200_000, rounds: 2 }
       : { quotes: 200_000, symbols: 100, partitions: 6, perfRecords: 1_000_000, rounds: 3 },
     latency: isQuick
-      ? { symbols: 10, warmBars: 60, quotesPerSecond: 20, seconds: 30 }
-      : { symbols: 20, warmBars: 60, quotesPerSecond: 50, seconds: 120 },
+      ? { symbols: 10, warmBars: 60, quotesPerSecond: 20, warmUpSeconds: 15, seconds: 30, windows: 3 }
+      : { symbols: 20, warmBars: 60, quotesPerSecond: 50, warmUpSeconds: 120, seconds: 120, windows: 3 },
     hotPath: isQuick
       ? { modelRounds: 10, riverRounds: 2, timingRounds: 2 }
       : { modelRounds: 40, riverRounds: 5, timingRounds: 3 },
