@@ -119,7 +119,7 @@ export async function measureLatency(
       predictions: prefix + TOPICS.predictions,
     })
 
-    // Quote i of the paced stream; the first `warmUpQuotes` are the warm-up (index < 0 measured).
+    // Quote i of the paced stream has index i − warmUpQuotes: the warm-up's are negative, not measured.
     const sentAt = new Map<string, { at: number; index: number }>()
     const stream = await readServerSentEvents(`${serve.url}/api/v1/stream`, (event) => {
       if (event.event !== 'prediction') return
@@ -223,7 +223,7 @@ export async function measureLatency(
       })),
     ],
     notes: [
-      `${sent} quotes at ${options.quotesPerSecond}/s over ${options.symbols} symbols (after ${options.warmBars} warm-up bars each, then ${warmUpQuotes} quotes at the same rate that are not counted: a broker that has just started spends a core compiling for its first minute, a deployed one does not); ${latencies.length} predictions seen on the SSE stream within ${DRAIN_MS / 1000} s of the last quote (${sent - latencies.length} missing); max ${formatMs(Math.max(...latencies))}. The goal (p99 < ${LATENCY_GOAL_MS} ms at ${LATENCY_GOAL_RATE} quotes/s) is judged on every one of ${options.windows} consecutive windows of the measured stream; a quote not announced counts as missing, not as fast.`,
+      `${sent} quotes at ${options.quotesPerSecond}/s over ${options.symbols} symbols (after ${options.warmBars} warm-up bars each, then ${warmUpQuotes} quotes at the same rate that are not counted: a broker that has just started spends up to a core compiling for its first minutes, a deployed one does not); ${latencies.length} predictions seen on the SSE stream within ${DRAIN_MS / 1000} s of the last quote (${sent - latencies.length} missing); max ${formatMs(Math.max(...latencies))}. The goal (p99 < ${LATENCY_GOAL_MS} ms at ${LATENCY_GOAL_RATE} quotes/s) is judged on every one of ${options.windows} consecutive windows of the measured stream; a quote not announced counts as missing, not as fast.`,
       `Path: quotes → processor (transaction) → features → trainer (transaction) → predictions → prediction service (read_committed) → SSE: three topics, two exactly-once transactions. Reference: Kafka's EndToEndLatency, ${KAFKA_LATENCY_RECORDS} ${recordSize}-byte records one at a time, acks=all, one produce → consume hop. The tool prints its percentiles in whole milliseconds (p50 ${formatMs(kafka.p50Ms)}, p99 ${formatMs(kafka.p99Ms)}), so the p50 row compares with its mean, which it prints exactly.`,
       `Hops: two read_committed readers of features and predictions beside the services (no group) mark when each row and prediction became visible; "sent" is the record's producer timestamp (the services' wall clock on this machine). ${breakdown.complete} of ${sent} quotes were traced through every hop; a hop's p99s do not add up to the path's, so the mean of each hop over the slowest 5 % of quotes shows where the tail goes.`,
     ],
