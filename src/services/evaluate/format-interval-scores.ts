@@ -1,4 +1,5 @@
 import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
+import type { HourCoverage } from '../../core/training/evaluate-series.ts'
 
 const DASH = '—'
 const percent = (x: number | null | undefined, digits: number): string =>
@@ -74,5 +75,24 @@ export function formatHorizonScores(scores: readonly HorizonScores[]): string[] 
         percent(horizon.winkler95, 3),
       ]),
     ]),
+  ]
+}
+
+/** Intraday: the published band's coverage by hour of the exchange's clock (nothing for daily bars). */
+export function formatHourCoverage(byHour: readonly HourCoverage[], timeZone: string): string[] {
+  if (byHour.length === 0) return []
+  return [
+    `coverage of the published band by hour of the day (${timeZone}; a bar counts in the hour it starts in):`,
+    '',
+    ...aligned([
+      ['hour', 'n', 'cov80', 'cov95'],
+      ...byHour.map((hour) => [
+        `${String(hour.hour).padStart(2, '0')}:00`,
+        String(hour.n),
+        percent(hour.coverage80, 1),
+        percent(hour.coverage95, 1),
+      ]),
+    ]),
+    '',
   ]
 }
