@@ -1,19 +1,21 @@
+import { TIME_OF_DAY_SLOTS } from '../schedule/time-of-day-slot.ts'
+
 /**
- * The intraday volatility profile of one symbol, changed in place: per hour of the exchange's local
- * clock (`local-hour.ts`) an exponentially weighted mean of |r| / σ̃, a bar's absolute return in
- * units of the deseasonalised σ it was forecast with; NaN for an hour that has seen no bar. Daily
- * bars never touch it.
+ * The intraday volatility profile of one symbol, changed in place: per slot of the day (an hour of
+ * the exchange's local clock, or a session's open: `time-of-day-slot.ts`) an exponentially
+ * weighted mean of |r| / σ̃, a bar's absolute return in units of the deseasonalised σ it was
+ * forecast with; NaN for a slot that has seen no bar. Daily bars never touch it.
  */
 export type TimeOfDayProfile = Float64Array
 
-/** One slot per hour of the day: a 24-hour market fits as well as a session. */
-export const TIME_OF_DAY_LENGTH = 24
+/** One number per slot: a 24-hour market fits as well as a session. */
+export const TIME_OF_DAY_LENGTH = TIME_OF_DAY_SLOTS
 
-/** E|z| of a standard normal: where an hour's mean starts, so that its first bars move it little. */
+/** E|z| of a standard normal: where a slot's mean starts, so that its first bars move it little. */
 const PRIOR_ABS_Z = Math.sqrt(2 / Math.PI)
 /**
  * |z| beyond this counts as this: the first bars of a shock, before σ̃ catches up, would otherwise
- * lift their hour's scale for weeks (a t(4) return lies beyond it once in some 500 bars).
+ * lift their slot's scale for weeks (a t(4) return lies beyond it once in some 500 bars).
  */
 const MAX_ABS_Z = 5
 
@@ -21,7 +23,7 @@ export const initTimeOfDayProfile = (profile: TimeOfDayProfile): void => {
   profile.fill(Number.NaN)
 }
 
-/** The mean of the hours seen so far; NaN before the first. */
+/** The mean of the slots seen so far; NaN before the first. */
 export function timeOfDayMean(profile: TimeOfDayProfile): number {
   let sum = 0
   let seen = 0
@@ -35,27 +37,27 @@ export function timeOfDayMean(profile: TimeOfDayProfile): number {
 }
 
 /**
- * σ of a bar in `hour` against the day's average: the hour's mean |r|/σ̃ over `mean`, the mean of
- * the hours seen (`timeOfDayMean`), so the scales average 1 and the variance models keep the
- * level. 1 for an hour not seen yet.
+ * σ of a bar in `slot` against the day's average: the slot's mean |r|/σ̃ over `mean`, the mean of
+ * the slots seen (`timeOfDayMean`), so the scales average 1 and the variance models keep the
+ * level. 1 for a slot not seen yet.
  */
-export function timeOfDayScale(profile: TimeOfDayProfile, hour: number, mean: number): number {
-  const own = hour >= 0 && hour < profile.length ? profile[hour]! : Number.NaN
+export function timeOfDayScale(profile: TimeOfDayProfile, slot: number, mean: number): number {
+  const own = slot >= 0 && slot < profile.length ? profile[slot]! : Number.NaN
   return Number.isNaN(own) || !(mean > 0) ? 1 : own / mean
 }
 
 /**
- * Learns from one bar of `hour` whose absolute return was `absZ` deseasonalised σ's, in place: the
- * hour's mean moves by (1 − decay) of the difference (|z| capped at 5), from E|z| at its first bar.
+ * Learns from one bar of `slot` whose absolute return was `absZ` deseasonalised σ's, in place: the
+ * slot's mean moves by (1 − decay) of the difference (|z| capped at 5), from E|z| at its first bar.
  * Nothing for a non-finite `absZ`.
  */
 export function learnTimeOfDayProfile(
   profile: TimeOfDayProfile,
-  hour: number,
+  slot: number,
   absZ: number,
   decay: number,
 ): void {
-  if (!(hour >= 0 && hour < profile.length) || !Number.isFinite(absZ)) return
-  const mean = Number.isNaN(profile[hour]!) ? PRIOR_ABS_Z : profile[hour]!
-  profile[hour] = mean + (1 - decay) * (Math.min(MAX_ABS_Z, absZ) - mean)
+  if (!(slot >= 0 && slot < profile.length) || !Number.isFinite(absZ)) return
+  const mean = Number.isNaN(profile[slot]!) ? PRIOR_ABS_Z : profile[slot]!
+  profile[slot] = mean + (1 - decay) * (Math.min(MAX_ABS_Z, absZ) - mean)
 }

@@ -163,11 +163,11 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
   }
   /**
    * The value with its last texts, the interval sums' layout `1:51`, the horizons' `1:172` and the
-   * time-of-day profile's `1:24`, replaced by `layouts`.
+   * time-of-day profile's `1:26`, replaced by `layouts`.
    */
-  const withLastTexts = (intervals: string, horizons: string, timeOfDay = '1:24') => {
-    const at = bytes.length - '1:51'.length - 2 - '1:172'.length - 2 - '1:24'.length
-    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51\x05\x001:172\x04\x001:24')
+  const withLastTexts = (intervals: string, horizons: string, timeOfDay = '1:26') => {
+    const at = bytes.length - '1:51'.length - 2 - '1:172'.length - 2 - '1:26'.length
+    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51\x05\x001:172\x04\x001:26')
     return changed((copy) =>
       copy.set(new TextEncoder().encode(`${intervals}\x05\x00${horizons}\x04\x00${timeOfDay}`), at),
     )
@@ -231,12 +231,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     ],
     [
       'a time-of-day layout of another version',
-      withLastTexts('1:51', '1:172', '2:24'),
-      'time-of-day profile layout "2:24" is not 1:count',
+      withLastTexts('1:51', '1:172', '2:26'),
+      'time-of-day profile layout "2:26" is not 1:count',
     ],
     [
       'a time-of-day profile of another size',
-      withLastTexts('1:51', '1:172', '1:25'),
+      withLastTexts('1:51', '1:172', '1:27'),
       `model snapshot of ${count} numbers, its models take ${count + 1}`,
     ],
     ['a field out of its schema', withNumber(2, -1), 'lastClose: must be at least 1e-6 (MIN_PRICE)'],

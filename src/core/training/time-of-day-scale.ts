@@ -4,7 +4,7 @@ import { timeOfDayMean, timeOfDayScale, type TimeOfDayProfile } from '../model/t
 import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
 import { barStartAhead } from '../schedule/bar-starts-ahead.ts'
 import type { ExchangeCalendar } from '../schedule/exchange-calendars.ts'
-import { localHourOf } from '../schedule/local-hour.ts'
+import { timeOfDaySlotOf } from '../schedule/time-of-day-slot.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
 /**
@@ -27,9 +27,9 @@ export function timeOfDayContextOf(
   return { calendar: options.calendars[exchangeOfSymbol(row.symbol)], interval: row.interval, profile }
 }
 
-/** The local hour in which the bar starting at `barStartMs` begins. */
-export const hourOf = (context: TimeOfDayContext, barStartMs: number): number =>
-  localHourOf(context.calendar, barStartMs)
+/** The slot of the day of the bar starting at `barStartMs` (`timeOfDaySlotOf`). */
+export const slotOf = (context: TimeOfDayContext, barStartMs: number): number =>
+  timeOfDaySlotOf(context.calendar, barStartMs)
 
 /**
  * σ of the bar starting at `barStartMs` against the day's average (`timeOfDayScale`), from the
@@ -38,7 +38,7 @@ export const hourOf = (context: TimeOfDayContext, barStartMs: number): number =>
 export const scaleAt = (context: TimeOfDayContext | null, barStartMs: number): number =>
   context === null
     ? 1
-    : timeOfDayScale(context.profile, hourOf(context, barStartMs), timeOfDayMean(context.profile))
+    : timeOfDayScale(context.profile, slotOf(context, barStartMs), timeOfDayMean(context.profile))
 
 /**
  * √(mean of the squared scales of the `horizon` bars after the one starting at `barStartMs`): what
@@ -50,7 +50,7 @@ export function scaleAhead(context: TimeOfDayContext | null, barStartMs: number,
   let sum = 0
   for (let k = 1; k <= horizon; k++) {
     const start = barStartAhead(context.calendar, context.interval, barStartMs, k)
-    const scale = timeOfDayScale(context.profile, hourOf(context, start), mean)
+    const scale = timeOfDayScale(context.profile, slotOf(context, start), mean)
     sum += scale * scale
   }
   return Math.sqrt(sum / horizon)

@@ -29,7 +29,8 @@ import {
 } from './variance-step.ts'
 import { withoutNegativeZero } from '../model/without-negative-zero.ts'
 import { learnTimeOfDayProfile } from '../model/time-of-day-profile.ts'
-import { hourOf, scaleAhead, scaleAt, timeOfDayContextOf } from './time-of-day-scale.ts'
+import { scaleAhead, scaleAt, slotOf, timeOfDayContextOf } from './time-of-day-scale.ts'
+import { isOneBarReturn } from './is-one-bar-return.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -97,7 +98,7 @@ export function trainStep(
   // NaN before the first row, which then neither scores nor learns.
   const actual = Math.log(row.close / state.lastClose)
   const logClose = Math.log(row.close)
-  const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
+  const canLearn = Number.isFinite(actual) && isOneBarReturn(options, row, state.lastBarStart)
   const sigma = state.pendingSigma
   const previousServed = state.served
   const previousServedVariance = state.servedVariance
@@ -132,7 +133,7 @@ export function trainStep(
     }
     slot.hasInputs = readInputs(row.values, slot.spec.features, slot.inputs)
   }
-  // Intraday, the variance models see each return divided by its hour's scale (deseasonalised),
+  // Intraday, the variance models see each return divided by its slot's scale (deseasonalised),
   // and the band's σ is theirs times the next bar's scale.
   const timeOfDay = timeOfDayContextOf(options, state.timeOfDay, row)
   if (canLearn) {
@@ -140,7 +141,7 @@ export function trainStep(
     const deseasonalised = actual / scale
     if (timeOfDay !== null && !Number.isNaN(sigma)) {
       const absZ = (Math.abs(actual) * scale) / sigma
-      learnTimeOfDayProfile(state.timeOfDay, hourOf(timeOfDay, row.barStart), absZ, options.timeOfDayDecay)
+      learnTimeOfDayProfile(state.timeOfDay, slotOf(timeOfDay, row.barStart), absZ, options.timeOfDayDecay)
     }
     scoreVariances(options, state, deseasonalised)
     addToSigmaTilt(state, deseasonalised)

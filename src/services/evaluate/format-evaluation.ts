@@ -3,7 +3,11 @@ import type { TrainerOptions } from '../../core/training/trainer-options.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
 import { formatInstant } from './format-instant.ts'
 import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
-import { formatHorizonScores, formatHourCoverage, formatIntervalScores } from './format-interval-scores.ts'
+import {
+  formatHorizonScores,
+  formatIntervalScores,
+  formatTimeOfDayCoverage,
+} from './format-interval-scores.ts'
 
 const DASH = '—'
 const percent = (x: number | null, digits: number): string =>
@@ -71,7 +75,10 @@ export function formatEvaluation(evaluation: CsvEvaluation, options: TrainerOpti
     '',
     ...formatHorizonScores(evaluation.horizons),
     '',
-    ...formatHourCoverage(evaluation.byHour, options.calendars[exchangeOfSymbol(evaluation.symbol)].timeZone),
+    ...formatTimeOfDayCoverage(
+      evaluation.byTimeOfDay,
+      options.calendars[exchangeOfSymbol(evaluation.symbol)].timeZone,
+    ),
     'Errors are of one-bar log returns. MASE = MAE / naive MAE on the same bars. DM = Diebold–Mariano on absolute',
     'error against naive (negative: lower error; |DM| > 1.96: significant at 5 %). Direction counts bars where both',
     'forecast and outcome moved. Widths are ln(upper / lower). "served" is the share of bars each model was published.',
@@ -79,7 +86,7 @@ export function formatEvaluation(evaluation: CsvEvaluation, options: TrainerOpti
     'σ² = mean of r²/σ² − ln(r²/σ²) − 1 (0 is perfect); σ-fifths split at running quintiles of σ (P²); years in UTC.',
     'h bars ahead: the one-bar forecast then no drift, σ of the sum from the served variance model, each horizon',
     'calibrated by its own conformal band as its outcomes arrive. Intraday, σ follows a time-of-day profile: each hour',
-    "of the exchange's clock learns its own σ against the day's average.",
+    "of the exchange's clock, and each session's open, learns its own σ against the day's average.",
     `Serves ${evaluation.served} next: naive unless a model beats it with DM ≤ ${serving.maxDm} over at least ${serving.minScoredBars} scored bars and is ahead recently.`,
   ].join('\n')
 }

@@ -1,5 +1,5 @@
 import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
-import type { HourCoverage } from '../../core/training/evaluate-series.ts'
+import type { TimeOfDayCoverage } from '../../core/training/evaluate-series.ts'
 
 const DASH = '—'
 const percent = (x: number | null | undefined, digits: number): string =>
@@ -78,19 +78,20 @@ export function formatHorizonScores(scores: readonly HorizonScores[]): string[] 
   ]
 }
 
-/** Intraday: the published band's coverage by hour of the exchange's clock (nothing for daily bars). */
-export function formatHourCoverage(byHour: readonly HourCoverage[], timeZone: string): string[] {
-  if (byHour.length === 0) return []
+/** Intraday: the published band's coverage by slot of the day (nothing for daily bars). */
+export function formatTimeOfDayCoverage(bySlot: readonly TimeOfDayCoverage[], timeZone: string): string[] {
+  if (bySlot.length === 0) return []
   return [
-    `coverage of the published band by hour of the day (${timeZone}; a bar counts in the hour it starts in):`,
+    `coverage of the published band by time of day (${timeZone}; a bar counts in the hour it starts in, a bar`,
+    "that starts at a session's open, whose return spans the night or the break, under that open):",
     '',
     ...aligned([
-      ['hour', 'n', 'cov80', 'cov95'],
-      ...byHour.map((hour) => [
-        `${String(hour.hour).padStart(2, '0')}:00`,
-        String(hour.n),
-        percent(hour.coverage80, 1),
-        percent(hour.coverage95, 1),
+      ['slot', 'n', 'cov80', 'cov95'],
+      ...bySlot.map((slot) => [
+        slot.slot,
+        String(slot.n),
+        percent(slot.coverage80, 1),
+        percent(slot.coverage95, 1),
       ]),
     ]),
     '',
