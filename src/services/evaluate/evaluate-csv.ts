@@ -59,7 +59,7 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
       const next = nextFeatures(features, bar)
       features = next.state
       const row = next.row
-      const previous = last as FeatureRow | null
+      const previous = last
       if (previous !== null && !isOneBarReturn(trainerOptions, row, previous.barStart)) rowsAfterLongGap += 1
       first ??= row
       last = row
