@@ -119,6 +119,11 @@ export const modelSnapshotSchema = z
     intervals: z.array(z.number().nullable()).max(256).optional(),
     /** The 5- and 20-bar forecasts in flight, their bands and scores (`horizon-bands.ts`); absent before them. */
     horizons: z.array(z.number().nullable()).max(512).optional(),
+    /**
+     * The intraday time-of-day profile (`src/core/model/time-of-day-profile.ts`): per local hour the
+     * mean |r|/σ̃, null for an hour not seen; absent before it, when it starts afresh.
+     */
+    timeOfDay: z.array(z.number().nullable()).max(64).optional(),
     models: z
       .array(
         z

@@ -15,6 +15,8 @@ import {
 import { trainStep, type ScoredBar } from './train-step.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import { createTrainerState, type TrainerState } from './trainer-state.ts'
+import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
+import { timeOfDaySlotLabel, timeOfDaySlotOf } from '../schedule/time-of-day-slot.ts'
 
 export interface EvaluationWindow {
   /** Score bars starting at or after this instant (epoch ms); the models still learn from every bar. */
@@ -30,6 +32,15 @@ export interface ModelEvaluation extends ModelScores {
   readonly servedShare: number
 }
 
+/** Coverage of the published band over the scored bars of one slot of the day (`time-of-day-slot.ts`). */
+export interface TimeOfDayCoverage {
+  /** "open 1" (bars that start at the day's first session open), or the hour of the exchange's clock, "10:00". */
+  readonly slot: string
+  readonly n: number
+  readonly coverage80: number
+  readonly coverage95: number
+}
+
 export interface SeriesEvaluation {
   readonly symbol: string
   readonly rows: number
@@ -42,6 +53,8 @@ export interface SeriesEvaluation {
   readonly intervals: IntervalScores
   /** Scores of the published 5- and 20-bar intervals whose last bar lies in the window. */
   readonly horizons: readonly HorizonScores[]
+  /** Intraday: coverage of the published band by slot of the day, opens first; empty for daily bars. */
+  readonly byTimeOfDay: readonly TimeOfDayCoverage[]
   /** The model the trainer would serve for the bar after the last row. */
   readonly served: string
   readonly state: TrainerState
@@ -74,6 +87,9 @@ export function createSeriesEvaluator(
   const servedSums = emptyScoreSums()
   const intervalSums = emptyIntervalSums(ALL_YEARS)
   const horizonSums = new Float64Array(LONG_HORIZONS.length * HORIZON_SCORE_LENGTH)
+  const calendar = first.interval === '1d' ? null : options.calendars[exchangeOfSymbol(first.symbol)]
+  /** Per slot of the day: bars, inside the 80 % band, inside the 95 % band. */
+  const slotTallies = new Map<number, [number, number, number]>()
   let firstScored: number | null = null
   let lastScored: number | null = null
   let rows = 0
@@ -92,6 +108,15 @@ export function createSeriesEvaluator(
         if (id !== scored.served) continue
         addScore(servedSums, predicted, actual, half80, half95)
         addIntervalScore(intervalSums, scored.barStart, predicted, actual, scored.sigma, half80, half95)
+        if (calendar !== null) {
+          const slot = timeOfDaySlotOf(calendar, scored.barStart)
+          const tally = slotTallies.get(slot) ?? [0, 0, 0]
+          const absError = Math.abs(actual - predicted)
+          tally[0] += 1
+          tally[1] += absError <= half80 ? 1 : 0
+          tally[2] += absError <= half95 ? 1 : 0
+          slotTallies.set(slot, tally)
+        }
       }
       for (const forecast of scored.horizons) {
         const k = LONG_HORIZONS.findIndex((horizon) => horizon === forecast.horizon)
@@ -120,6 +145,15 @@ export function createSeriesEvaluator(
         horizons: LONG_HORIZONS.map((horizon, k) =>
           summariseHorizonScores(horizonSums, k * HORIZON_SCORE_LENGTH, horizon),
         ),
+        // The opens (slots 24 and 25) first, then the hours.
+        byTimeOfDay: [...slotTallies]
+          .sort(([a], [b]) => ((a + 2) % 26) - ((b + 2) % 26))
+          .map(([slot, [n, in80, in95]]) => ({
+            slot: timeOfDaySlotLabel(slot),
+            n,
+            coverage80: in80 / n,
+            coverage95: in95 / n,
+          })),
         served: state.models[state.served]?.id ?? '',
         state,
       }

@@ -12,8 +12,12 @@ import type { ModelSlot, TrainerState } from './trainer-state.ts'
 import { horizonForecastsOf, type HorizonForecast } from './horizon-bands.ts'
 import { servedSigma, servedSigmaAhead } from './variance-step.ts'
 import { withoutNegativeZero } from '../model/without-negative-zero.ts'
+import { scaleAhead, timeOfDayContextOf } from './time-of-day-scale.ts'
 
-/** σ of the intervals from the served variance model's pending forecast; NaN while warming up. */
+/**
+ * σ of the intervals from the served variance model's pending forecast, before the intraday
+ * time-of-day profile scales it to the bar's time of day; NaN while warming up.
+ */
 export const currentSigma = (options: TrainerOptions, state: TrainerState): number =>
   servedSigma(options, state)
 
@@ -57,8 +61,8 @@ export function predictionOf(
  * state nor the row is changed. An unusable row or a warming model is an error value.
  */
 export function forecast(options: TrainerOptions, state: TrainerState, row: FeatureRow): Result<Prediction> {
-  const sigma = currentSigma(options, state)
-  if (Number.isNaN(sigma)) {
+  const deseasonalisedSigma = currentSigma(options, state)
+  if (Number.isNaN(deseasonalisedSigma)) {
     const seen = state.volatility[EWMA_VOLATILITY.count]!
     return err(`the model is warming up (${seen} of ${options.warmupBars} bars)`)
   }
@@ -75,8 +79,12 @@ export function forecast(options: TrainerOptions, state: TrainerState, row: Feat
     : Number.NaN
   if (!isUsableForecast(predicted)) return err(`model "${slot.id}" made no forecast for this row`)
   const forecastReturn = withoutNegativeZero(predicted)
-  const horizons = horizonForecastsOf(state.horizons, forecastReturn, (h) =>
-    servedSigmaAhead(state, sigma, h),
+  const timeOfDay = timeOfDayContextOf(options, state.timeOfDay, row)
+  const sigma = Math.max(options.sigmaFloor, deseasonalisedSigma * scaleAhead(timeOfDay, row.barStart, 1))
+  const horizons = horizonForecastsOf(
+    state.horizons,
+    forecastReturn,
+    (h) => servedSigmaAhead(state, deseasonalisedSigma, h) * scaleAhead(timeOfDay, row.barStart, h),
   )
   return ok(predictionOf(options, state, row, slot, forecastReturn, sigma, horizons))
 }

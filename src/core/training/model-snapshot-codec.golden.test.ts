@@ -6,9 +6,9 @@ import { decodeModelSnapshot, encodeModelSnapshot } from './model-snapshot-codec
 import { toSnapshot } from './trainer-snapshot.ts'
 
 // Written by the codec of commit 3437f1b (encoding 2), by the codec that added the interval sums
-// (encoding 3) and by the one that added the horizons (encoding 4), with
-// test/fixtures/codec/write-codec-goldens.ts: the wire format is those bytes, whatever the code
-// that writes them.
+// (encoding 3), by the one that added the horizons (encoding 4) and by the one that added the
+// time-of-day profile (encoding 5), with test/fixtures/codec/write-codec-goldens.ts: the wire
+// format is those bytes, whatever the code that writes them.
 const goldenOf = (name: string) =>
   JSON.parse(
     readFileSync(new URL(`../../../test/fixtures/codec/${name}`, import.meta.url), 'utf8'),
@@ -16,6 +16,7 @@ const goldenOf = (name: string) =>
 const encoding2 = goldenOf('model-snapshot.golden.json')
 const encoding3 = goldenOf('model-snapshot.encoding-3.golden.json')
 const encoding4 = goldenOf('model-snapshot.encoding-4.golden.json')
+const encoding5 = goldenOf('model-snapshot.encoding-5.golden.json')
 const bytesOf = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'))
 
 /** `value` with its typed arrays as arrays: a decoded model state holds arrays where the live one may not. */
@@ -51,39 +52,48 @@ function asEncodingBefore(bytes: Uint8Array, count: number): Uint8Array {
   return old
 }
 
-test('every golden state encodes to the bytes of encoding 4, and they decode to its snapshot', () => {
+test('every golden state encodes to the bytes of encoding 5, and they decode to its snapshot', () => {
   const states = goldenTrainerStates()
   assert.deepEqual(
     states.map(([name]) => name),
-    Object.keys(encoding4),
+    Object.keys(encoding5),
   )
   for (const [name, state] of states) {
-    const bytes = bytesOf(encoding4[name]!)
+    const bytes = bytesOf(encoding5[name]!)
     assert.deepEqual(encodeModelSnapshot(state), bytes, name)
     assert.deepEqual(decodeModelSnapshot(bytes), { ok: true, value: plain(toSnapshot(state)) }, name)
   }
 })
 
-test('encoding 4 is encoding 3 plus the horizons, and encoding 3 is encoding 2 plus the interval sums: both older read without them', () => {
+test('each encoding from 3 to 5 is the one before plus one block (interval sums, horizons, time-of-day profile): the older read without it', () => {
   const states = goldenTrainerStates()
-  assert.deepEqual(
-    states.map(([name]) => name),
-    Object.keys(encoding3),
-  )
-  assert.deepEqual(
-    states.map(([name]) => name),
-    Object.keys(encoding2),
-  )
+  for (const golden of [encoding4, encoding3, encoding2])
+    assert.deepEqual(
+      states.map(([name]) => name),
+      Object.keys(golden),
+    )
   for (const [name, state] of states) {
+    const four = bytesOf(encoding4[name]!)
     const three = bytesOf(encoding3[name]!)
     const two = bytesOf(encoding2[name]!)
-    assert.deepEqual([three[1], two[1]], [3, 2])
-    const asThree = asEncodingBefore(encodeModelSnapshot(state), state.horizons.length)
+    assert.deepEqual([four[1], three[1], two[1]], [4, 3, 2])
+    const asFour = asEncodingBefore(encodeModelSnapshot(state), state.timeOfDay.length)
+    assert.deepEqual(asFour, four, `${name}: encoding 4`)
+    const asThree = asEncodingBefore(asFour, state.horizons.length)
     assert.deepEqual(asThree, three, `${name}: encoding 3`)
     assert.deepEqual(asEncodingBefore(asThree, state.intervalSums.length), two, `${name}: encoding 2`)
-    const { intervals, horizons, ...withoutBoth } = plain(toSnapshot(state)) as Record<string, unknown>
+    const { intervals, horizons, timeOfDay, ...withoutAll } = plain(toSnapshot(state)) as Record<
+      string,
+      unknown
+    >
     assert.equal((horizons as unknown[]).length, state.horizons.length)
-    assert.deepEqual(decodeModelSnapshot(three), { ok: true, value: { ...withoutBoth, intervals } }, name)
-    assert.deepEqual(decodeModelSnapshot(two), { ok: true, value: withoutBoth }, name)
+    assert.equal((timeOfDay as unknown[]).length, state.timeOfDay.length)
+    assert.deepEqual(
+      decodeModelSnapshot(four),
+      { ok: true, value: { ...withoutAll, intervals, horizons } },
+      name,
+    )
+    assert.deepEqual(decodeModelSnapshot(three), { ok: true, value: { ...withoutAll, intervals } }, name)
+    assert.deepEqual(decodeModelSnapshot(two), { ok: true, value: withoutAll }, name)
   }
 })

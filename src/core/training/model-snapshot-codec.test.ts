@@ -59,7 +59,13 @@ test('a value of encoding 1 (before the variance models) still decodes, to the s
   for (const row of aapl.slice(0, 600)) trainStep(ewmaOnly, live, row)
   const decoded = decodeModelSnapshot(bytes)
   assert.ok(decoded.ok)
-  const { variance, intervals: _intervals, horizons: _horizons, ...withoutVariance } = toSnapshot(live)
+  const {
+    variance,
+    intervals: _intervals,
+    horizons: _horizons,
+    timeOfDay: _timeOfDay,
+    ...withoutVariance
+  } = toSnapshot(live)
   assert.equal(variance?.served, 'ewma')
   assert.deepEqual(decoded.value, withoutVariance)
   const restored = fromSnapshot(trainerOptions, decoded.value)
@@ -155,11 +161,16 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     assert.ok(at > 0)
     return changed((copy) => copy.set(new TextEncoder().encode(layout), textAt + at))
   }
-  /** The value with its last texts, the interval sums' layout `1:51` and the horizons' `1:172`, replaced by `layouts`. */
-  const withLastTexts = (intervals: string, horizons: string) => {
-    const at = bytes.length - '1:51'.length - 2 - '1:172'.length
-    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51\x05\x001:172')
-    return changed((copy) => copy.set(new TextEncoder().encode(`${intervals}\x05\x00${horizons}`), at))
+  /**
+   * The value with its last texts, the interval sums' layout `1:51`, the horizons' `1:172` and the
+   * time-of-day profile's `1:26`, replaced by `layouts`.
+   */
+  const withLastTexts = (intervals: string, horizons: string, timeOfDay = '1:26') => {
+    const at = bytes.length - '1:51'.length - 2 - '1:172'.length - 2 - '1:26'.length
+    assert.equal(new TextDecoder().decode(bytes.subarray(at)), '1:51\x05\x001:172\x04\x001:26')
+    return changed((copy) =>
+      copy.set(new TextEncoder().encode(`${intervals}\x05\x00${horizons}\x04\x00${timeOfDay}`), at),
+    )
   }
   const cases: [string, Uint8Array | null, string][] = [
     ['null', null, 'empty message'],
@@ -176,12 +187,12 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
     [
       'a text running past the end',
       changed((copy) => copy.set([0xff, 0xff], textAt)),
-      'model snapshot text 0 of 22 is cut off',
+      'model snapshot text 0 of 23 is cut off',
     ],
     [
       'a text that is not UTF-8',
       changed((copy) => (copy[textAt + 2] = 0xff)),
-      'model snapshot text 0 of 22 is not UTF-8',
+      'model snapshot text 0 of 23 is not UTF-8',
     ],
     [
       'a malformed state layout',
@@ -217,6 +228,16 @@ test('a broken value is an error naming what is wrong, never a throw', () => {
       'horizons of another size',
       withLastTexts('1:51', '1:171'),
       `model snapshot of ${count} numbers, its models take ${count - 1}`,
+    ],
+    [
+      'a time-of-day layout of another version',
+      withLastTexts('1:51', '1:172', '2:26'),
+      'time-of-day profile layout "2:26" is not 1:count',
+    ],
+    [
+      'a time-of-day profile of another size',
+      withLastTexts('1:51', '1:172', '1:27'),
+      `model snapshot of ${count} numbers, its models take ${count + 1}`,
     ],
     ['a field out of its schema', withNumber(2, -1), 'lastClose: must be at least 1e-6 (MIN_PRICE)'],
     [

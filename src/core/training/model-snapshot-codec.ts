@@ -47,13 +47,19 @@ import type { TrainerState } from './trainer-state.ts'
  * more: its layout, `version:count`. Up to there a value is its encoding 3 value; encodings 1 to 3
  * are still read (their snapshot has no `horizons`, which start afresh).
  *
+ * Encoding 5 (written since the intraday time-of-day profile) appends, after the horizon state, the
+ * time-of-day profile (`timeOfDay` in the snapshot schema, `time-of-day-profile.ts`), and after the
+ * texts one more: its layout, `version:count`. Up to there a value is its encoding 4 value;
+ * encodings 1 to 4 are still read (their snapshot has no `timeOfDay`, which starts afresh).
+ *
  * Everything but the symbol's own numbers and its symbol, interval and served ids is the same for
  * every value of one model list: its codec (`ModelListCodec`, `ModelListReader`) is built once per
  * layout. `writeSnapshot` and `readSnapshot` mirror each other call for call. Decoding checks the
  * layout, then validates the result with `modelSnapshotSchema`.
  */
 export const MODEL_SNAPSHOT_MARKER = 0xb6
-const ENCODING = 4
+const ENCODING = 5
+const HORIZON_ENCODING = 4
 const INTERVAL_ENCODING = 3
 const VARIANCE_ENCODING = 2
 const LEGACY_ENCODING = 1
@@ -61,6 +67,8 @@ const LEGACY_ENCODING = 1
 const INTERVAL_SUMS_VERSION = 1
 /** The layout of the horizon state, named in encoding 4's last text. */
 const HORIZONS_VERSION = 1
+/** The layout of the time-of-day profile, named in encoding 5's last text. */
+const TIME_OF_DAY_VERSION = 1
 const HEADER_BYTES = 16
 const SUMS = SCORE_SUM_FIELDS.length
 /** Numbers before the lastInputs: version, trainedThrough, lastClose, volatility, pendingSigma, served score sums. */
@@ -101,10 +109,14 @@ interface ModelListCodec {
   readonly count: number
   /** The names, then each model's id, kind and state layout. */
   readonly modelTexts: Uint8Array
-  /** The variance layout text (written after the served variance id), the interval sums' and the horizons' layouts. */
+  /**
+   * The variance layout text (written after the served variance id), the interval sums', the
+   * horizons' and the time-of-day profile's layouts.
+   */
   readonly varianceText: Uint8Array
   readonly intervalCount: number
   readonly horizonCount: number
+  readonly timeOfDayCount: number
 }
 
 function createModelListCodec(state: TrainerState): ModelListCodec {
@@ -128,16 +140,23 @@ function createModelListCodec(state: TrainerState): ModelListCodec {
     inputSource,
     count: specs.reduce(
       (sum, spec) => sum + PER_MODEL + spec.layout.length,
-      TOP + names.length + varianceCount + state.intervalSums.length + state.horizons.length,
+      TOP +
+        names.length +
+        varianceCount +
+        state.intervalSums.length +
+        state.horizons.length +
+        state.timeOfDay.length,
     ),
     modelTexts: prefixedTexts([...names, ...specs.flatMap((spec) => [spec.id, spec.kind, spec.layout.text])]),
     varianceText: prefixedTexts([
       varianceLayoutOf(state),
       `${String(INTERVAL_SUMS_VERSION)}:${String(state.intervalSums.length)}`,
       `${String(HORIZONS_VERSION)}:${String(state.horizons.length)}`,
+      `${String(TIME_OF_DAY_VERSION)}:${String(state.timeOfDay.length)}`,
     ]),
     intervalCount: state.intervalSums.length,
     horizonCount: state.horizons.length,
+    timeOfDayCount: state.timeOfDay.length,
   }
 }
 
@@ -146,6 +165,7 @@ const fits = (codec: ModelListCodec, state: TrainerState): boolean =>
   codec.varianceSpecs.length === state.variances.length &&
   codec.intervalCount === state.intervalSums.length &&
   codec.horizonCount === state.horizons.length &&
+  codec.timeOfDayCount === state.timeOfDay.length &&
   state.variances.every((slot, index) => slot.spec === codec.varianceSpecs[index]) &&
   state.models.every((slot, index) => slot.spec === codec.specs[index])
 
@@ -223,6 +243,7 @@ function writeSnapshot(
   }
   w.float64s(state.intervalSums)
   w.float64s(state.horizons)
+  w.float64s(state.timeOfDay)
   w.prefixedText(state.symbol, textBytes[0])
   w.prefixedText(state.interval, state.interval.length)
   w.prefixedText(plan.served, textBytes[1])
@@ -303,11 +324,13 @@ interface ModelListReader {
   readonly intervalCount: number
   /** Numbers of the horizon state; 0 before encoding 4. */
   readonly horizonCount: number
+  /** Numbers of the time-of-day profile; 0 before encoding 5. */
+  readonly timeOfDayCount: number
   /** Float64s of a value. */
   readonly count: number
 }
 
-/** A `version:count` layout text (the interval sums', the horizons'): the count, or what is wrong with it. */
+/** A `version:count` layout text (the interval sums', the horizons', the time-of-day profile's): the count, or what is wrong with it. */
 function parseCountLayout(what: string, expectedVersion: number, text: string | undefined): Result<number> {
   if (text === undefined) return ok(0)
   const [version, count, extra] = text.split(':')
@@ -319,8 +342,8 @@ function parseCountLayout(what: string, expectedVersion: number, text: string | 
 
 /**
  * The reader of a layout: `modelTexts` are the texts from the names on, `varianceText` the variance
- * layout, `intervalText` the interval sums' and `horizonText` the horizons' layout, when the encoding
- * has them.
+ * layout, `intervalText` the interval sums', `horizonText` the horizons' and `profileText` the
+ * time-of-day profile's layout, when the encoding has them.
  */
 function createModelListReader(
   inputCount: number,
@@ -328,6 +351,7 @@ function createModelListReader(
   varianceText: string | undefined,
   intervalText: string | undefined,
   horizonText: string | undefined,
+  profileText: string | undefined,
 ): Result<ModelListReader> {
   const varianceLayouts = varianceText === undefined ? ok([]) : parseVarianceLayout(varianceText)
   if (!varianceLayouts.ok) return varianceLayouts
@@ -335,6 +359,8 @@ function createModelListReader(
   if (!intervalCount.ok) return intervalCount
   const horizonCount = parseCountLayout('horizons', HORIZONS_VERSION, horizonText)
   if (!horizonCount.ok) return horizonCount
+  const timeOfDayCount = parseCountLayout('time-of-day profile', TIME_OF_DAY_VERSION, profileText)
+  if (!timeOfDayCount.ok) return timeOfDayCount
   const layouts: ModelStateLayout[] = []
   let count = TOP + inputCount
   for (let index = 0; 3 * index < modelTexts.length - inputCount; index++) {
@@ -344,12 +370,13 @@ function createModelListReader(
     count += PER_MODEL + layout.value.length
   }
   for (const layout of varianceLayouts.value) count += 1 + layout.count
-  count += intervalCount.value + horizonCount.value
+  count += intervalCount.value + horizonCount.value + timeOfDayCount.value
   return ok({
     layouts,
     varianceLayouts: varianceLayouts.value,
     intervalCount: intervalCount.value,
     horizonCount: horizonCount.value,
+    timeOfDayCount: timeOfDayCount.value,
     count,
   })
 }
@@ -362,11 +389,19 @@ function readerOf(
   varianceText: string | undefined,
   intervalText: string | undefined,
   horizonText: string | undefined,
+  profileText: string | undefined,
 ) {
-  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}\n${intervalText ?? ''}\n${horizonText ?? ''}`
+  const key = `${inputCount}\n${modelTexts.join('\n')}\n${varianceText ?? ''}\n${intervalText ?? ''}\n${horizonText ?? ''}\n${profileText ?? ''}`
   let reader = readers.get(key)
   if (reader === undefined) {
-    reader = createModelListReader(inputCount, modelTexts, varianceText, intervalText, horizonText)
+    reader = createModelListReader(
+      inputCount,
+      modelTexts,
+      varianceText,
+      intervalText,
+      horizonText,
+      profileText,
+    )
     // The oldest layout goes first: Map keeps insertion order.
     if (readers.size >= MAX_READERS) readers.delete(readers.keys().next().value!)
     readers.set(key, reader)
@@ -391,7 +426,8 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
   const encoding = bytes[1] ?? 0
   const hasVariance = encoding >= VARIANCE_ENCODING
   const hasIntervals = encoding >= INTERVAL_ENCODING
-  const hasHorizons = encoding >= ENCODING
+  const hasHorizons = encoding >= HORIZON_ENCODING
+  const hasTimeOfDayProfile = encoding >= ENCODING
   if (bytes.byteLength < HEADER_BYTES)
     return err(`model snapshot of ${bytes.byteLength} bytes lacks its header`)
   const r = new ValueReader(bytes, HEADER_BYTES)
@@ -405,7 +441,11 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
   const modelTexts = 3 + inputCount + 3 * modelCount
   const texts = readTexts(
     r,
-    modelTexts + (hasVariance ? 2 : 0) + (hasIntervals ? 1 : 0) + (hasHorizons ? 1 : 0),
+    modelTexts +
+      (hasVariance ? 2 : 0) +
+      (hasIntervals ? 1 : 0) +
+      (hasHorizons ? 1 : 0) +
+      (hasTimeOfDayProfile ? 1 : 0),
   )
   if (!texts.ok) return texts
   const [symbol, interval, served] = texts.value
@@ -416,9 +456,10 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     texts.value[modelTexts + 1],
     hasIntervals ? texts.value[modelTexts + 2] : undefined,
     hasHorizons ? texts.value[modelTexts + 3] : undefined,
+    hasTimeOfDayProfile ? texts.value[modelTexts + 4] : undefined,
   )
   if (!reader.ok) return reader
-  const { layouts, varianceLayouts, intervalCount, horizonCount } = reader.value
+  const { layouts, varianceLayouts, intervalCount, horizonCount, timeOfDayCount } = reader.value
   if (count !== reader.value.count)
     return err(`model snapshot of ${count} numbers, its models take ${reader.value.count}`)
   const version = r.float64()
@@ -458,6 +499,9 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     : undefined
   const intervals = hasIntervals ? Array.from({ length: intervalCount }, () => r.nanAsNull()) : undefined
   const horizons = hasHorizons ? Array.from({ length: horizonCount }, () => r.nanAsNull()) : undefined
+  const timeOfDay = hasTimeOfDayProfile
+    ? Array.from({ length: timeOfDayCount }, () => r.nanAsNull())
+    : undefined
   return ok({
     schema: r.u8(2),
     symbol,
@@ -473,6 +517,7 @@ function readSnapshot(bytes: Uint8Array): Result<unknown> {
     ...(variance === undefined ? {} : { variance }),
     ...(intervals === undefined ? {} : { intervals }),
     ...(horizons === undefined ? {} : { horizons }),
+    ...(timeOfDay === undefined ? {} : { timeOfDay }),
     models,
   })
 }
@@ -487,6 +532,7 @@ export function decodeModelSnapshot(bytes: Uint8Array | null): Result<ModelSnaps
     return err(`not a binary model snapshot: first byte 0x${bytes[0]!.toString(16)}`)
   if (
     bytes[1] !== ENCODING &&
+    bytes[1] !== HORIZON_ENCODING &&
     bytes[1] !== INTERVAL_ENCODING &&
     bytes[1] !== VARIANCE_ENCODING &&
     bytes[1] !== LEGACY_ENCODING

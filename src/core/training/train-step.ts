@@ -28,6 +28,9 @@ import {
   updateVariances,
 } from './variance-step.ts'
 import { withoutNegativeZero } from '../model/without-negative-zero.ts'
+import { learnTimeOfDayProfile } from '../model/time-of-day-profile.ts'
+import { scaleAhead, scaleAt, slotOf, timeOfDayContextOf } from './time-of-day-scale.ts'
+import { isOneBarReturn } from './is-one-bar-return.ts'
 
 /** One model's forecast for the bar just closed, scored now that its return is known. */
 export interface ScoredForecast extends ScoreObservation {
@@ -95,7 +98,7 @@ export function trainStep(
   // NaN before the first row, which then neither scores nor learns.
   const actual = Math.log(row.close / state.lastClose)
   const logClose = Math.log(row.close)
-  const canLearn = Number.isFinite(actual) && row.gapBars <= options.maxGapBars[row.interval]
+  const canLearn = Number.isFinite(actual) && isOneBarReturn(options, row, state.lastBarStart)
   const sigma = state.pendingSigma
   const previousServed = state.served
   const previousServedVariance = state.servedVariance
@@ -130,16 +133,27 @@ export function trainStep(
     }
     slot.hasInputs = readInputs(row.values, slot.spec.features, slot.inputs)
   }
+  // Intraday, the variance models see each return divided by its slot's scale (deseasonalised),
+  // and the band's σ is theirs times the next bar's scale.
+  const timeOfDay = timeOfDayContextOf(options, state.timeOfDay, row)
   if (canLearn) {
-    scoreVariances(options, state, actual)
-    addToSigmaTilt(state, actual)
-    updateVariances(state, actual, rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close))
-    updateEwmaVolatility(state.volatility, actual, options.volatilityDecay)
+    const scale = scaleAt(timeOfDay, row.barStart)
+    const deseasonalised = actual / scale
+    if (timeOfDay !== null && !Number.isNaN(sigma)) {
+      const absZ = (Math.abs(actual) * scale) / sigma
+      learnTimeOfDayProfile(state.timeOfDay, slotOf(timeOfDay, row.barStart), absZ, options.timeOfDayDecay)
+    }
+    scoreVariances(options, state, deseasonalised)
+    addToSigmaTilt(state, deseasonalised)
+    const rangeVariance = rangeVarianceOf(state.lastClose, row.open, row.high, row.low, row.close)
+    updateVariances(state, deseasonalised, rangeVariance / (scale * scale))
+    updateEwmaVolatility(state.volatility, deseasonalised, options.volatilityDecay)
     scoreHorizons(state.horizons, logClose, options.band, scoredHorizons)
   } else {
     clearHorizonForecasts(state.horizons)
   }
-  const nextSigma = forecastVariances(options, state)
+  const deseasonalisedSigma = forecastVariances(options, state)
+  const nextSigma = Math.max(options.sigmaFloor, deseasonalisedSigma * scaleAhead(timeOfDay, row.barStart, 1))
   for (const slot of models) {
     const forecast =
       Number.isNaN(nextSigma) || !slot.hasInputs ? Number.NaN : slot.spec.predict(slot.state, slot.inputs)
@@ -152,8 +166,10 @@ export function trainStep(
   state.pendingSigma = nextSigma
   const servedSlot = models[state.served]
   const servedForecast = servedSlot?.pending ?? Number.NaN
-  const horizons: readonly HorizonForecast[] = horizonForecastsOf(state.horizons, servedForecast, (h) =>
-    servedSigmaAhead(state, nextSigma, h),
+  const horizons: readonly HorizonForecast[] = horizonForecastsOf(
+    state.horizons,
+    servedForecast,
+    (h) => servedSigmaAhead(state, deseasonalisedSigma, h) * scaleAhead(timeOfDay, row.barStart, h),
   )
   recordHorizonForecasts(state.horizons, logClose, horizons, state.served, state.servedVariance)
   const prediction =

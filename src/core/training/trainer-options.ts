@@ -18,6 +18,12 @@ export interface TrainerOptions {
    * chosen by the serving rule's thresholds (`serving.minScoredBars`, `serving.maxDm`).
    */
   readonly varianceModels: readonly VarianceSpec[]
+  /**
+   * Decay per bar of an hour's mean in the intraday time-of-day profile (`time-of-day-profile.ts`):
+   * each hour of the exchange's clock learns its own σ against the day's average. 1 switches it
+   * off; daily bars never use it.
+   */
+  readonly timeOfDayDecay: number
   /** Step of the σ-tilt's κ (`learnSigmaTilt`); 0 keeps κ = 1, the served σ as it is. */
   readonly sigmaTiltStep: number
   readonly sigmaFloor: number
@@ -44,6 +50,7 @@ export const DEFAULT_TRAINER_OPTIONS: TrainerOptions = {
   serving: { baselineId: 'naive', minScoredBars: 250, maxDm: -2.326 },
   volatilityDecay: 0.85,
   varianceModels: VARIANCE_CHALLENGERS,
+  timeOfDayDecay: 0.97,
   sigmaTiltStep: 0,
   sigmaFloor: 1e-8,
   warmupBars: 20,
@@ -71,6 +78,8 @@ export function resolveTrainerOptions(overrides: TrainerOverrides = {}): Trainer
   const varianceIds = ['ewma', ...options.varianceModels.map((model) => model.id)]
   if (new Set(varianceIds).size !== varianceIds.length)
     throw new Error(`variance model ids must be unique and not "ewma": ${varianceIds.join(', ')}`)
+  if (!(options.timeOfDayDecay > 0 && options.timeOfDayDecay <= 1))
+    throw new Error(`timeOfDayDecay must be in (0, 1], not ${options.timeOfDayDecay}`)
   if (!ids.includes(options.serving.baselineId)) {
     throw new Error(`the baseline model "${options.serving.baselineId}" is not among the models`)
   }

@@ -54,6 +54,7 @@ export function toSnapshot(state: TrainerState): ModelSnapshot {
     },
     intervals: Array.from(state.intervalSums, orNull),
     horizons: Array.from(state.horizons, orNull),
+    timeOfDay: Array.from(state.timeOfDay, orNull),
     models: state.models.map((slot) => ({
       id: slot.id,
       kind: slot.spec.kind,
@@ -135,8 +136,10 @@ export function fromSnapshot(options: TrainerOptions, snapshot: ModelSnapshot): 
   // Sums of another layout (or none, from an older release) leave the interval scores fresh.
   if (saved.intervals?.length === state.intervalSums.length)
     state.intervalSums.set(saved.intervals.map((value) => value ?? Number.NaN))
-  // Likewise the horizons: their forecasts in flight and bands start afresh.
+  // Likewise the horizons (their forecasts in flight and bands start afresh) and the time-of-day profile.
   if (saved.horizons?.length === state.horizons.length)
     state.horizons.set(saved.horizons.map((value) => value ?? Number.NaN))
+  if (saved.timeOfDay?.length === state.timeOfDay.length)
+    state.timeOfDay.set(saved.timeOfDay.map((value) => value ?? Number.NaN))
   return ok(state)
 }

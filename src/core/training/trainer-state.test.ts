@@ -21,6 +21,7 @@ const arraysOf = (state: TrainerState): Float64Array[] => [
   ...state.models.flatMap((slot) => [slot.inputs, slot.band, slot.scores, slot.state]),
   ...state.variances.flatMap((slot) => [slot.scores, slot.state]),
   state.horizons,
+  state.timeOfDay,
 ]
 
 /** A state trained on 60 rows, and one restored from its snapshot. */

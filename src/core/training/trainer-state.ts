@@ -7,6 +7,11 @@ import type { ScoreSums } from '../metrics/score-sums.ts'
 import { emptyIntervalSums, RECENT_YEARS, type IntervalSums } from '../metrics/interval-sums.ts'
 import { SCORE_SUM_FIELDS } from '../contracts/model-snapshot.ts'
 import { HORIZON_STATE_LENGTH, initHorizonState } from './horizon-bands.ts'
+import {
+  initTimeOfDayProfile,
+  TIME_OF_DAY_LENGTH,
+  type TimeOfDayProfile,
+} from '../model/time-of-day-profile.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 
 /** One model's place in a symbol's state; the numbers change in place as rows arrive. */
@@ -89,6 +94,8 @@ export interface TrainerState {
   readonly intervalSums: IntervalSums
   /** The 5- and 20-bar forecasts in flight, their bands and scores (`horizon-bands.ts`). */
   readonly horizons: Float64Array
+  /** The intraday volatility profile by time of day (`time-of-day-profile.ts`); all NaN for daily bars. */
+  readonly timeOfDay: TimeOfDayProfile
   readonly models: readonly ModelSlot[]
 }
 
@@ -153,7 +160,8 @@ export function createTrainerState(
       EWMA_VOLATILITY_LENGTH +
       options.models.reduce((sum, spec) => sum + modelSlotLength(spec), 0) +
       varianceSpecs.reduce((sum, spec) => sum + varianceSlotLength(spec), 0) +
-      HORIZON_STATE_LENGTH,
+      HORIZON_STATE_LENGTH +
+      TIME_OF_DAY_LENGTH,
   )
   const take = viewsOf(numbers)
   const servedScores = take(SCORE_SUM_FIELDS.length)
@@ -162,6 +170,8 @@ export function createTrainerState(
   const variances = varianceSpecs.map((spec) => createVarianceSlot(spec, take))
   const horizons = take(HORIZON_STATE_LENGTH)
   initHorizonState(horizons)
+  const timeOfDay = take(TIME_OF_DAY_LENGTH)
+  initTimeOfDayProfile(timeOfDay)
   return {
     symbol: symbolName,
     interval: barInterval,
@@ -180,6 +190,7 @@ export function createTrainerState(
     servedScores,
     intervalSums: emptyIntervalSums(RECENT_YEARS),
     horizons,
+    timeOfDay,
     models,
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../../core/training/evaluate-series.ts'
 import type { ScoredBar } from '../../core/training/train-step.ts'
 import { resolveTrainerOptions, type TrainerOptions } from '../../core/training/trainer-options.ts'
+import { isOneBarReturn } from '../../core/training/is-one-bar-return.ts'
 import { readOhlcvCsvFile } from '../../platform/market-data/read-ohlcv-csv-file.ts'
 
 export interface EvaluateCsvRequest {
@@ -30,7 +31,7 @@ export interface CsvEvaluation extends SeriesEvaluation {
   readonly interval: Interval
   readonly firstBarStart: number
   readonly lastBarStart: number
-  /** Rows after a gap longer than the models learn across (`maxGapBars`): never scored. */
+  /** Rows after a gap the models do not learn across (`isOneBarReturn`): never scored. */
   readonly rowsAfterLongGap: number
   /** The bar the last forecast is for (the next session after the last bar), if any was made. */
   readonly lastForecastFor: number | null
@@ -58,10 +59,11 @@ export async function evaluateCsv(request: EvaluateCsvRequest): Promise<Result<C
       const next = nextFeatures(features, bar)
       features = next.state
       const row = next.row
+      const previous = last
+      if (previous !== null && !isOneBarReturn(trainerOptions, row, previous.barStart)) rowsAfterLongGap += 1
       first ??= row
       last = row
       evaluator ??= createSeriesEvaluator(trainerOptions, row, request.window)
-      if (row.gapBars > trainerOptions.maxGapBars[row.interval]) rowsAfterLongGap += 1
       const { prediction, scored } = evaluator.add(row)
       if (prediction !== null) lastForecastFor = prediction.forBarStart
       if (scored !== null) request.onScored?.(scored)

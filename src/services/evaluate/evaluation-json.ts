@@ -1,6 +1,6 @@
 import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
 import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
-import type { ModelEvaluation } from '../../core/training/evaluate-series.ts'
+import type { ModelEvaluation, TimeOfDayCoverage } from '../../core/training/evaluate-series.ts'
 import type { Interval } from '../../core/contracts/primitives.ts'
 import type { OhlcvCsvReport } from '../../core/market-data/create-ohlcv-csv-reader.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
@@ -30,6 +30,11 @@ export interface EvaluationJson {
   readonly intervals: IntervalScores
   /** The published intervals for the close 5 and 20 bars ahead, scored as their outcomes arrived. */
   readonly horizons: readonly HorizonScores[]
+  /**
+   * Intraday: coverage of the published band by slot of the day ("open 1" for bars that start at
+   * the first session's open, then each hour of the exchange's clock); empty for daily bars.
+   */
+  readonly byTimeOfDay: readonly TimeOfDayCoverage[]
   /** How the file was read: rows of null prices skipped, order, whether it had volumes. */
   readonly input: Omit<OhlcvCsvReport, 'bars' | 'interval'>
 }
@@ -56,6 +61,7 @@ export function evaluationJson(evaluation: CsvEvaluation): EvaluationJson {
     published: evaluation.servedStream,
     intervals: evaluation.intervals,
     horizons: evaluation.horizons,
+    byTimeOfDay: evaluation.byTimeOfDay,
     input,
   }
 }

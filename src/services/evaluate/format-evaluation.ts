@@ -2,7 +2,12 @@ import type { ModelScores } from '../../core/contracts/model-snapshot.ts'
 import type { TrainerOptions } from '../../core/training/trainer-options.ts'
 import type { CsvEvaluation } from './evaluate-csv.ts'
 import { formatInstant } from './format-instant.ts'
-import { formatHorizonScores, formatIntervalScores } from './format-interval-scores.ts'
+import { exchangeOfSymbol } from '../../core/providers/exchange-of-symbol.ts'
+import {
+  formatHorizonScores,
+  formatIntervalScores,
+  formatTimeOfDayCoverage,
+} from './format-interval-scores.ts'
 
 const DASH = '—'
 const percent = (x: number | null, digits: number): string =>
@@ -70,13 +75,18 @@ export function formatEvaluation(evaluation: CsvEvaluation, options: TrainerOpti
     '',
     ...formatHorizonScores(evaluation.horizons),
     '',
+    ...formatTimeOfDayCoverage(
+      evaluation.byTimeOfDay,
+      options.calendars[exchangeOfSymbol(evaluation.symbol)].timeZone,
+    ),
     'Errors are of one-bar log returns. MASE = MAE / naive MAE on the same bars. DM = Diebold–Mariano on absolute',
     'error against naive (negative: lower error; |DM| > 1.96: significant at 5 %). Direction counts bars where both',
     'forecast and outcome moved. Widths are ln(upper / lower). "served" is the share of bars each model was published.',
     'The band: interval score = mean of width + (2/α)·distance outside (α = 0.2, 0.05; lower is better); QLIKE of',
     'σ² = mean of r²/σ² − ln(r²/σ²) − 1 (0 is perfect); σ-fifths split at running quintiles of σ (P²); years in UTC.',
     'h bars ahead: the one-bar forecast then no drift, σ of the sum from the served variance model, each horizon',
-    'calibrated by its own conformal band as its outcomes arrive.',
+    'calibrated by its own conformal band as its outcomes arrive. Intraday, σ follows a time-of-day profile: each hour',
+    "of the exchange's clock, and each session's open, learns its own σ against the day's average.",
     `Serves ${evaluation.served} next: naive unless a model beats it with DM ≤ ${serving.maxDm} over at least ${serving.minScoredBars} scored bars and is ahead recently.`,
   ].join('\n')
 }

@@ -1,4 +1,5 @@
 import type { HorizonScores, IntervalScores } from '../../core/contracts/interval-scores.ts'
+import type { TimeOfDayCoverage } from '../../core/training/evaluate-series.ts'
 
 const DASH = '—'
 const percent = (x: number | null | undefined, digits: number): string =>
@@ -74,5 +75,25 @@ export function formatHorizonScores(scores: readonly HorizonScores[]): string[] 
         percent(horizon.winkler95, 3),
       ]),
     ]),
+  ]
+}
+
+/** Intraday: the published band's coverage by slot of the day (nothing for daily bars). */
+export function formatTimeOfDayCoverage(bySlot: readonly TimeOfDayCoverage[], timeZone: string): string[] {
+  if (bySlot.length === 0) return []
+  return [
+    `coverage of the published band by time of day (${timeZone}; a bar counts in the hour it starts in, a bar`,
+    "that starts at a session's open, whose return spans the night or the break, under that open):",
+    '',
+    ...aligned([
+      ['slot', 'n', 'cov80', 'cov95'],
+      ...bySlot.map((slot) => [
+        slot.slot,
+        String(slot.n),
+        percent(slot.coverage80, 1),
+        percent(slot.coverage95, 1),
+      ]),
+    ]),
+    '',
   ]
 }
