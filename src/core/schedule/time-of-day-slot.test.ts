@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { EXCHANGE_CALENDARS } from './exchange-calendars.ts'
-import { timeOfDaySlotLabel, timeOfDaySlotOf } from './time-of-day-slot.ts'
+import { timeOfDaySlotLabel, timeOfDaySlotOf, timeOfDaySlotOrder } from './time-of-day-slot.ts'
 
 test('a slot is the hour of the exchange clock, the same across a daylight-saving change', () => {
   const us = EXCHANGE_CALENDARS.US
@@ -26,4 +26,8 @@ test("a bar that starts at a session's open has the open's own slot: the night o
   assert.equal(timeOfDaySlotOf(pse, Date.UTC(2024, 2, 8, 5, 0)), 25)
   assert.equal(timeOfDaySlotOf(pse, Date.UTC(2024, 2, 8, 5, 30)), 13)
   assert.deepEqual([24, 25, 9].map(timeOfDaySlotLabel), ['open 1', 'open 2', '09:00'])
+  assert.deepEqual(
+    [9, 25, 0, 24, 23].sort((a, b) => timeOfDaySlotOrder(a) - timeOfDaySlotOrder(b)),
+    [24, 25, 0, 9, 23],
+  )
 })

@@ -39,6 +39,10 @@ function openSlotOf(calendar: ExchangeCalendar, atMs: number): number | undefine
   return index < 0 ? undefined : FIRST_OPEN_SLOT + Math.min(index, TIME_OF_DAY_SLOTS - FIRST_OPEN_SLOT - 1)
 }
 
+/** Where a slot sorts in a table of the day: the opens first, then the hours. */
+export const timeOfDaySlotOrder = (slot: number): number =>
+  slot >= FIRST_OPEN_SLOT ? slot - FIRST_OPEN_SLOT : slot + TIME_OF_DAY_SLOTS - FIRST_OPEN_SLOT
+
 /** A slot as text: "10:00" for an hour, "open 1" for the day's first session's open. */
 export function timeOfDaySlotLabel(slot: number): string {
   return slot >= FIRST_OPEN_SLOT

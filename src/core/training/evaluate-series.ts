@@ -16,7 +16,7 @@ import { trainStep, type ScoredBar } from './train-step.ts'
 import type { TrainerOptions } from './trainer-options.ts'
 import { createTrainerState, type TrainerState } from './trainer-state.ts'
 import { exchangeOfSymbol } from '../providers/exchange-of-symbol.ts'
-import { timeOfDaySlotLabel, timeOfDaySlotOf } from '../schedule/time-of-day-slot.ts'
+import { timeOfDaySlotLabel, timeOfDaySlotOf, timeOfDaySlotOrder } from '../schedule/time-of-day-slot.ts'
 
 export interface EvaluationWindow {
   /** Score bars starting at or after this instant (epoch ms); the models still learn from every bar. */
@@ -145,9 +145,8 @@ export function createSeriesEvaluator(
         horizons: LONG_HORIZONS.map((horizon, k) =>
           summariseHorizonScores(horizonSums, k * HORIZON_SCORE_LENGTH, horizon),
         ),
-        // The opens (slots 24 and 25) first, then the hours.
         byTimeOfDay: [...slotTallies]
-          .sort(([a], [b]) => ((a + 2) % 26) - ((b + 2) % 26))
+          .sort(([a], [b]) => timeOfDaySlotOrder(a) - timeOfDaySlotOrder(b))
           .map(([slot, [n, in80, in95]]) => ({
             slot: timeOfDaySlotLabel(slot),
             n,

@@ -81,7 +81,8 @@ const updateRecentLossDiff = (mean: number, value: number, count: number, decay:
  * forecast against this bar's realised log return, updates every model with (previous row's
  * inputs, that return), then forecasts the next bar with every model and publishes the served one.
  * The trainer service and `quotecast evaluate` both call exactly this, so they cannot disagree.
- * Only the prediction is allocated, and with `isScoring` the scored forecasts.
+ * Only the prediction is allocated, with `isScoring` the scored forecasts, and for an intraday row
+ * the three fields of its time-of-day context.
  */
 export function trainStep(
   options: TrainerOptions,

@@ -30,6 +30,7 @@ test('scores every model on a real series, naive first, and names the model it w
   assert.equal(models[0]?.mase, 1)
   assert.ok(models.every((m) => m.n > 1200 && Math.abs((m.coverage95 ?? 0) - 0.95) < 0.02))
   assert.equal(served, 'naive')
+  assert.deepEqual(result.value.byTimeOfDay, [])
 })
 
 test('bad input is an error value that names the file and the problem', async () => {
@@ -99,6 +100,16 @@ test('scores intraday bars with ISO offsets, and reads Yahoo quirks, reporting t
   assert.equal(result.value.interval, '5m')
   assert.equal(result.value.firstBarStart, Date.UTC(2024, 0, 2, 14, 30))
   assert.ok(result.value.servedStream.n > 350)
+  // Coverage by time of day: the session's open (09:30 New York, once, on the second day) first,
+  // then the hours of the New York clock in order, together every scored bar.
+  const slots = result.value.byTimeOfDay.map((slot) => slot.slot)
+  assert.equal(slots[0], 'open 1')
+  assert.equal(result.value.byTimeOfDay[0]!.n, 1)
+  assert.deepEqual(slots.slice(1), [...slots.slice(1)].sort())
+  assert.equal(
+    result.value.byTimeOfDay.reduce((sum, slot) => sum + slot.n, 0),
+    result.value.servedStream.n,
+  )
   const yahoo = [
     '"Date","Open","High","Low","Close","Adj Close"',
     '2020-01-07,1,2,1,1.5,0.75',
