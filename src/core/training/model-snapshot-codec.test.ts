@@ -14,6 +14,7 @@ import { featureRowsOf } from './feature-rows-of.ts'
 import { decodeModelSnapshot, encodeModelSnapshot, encodeModelSnapshots } from './model-snapshot-codec.ts'
 import type { TrainerState } from './trainer-state.ts'
 import { decodeSnapshot } from './upgrade-snapshot.ts'
+import { asFirstReleaseSnapshot } from '../../../test/fixtures/training/first-release-snapshot.ts'
 
 const trainerOptions = resolveTrainerOptions()
 const rowsOf = (file: string, symbol: string) => {
@@ -59,15 +60,9 @@ test('a value of encoding 1 (before the variance models) still decodes, to the s
   for (const row of aapl.slice(0, 600)) trainStep(ewmaOnly, live, row)
   const decoded = decodeModelSnapshot(bytes)
   assert.ok(decoded.ok)
-  const {
-    variance,
-    intervals: _intervals,
-    horizons: _horizons,
-    timeOfDay: _timeOfDay,
-    ...withoutVariance
-  } = toSnapshot(live)
-  assert.equal(variance?.served, 'ewma')
-  assert.deepEqual(decoded.value, withoutVariance)
+  const snapshot = toSnapshot(live)
+  assert.equal(snapshot.variance?.served, 'ewma')
+  assert.deepEqual(decoded.value, asFirstReleaseSnapshot(snapshot))
   const restored = fromSnapshot(trainerOptions, decoded.value)
   assert.ok(restored.ok)
   assert.equal(restored.value.variances[restored.value.servedVariance]?.id, 'ewma')
