@@ -39,7 +39,8 @@ export interface BenchOptions {
     /** Alternating River then quotecast timings; medians are reported. */
     readonly timingRounds: number
   }
-  readonly api: { readonly seconds: number }
+  /** Section 3: `rounds` full-speed rounds of the API and hello-world, then the fixed-rate runs. */
+  readonly api: { readonly seconds: number; readonly rounds: number }
   /** Section 6: quotecast's processor against the Kafka Streams reference implementation. */
   readonly streams: {
     readonly quotes: number
@@ -115,7 +116,7 @@ export function resolveBenchOptions(argv: readonly string[]): BenchOptions {
     hotPath: isQuick
       ? { modelRounds: 10, riverRounds: 2, timingRounds: 2 }
       : { modelRounds: 40, riverRounds: 5, timingRounds: 3 },
-    api: { seconds: isQuick ? 5 : 15 },
+    api: { seconds: isQuick ? 5 : 15, rounds: 3 },
     streams: {
       quotes: isQuick ? 60_000 : 200_000,
       symbols: isQuick ? 40 : 100,

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { logTail } from '../src/platform/kafka-broker/log-tail.ts'
 import { startKafkaBroker, type KafkaBroker } from '../src/platform/kafka-broker/start-broker.ts'
 
-const UNIT_PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts']
+const UNIT_PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts']
 const INTEGRATION_PATTERNS = ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts']
 const INTEGRATION_DIRS = ['test/integration/', 'test/faults/']
 /** One test file at a time: with a JVM broker on a 2-core machine, parallel files make timings flaky. */
@@ -16,7 +16,7 @@ const DEFAULT_TEST_TIMEOUT_MS = 120_000
 
 const USAGE = `Usage: node scripts/test.ts [--unit-only | --integration-only] [--concurrency N] [--test-*=...] [FILE|GLOB ...]
   Integration tests are test/integration/**/*.test.ts and test/faults/**/*.test.ts; all other
-  *.test.ts files (beside the code in src/, or in test/) are unit tests.
+  *.test.ts files (beside the code in src/ and bench/, or in test/) are unit tests.
   A Kafka broker is started for integration tests unless KAFKA_BOOTSTRAP_SERVERS is set.
   --test-* flags (e.g. --test-name-pattern=foo) go to node --test as they are.`
 

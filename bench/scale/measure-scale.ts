@@ -7,6 +7,7 @@ import {
   verdictOf,
   type BenchRow,
   type SectionResult,
+  spreadVerdict,
 } from '../support/bench-row.ts'
 import { runChild } from '../support/run-child.ts'
 import { measurePairedGrowth, type PairedRound } from './paired-chunks.ts'
@@ -90,7 +91,7 @@ export async function measureScale(options: BenchOptions['scale']): Promise<Sect
         reference: `${pairedCpu((round) => round.fewestCpuMicros)} at ${fewest.symbols} symbols`,
         ratio: formatSpread(cpuGrowths),
         goal: `≤ ${FLAT_GOAL}× (whole spread)`,
-        verdict: verdictOf(Math.max(...cpuGrowths) <= FLAT_GOAL, cpuGrowths.every(Number.isFinite)),
+        verdict: spreadVerdict(cpuGrowths, (growth) => growth <= FLAT_GOAL),
       },
       {
         section: '4 scale',

@@ -8,9 +8,9 @@ import {
   formatMs,
   formatRate,
   formatSpread as spread,
-  verdictOf,
   type BenchRow,
   type SectionResult,
+  spreadVerdict,
 } from '../support/bench-row.ts'
 import { median } from '../support/percentile.ts'
 import { loadBundledBars, syntheticSymbols } from '../support/synthetic-symbols.ts'
@@ -134,12 +134,7 @@ export async function measureStreams(
       reference: `${formatRate(medianOf(tp('kafka-streams', mode), (run) => run.quotesPerSecond))} Kafka Streams`,
       ratio: spread(ratios),
       goal: isEos ? '≥ 1.0× (whole spread)' : '—',
-      verdict: isEos
-        ? verdictOf(
-            ratios.every((r) => r >= 1),
-            ratios.every(Number.isFinite),
-          )
-        : 'info',
+      verdict: isEos ? spreadVerdict(ratios, (ratio) => ratio >= 1) : 'info',
     })
   }
   for (const mode of ['eos', 'alos'] as const) {
@@ -188,10 +183,7 @@ export async function measureStreams(
       reference: `${three('kafka-streams')} Kafka Streams`,
       ratio: `p99 ${spread(p99Ratios)}; p50 ${spread(ratios((f) => f.p50))}`,
       goal: 'p99 ≤ 1.0× (whole spread)',
-      verdict: verdictOf(
-        p99Ratios.every((r) => r <= 1),
-        p99Ratios.every(Number.isFinite),
-      ),
+      verdict: spreadVerdict(p99Ratios, (ratio) => ratio <= 1),
     })
   }
 

@@ -50,6 +50,19 @@ export const formatBytes = (bytes: number): string =>
 export const formatPercent = (fraction: number): string =>
   Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : 'n/a'
 
+/**
+ * The verdict on a ratio measured in rounds: `met` only when every round's ratio clears the goal
+ * (the whole spread, since these machines move one ratio by ±0.25 between runs), `missed` when any
+ * round does not, `info` when there is no round or one could not be measured.
+ */
+export function spreadVerdict(
+  ratios: readonly number[],
+  clears: (ratio: number) => boolean,
+): BenchRow['verdict'] {
+  if (ratios.length === 0 || !ratios.every(Number.isFinite)) return 'info'
+  return ratios.every(clears) ? 'met' : 'missed'
+}
+
 /** `met` when `isMet`, `missed` otherwise, `info` when the figure could not be measured. */
 export const verdictOf = (isMet: boolean, isMeasured = true): BenchRow['verdict'] =>
   !isMeasured ? 'info' : isMet ? 'met' : 'missed'
