@@ -26,6 +26,8 @@ export interface QuotecastBar {
   readonly varianceModel: string
   /** The EWMA variance model's forecast of this bar (the trainer's own, run in process). */
   readonly ewmaVariance: number
+  /** The same EWMA with RiskMetrics' daily decay, 0.94 (a trainer of that decay, run in process). */
+  readonly riskMetricsVariance: number
 }
 
 export interface QuotecastSeries {
@@ -37,16 +39,34 @@ export interface QuotecastSeries {
   readonly scored: readonly QuotecastBar[]
 }
 
-/** EWMA's pending variance before each bar the trainer scored, by bar start (default trainer). */
-function ewmaVariances(rows: ReturnType<typeof featureRowsOf>): Map<number, { ewma: number; sigma: number }> {
+/** RiskMetrics' decay for daily returns (J.P. Morgan 1996), the textbook EWMA the issue names. */
+const RISKMETRICS_DECAY = 0.94
+
+interface EwmaVariances {
+  readonly ewma: number
+  readonly riskMetrics: number
+  readonly sigma: number
+}
+
+/**
+ * EWMA's pending variance before each bar the trainer scored, by bar start: the default trainer's
+ * (and its σ, to check against `evaluate`) and that of a trainer with RiskMetrics' decay.
+ */
+function ewmaVariances(rows: ReturnType<typeof featureRowsOf>): Map<number, EwmaVariances> {
   const trainerOptions = resolveTrainerOptions()
+  const riskMetricsOptions = resolveTrainerOptions({ volatilityDecay: RISKMETRICS_DECAY })
   const state = createTrainerState(trainerOptions, rows[0]!.symbol, rows[0]!.interval)
-  if (state.variances[0]?.id !== 'ewma') throw new Error('the first variance model is not ewma')
-  const byBar = new Map<number, { ewma: number; sigma: number }>()
+  const riskMetricsState = createTrainerState(riskMetricsOptions, rows[0]!.symbol, rows[0]!.interval)
+  if (state.variances[0]?.id !== 'ewma' || riskMetricsState.variances[0]?.id !== 'ewma')
+    throw new Error('the first variance model is not ewma')
+  const byBar = new Map<number, EwmaVariances>()
   for (const row of rows) {
     const ewma = state.variances[0].scores[VARIANCE_SCORE.pending]!
+    const riskMetrics = riskMetricsState.variances[0].scores[VARIANCE_SCORE.pending]!
     const sigma = state.pendingSigma
-    if (trainStep(trainerOptions, state, row, true).scored !== null) byBar.set(row.barStart, { ewma, sigma })
+    trainStep(riskMetricsOptions, riskMetricsState, row, false)
+    if (trainStep(trainerOptions, state, row, true).scored !== null)
+      byBar.set(row.barStart, { ewma, riskMetrics, sigma })
   }
   return byBar
 }
@@ -90,6 +110,7 @@ export async function quotecastSeries(url: URL, symbol: string): Promise<Quoteca
         upper95: Number(upper95),
         varianceModel: cells[10]!,
         ewmaVariance: own.ewma,
+        riskMetricsVariance: own.riskMetrics,
       }
     })
     return { barStarts: rows.map((row) => row.barStart), returns, scored }
