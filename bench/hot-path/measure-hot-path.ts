@@ -5,10 +5,10 @@ import { BUNDLED_CSV, loadCsv } from '../../src/platform/market-data/load-csv.ts
 import type { BenchOptions } from '../bench-options.ts'
 import {
   formatRate,
-  type BenchRow,
-  type SectionResult,
   formatSpread,
   spreadVerdict,
+  type BenchRow,
+  type SectionResult,
 } from '../support/bench-row.ts'
 import { median } from '../support/percentile.ts'
 import { measureBareRls, measureFeatureRows, measureTrainingSteps } from './quotecast-rates.ts'

@@ -3,10 +3,10 @@ import type { BenchOptions } from '../bench-options.ts'
 import {
   formatRate,
   formatRatio,
-  type BenchRow,
-  type SectionResult,
   formatSpread,
   spreadVerdict,
+  type BenchRow,
+  type SectionResult,
 } from '../support/bench-row.ts'
 import { median } from '../support/percentile.ts'
 import { benchQuoteRecords, meanValueBytes } from './bench-quote-records.ts'

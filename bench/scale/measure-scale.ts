@@ -4,10 +4,10 @@ import {
   formatBytes,
   formatRatio,
   formatSpread,
+  spreadVerdict,
   verdictOf,
   type BenchRow,
   type SectionResult,
-  spreadVerdict,
 } from '../support/bench-row.ts'
 import { runChild } from '../support/run-child.ts'
 import { measurePairedGrowth, type PairedRound } from './paired-chunks.ts'

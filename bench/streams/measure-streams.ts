@@ -8,9 +8,9 @@ import {
   formatMs,
   formatRate,
   formatSpread as spread,
+  spreadVerdict,
   type BenchRow,
   type SectionResult,
-  spreadVerdict,
 } from '../support/bench-row.ts'
 import { median } from '../support/percentile.ts'
 import { loadBundledBars, syntheticSymbols } from '../support/synthetic-symbols.ts'
