@@ -3,7 +3,10 @@
 // served, and the published band's coverage per σ-fifth (sorted by the band's own σ) and per
 // calendar year, and its interval (Winkler) score at 80 and 95 %. "before" is the trainer with EWMA
 // alone (the previous release's band), "challengers" the default trainer, "tilt" it with the σ-tilt on. No timing: any machine gives
-// the same numbers. Usage: node bench/variance-scores.ts [--json]
+// the same numbers. `--with JSON` adds the default trainer with those option overrides (e.g.
+// '{"volatilityDecay":0.94}') and the per-bar Diebold–Mariano statistics of its band's Winkler scores
+// and its σ²'s QLIKE against the default's, for judging one change by a rule written before the run.
+// Usage: node bench/variance-scores.ts [--json] [--with JSON]
 import { readFileSync } from 'node:fs'
 import type { FeatureRow } from '../src/core/contracts/feature-row.ts'
 import { parseOhlcvCsv } from '../src/core/market-data/parse-ohlcv-csv.ts'
@@ -13,6 +16,7 @@ import { qlike } from '../src/core/model/variance-models.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
 import { trainStep } from '../src/core/training/train-step.ts'
 import {
+  DEFAULT_TRAINER_OPTIONS,
   resolveTrainerOptions,
   type TrainerOptions,
   type TrainerOverrides,
@@ -175,6 +179,8 @@ function bandScores(bars: readonly BarScore[]) {
     crashes,
     winkler80: mean((b) => winkler(b, b.half80, 0.2)),
     winkler95: mean((b) => winkler(b, b.half95, 0.05)),
+    /** QLIKE of the band's σ² (the served variance, floored): ln σ² + r²/σ². */
+    sigmaQlike: mean((b) => qlike(b.sigma * b.sigma, b.actual)),
     fifths,
     years,
   }
@@ -211,33 +217,135 @@ function varianceScores(bars: readonly BarScore[], ids: readonly string[]) {
   })
 }
 
-function evaluate(overrides: TrainerOverrides) {
+/**
+ * Per-bar DM of `variant` minus `base` (negative: the variant is better) for the band's Winkler
+ * scores and its σ²'s QLIKE; null when the two did not score the same bars.
+ */
+function pairedDm(variant: readonly BarScore[], base: readonly BarScore[]) {
+  if (variant.length !== base.length || variant.some((bar, i) => bar.barStart !== base[i]!.barStart))
+    return null
+  const dmOf = (loss: (bar: BarScore) => number) => {
+    let sum = 0
+    let sumSq = 0
+    for (let i = 0; i < variant.length; i++) {
+      const d = loss(variant[i]!) - loss(base[i]!)
+      sum += d
+      sumSq += d * d
+    }
+    return dieboldMariano(variant.length, sum, sumSq)
+  }
+  return {
+    winkler80: dmOf((b) => winkler(b, b.half80, 0.2)),
+    winkler95: dmOf((b) => winkler(b, b.half95, 0.05)),
+    sigmaQlike: dmOf((b) => qlike(b.sigma * b.sigma, b.actual)),
+  }
+}
+
+function evaluate(overrides: TrainerOverrides, against?: readonly { bars: readonly BarScore[] }[]) {
   const trainerOptions = resolveTrainerOptions(overrides)
-  return SERIES.map(({ file, symbol }) => {
+  return SERIES.map(({ file, symbol }, k) => {
     const { bars, ids } = run(trainerOptions, rowsOf(file, symbol))
-    return { symbol, band: bandScores(bars), variance: varianceScores(bars, ids), term: termScores(bars) }
+    const dm = against === undefined ? undefined : pairedDm(bars, against[k]!.bars)
+    return {
+      symbol,
+      bars,
+      band: bandScores(bars),
+      variance: varianceScores(bars, ids),
+      term: termScores(bars),
+      dm,
+    }
   })
 }
 
+/** The options `--with` may set: the trainer's numbers, and those of its band and serving rule. */
+const NUMERIC_OPTIONS = [
+  'volatilityDecay',
+  'timeOfDayDecay',
+  'sigmaTiltStep',
+  'sigmaFloor',
+  'warmupBars',
+  'recentDecay',
+]
+const NESTED_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  band: Object.keys(DEFAULT_TRAINER_OPTIONS.band),
+  serving: ['minScoredBars', 'maxDm'],
+}
+
+/** What is wrong with `value` as `--with` overrides, or null. */
+function overridesProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object'
+  for (const [key, setting] of Object.entries(value)) {
+    const nested = NESTED_OPTIONS[key]
+    if (nested !== undefined) {
+      if (typeof setting !== 'object' || setting === null) return `${key} is not an object`
+      for (const [inner, number] of Object.entries(setting as Record<string, unknown>)) {
+        if (!nested.includes(inner)) return `${key}.${inner} is not one of ${nested.join(', ')}`
+        if (typeof number !== 'number' || !Number.isFinite(number)) return `${key}.${inner} is not a number`
+      }
+    } else if (!NUMERIC_OPTIONS.includes(key)) {
+      return `${key} is not one of ${[...NUMERIC_OPTIONS, ...Object.keys(NESTED_OPTIONS)].join(', ')}`
+    } else if (typeof setting !== 'number' || !Number.isFinite(setting)) {
+      return `${key} is not a number`
+    } else if (key.endsWith('Decay') && !(setting > 0 && setting <= 1)) {
+      return `${key} must be in (0, 1], not ${String(setting)}`
+    }
+  }
+  return null
+}
+
+function withOverrides(argv: readonly string[]): TrainerOverrides | null {
+  const at = argv.indexOf('--with')
+  if (at < 0) return null
+  const text = argv[at + 1] ?? ''
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+  const problem = value === undefined ? 'it is not JSON' : overridesProblem(value)
+  if (problem !== null) {
+    console.error(
+      `--with takes a JSON object of trainer options, such as '{"volatilityDecay":0.94}'; ${JSON.stringify(text)}: ${problem}`,
+    )
+    process.exit(2)
+  }
+  return value as TrainerOverrides
+}
+
+const overrides = withOverrides(process.argv)
+const challengers = evaluate({ sigmaTiltStep: 0 })
 const results = {
   before: evaluate({ varianceModels: [], sigmaTiltStep: 0 }),
-  challengers: evaluate({ sigmaTiltStep: 0 }),
+  challengers,
   tilt: evaluate({ sigmaTiltStep: 0.005 }),
+  ...(overrides === null
+    ? {}
+    : { [`with ${JSON.stringify(overrides)}`]: evaluate({ sigmaTiltStep: 0, ...overrides }, challengers) }),
 }
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(results, null, 2))
+  const withoutBars = Object.fromEntries(
+    Object.entries(results).map(([label, series]) => [label, series.map(({ bars: _bars, ...rest }) => rest)]),
+  )
+  console.log(JSON.stringify(withoutBars, null, 2))
 } else {
   const pct = (x: number) => (100 * x).toFixed(1)
   for (const [label, series] of Object.entries(results)) {
-    for (const { symbol, band, variance, term } of series) {
+    for (const { symbol, band, variance, term, dm } of series) {
       console.log(`\n${label} ${symbol}: ${band.n} bars`)
       for (const v of variance)
         console.log(
           `  ${v.id.padEnd(6)} QLIKE ${v.qlike.toFixed(4)} (EWMA ${v.ewmaQlike.toFixed(4)}, n ${v.n}) DM ${v.dm?.toFixed(2) ?? '—'} served ${pct(v.servedShare)} %`,
         )
       console.log(
-        `  band: coverage ${pct(band.coverage80)} / ${pct(band.coverage95)} %, Winkler ${band.winkler80.toFixed(5)} / ${band.winkler95.toFixed(5)}`,
+        `  band: coverage ${pct(band.coverage80)} / ${pct(band.coverage95)} %, Winkler ${band.winkler80.toFixed(5)} / ${band.winkler95.toFixed(5)}, QLIKE of its σ² ${band.sigmaQlike.toFixed(4)}`,
       )
+      if (dm !== undefined)
+        console.log(
+          dm === null
+            ? '  against challengers: the two scored different bars, so no per-bar DM'
+            : `  against challengers, per-bar DM (negative: better): Winkler ${dm.winkler80?.toFixed(2) ?? '—'} / ${dm.winkler95?.toFixed(2) ?? '—'}, σ² QLIKE ${dm.sigmaQlike?.toFixed(2) ?? '—'}`,
+        )
       console.log(
         `  by σ-fifth: ${band.fifths.map((f) => `${pct(f.coverage80)}/${pct(f.coverage95)}`).join('  ')}`,
       )
