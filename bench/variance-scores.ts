@@ -14,9 +14,9 @@ import { dieboldMariano } from '../src/core/metrics/diebold-mariano.ts'
 import { EWMA_VOLATILITY } from '../src/core/model/ewma-volatility.ts'
 import { qlike } from '../src/core/model/variance-models.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
+import { parseTrainerOverrides } from './support/trainer-overrides.ts'
 import { trainStep } from '../src/core/training/train-step.ts'
 import {
-  DEFAULT_TRAINER_OPTIONS,
   resolveTrainerOptions,
   type TrainerOptions,
   type TrainerOverrides,
@@ -257,60 +257,15 @@ function evaluate(overrides: TrainerOverrides, against?: readonly { bars: readon
   })
 }
 
-/** The options `--with` may set: the trainer's numbers, and those of its band and serving rule. */
-const NUMERIC_OPTIONS = [
-  'volatilityDecay',
-  'timeOfDayDecay',
-  'sigmaTiltStep',
-  'sigmaFloor',
-  'warmupBars',
-  'recentDecay',
-]
-const NESTED_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  band: Object.keys(DEFAULT_TRAINER_OPTIONS.band),
-  serving: ['minScoredBars', 'maxDm'],
-}
-
-/** What is wrong with `value` as `--with` overrides, or null. */
-function overridesProblem(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object'
-  for (const [key, setting] of Object.entries(value)) {
-    const nested = NESTED_OPTIONS[key]
-    if (nested !== undefined) {
-      if (typeof setting !== 'object' || setting === null) return `${key} is not an object`
-      for (const [inner, number] of Object.entries(setting as Record<string, unknown>)) {
-        if (!nested.includes(inner)) return `${key}.${inner} is not one of ${nested.join(', ')}`
-        if (typeof number !== 'number' || !Number.isFinite(number)) return `${key}.${inner} is not a number`
-      }
-    } else if (!NUMERIC_OPTIONS.includes(key)) {
-      return `${key} is not one of ${[...NUMERIC_OPTIONS, ...Object.keys(NESTED_OPTIONS)].join(', ')}`
-    } else if (typeof setting !== 'number' || !Number.isFinite(setting)) {
-      return `${key} is not a number`
-    } else if (key.endsWith('Decay') && !(setting > 0 && setting <= 1)) {
-      return `${key} must be in (0, 1], not ${String(setting)}`
-    }
-  }
-  return null
-}
-
 function withOverrides(argv: readonly string[]): TrainerOverrides | null {
   const at = argv.indexOf('--with')
   if (at < 0) return null
-  const text = argv[at + 1] ?? ''
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    value = undefined
-  }
-  const problem = value === undefined ? 'it is not JSON' : overridesProblem(value)
-  if (problem !== null) {
-    console.error(
-      `--with takes a JSON object of trainer options, such as '{"volatilityDecay":0.94}'; ${JSON.stringify(text)}: ${problem}`,
-    )
+  const parsed = parseTrainerOverrides(argv[at + 1] ?? '')
+  if (!parsed.ok) {
+    console.error(`--with: ${parsed.error}`)
     process.exit(2)
   }
-  return value as TrainerOverrides
+  return parsed.value
 }
 
 const overrides = withOverrides(process.argv)
