@@ -14,6 +14,12 @@ import { dieboldMariano } from '../src/core/metrics/diebold-mariano.ts'
 import { EWMA_VOLATILITY } from '../src/core/model/ewma-volatility.ts'
 import { qlike } from '../src/core/model/variance-models.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
+import {
+  compareQlike,
+  compareWinkler,
+  winkler as intervalScore,
+  type IntervalForecast,
+} from './interval-reference/score-intervals.ts'
 import { parseTrainerOverrides } from './support/trainer-overrides.ts'
 import { trainStep } from '../src/core/training/train-step.ts'
 import {
@@ -96,12 +102,8 @@ function run(
   return { bars, ids: state.variances.map((slot) => slot.id) }
 }
 
-const winkler = (bar: BarScore, half: number, alpha: number): number => {
-  const lower = bar.predicted - half
-  const upper = bar.predicted + half
-  const y = bar.actual
-  return upper - lower + (2 / alpha) * (Math.max(0, lower - y) + Math.max(0, y - upper))
-}
+const winkler = (bar: BarScore, half: number, alpha: number): number =>
+  intervalScore(bar.predicted - half, bar.predicted + half, bar.actual, alpha)
 
 /**
  * Gaussian intervals for the sum of the next h returns from the served model's term structure,
@@ -217,6 +219,17 @@ function varianceScores(bars: readonly BarScore[], ids: readonly string[]) {
   })
 }
 
+/** A bar's published band as bench §7 scores intervals. */
+const asIntervalForecast = (bar: BarScore): IntervalForecast => ({
+  barStart: bar.barStart,
+  actual: bar.actual,
+  lo80: bar.predicted - bar.half80,
+  hi80: bar.predicted + bar.half80,
+  lo95: bar.predicted - bar.half95,
+  hi95: bar.predicted + bar.half95,
+  spread: bar.sigma,
+})
+
 /**
  * Per-bar DM of `variant` minus `base` (negative: the variant is better) for the band's Winkler
  * scores and its σ²'s QLIKE; null when the two did not score the same bars.
@@ -224,21 +237,14 @@ function varianceScores(bars: readonly BarScore[], ids: readonly string[]) {
 function pairedDm(variant: readonly BarScore[], base: readonly BarScore[]) {
   if (variant.length !== base.length || variant.some((bar, i) => bar.barStart !== base[i]!.barStart))
     return null
-  const dmOf = (loss: (bar: BarScore) => number) => {
-    let sum = 0
-    let sumSq = 0
-    for (let i = 0; i < variant.length; i++) {
-      const d = loss(variant[i]!) - loss(base[i]!)
-      sum += d
-      sumSq += d * d
-    }
-    return dieboldMariano(variant.length, sum, sumSq)
-  }
-  return {
-    winkler80: dmOf((b) => winkler(b, b.half80, 0.2)),
-    winkler95: dmOf((b) => winkler(b, b.half95, 0.05)),
-    sigmaQlike: dmOf((b) => qlike(b.sigma * b.sigma, b.actual)),
-  }
+  const winklerDm = compareWinkler(variant.map(asIntervalForecast), base.map(asIntervalForecast))
+  const variances = (bars: readonly BarScore[]) => bars.map((bar) => bar.sigma * bar.sigma)
+  const qlikeDm = compareQlike(
+    variant.map((bar) => bar.actual),
+    variances(variant),
+    variances(base),
+  )
+  return { winkler80: winklerDm.dm80, winkler95: winklerDm.dm95, sigmaQlike: qlikeDm.dm }
 }
 
 function evaluate(overrides: TrainerOverrides, against?: readonly { bars: readonly BarScore[] }[]) {

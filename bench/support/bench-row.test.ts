@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { formatSpread, spreadVerdict } from './bench-row.ts'
-import { median, percentile } from './percentile.ts'
 
 const atLeastOne = (ratio: number): boolean => ratio >= 1
 
@@ -23,15 +22,4 @@ test('a spread is printed as the median and the whole range, unmeasured rounds l
   assert.equal(formatSpread([1.5, Number.NaN, 1.1, 1.2]), '1.20× (1.10×–1.50×)')
   assert.equal(formatSpread([Number.NaN]), 'n/a')
   assert.equal(formatSpread([]), 'n/a')
-})
-
-test('median and nearest-rank percentile', () => {
-  assert.equal(median([3, 1, 2]), 2)
-  assert.equal(median([4, 1, 3, 2]), 2.5)
-  assert.ok(Number.isNaN(median([])))
-  const hundred = Array.from({ length: 100 }, (_, i) => 100 - i)
-  assert.equal(percentile(hundred, 0.99), 99)
-  assert.equal(percentile(hundred, 0.5), 50)
-  assert.equal(percentile(hundred, 1), 100)
-  assert.equal(percentile([7], 0), 7)
 })

@@ -1,18 +1,17 @@
 import { err, ok, type Result } from '../../src/core/contracts/result.ts'
 import { DEFAULT_TRAINER_OPTIONS, type TrainerOverrides } from '../../src/core/training/trainer-options.ts'
 
+/** The keys of `options` whose default is a number. */
+const numericKeysOf = (options: object): string[] =>
+  Object.entries(options)
+    .filter(([, value]) => typeof value === 'number')
+    .map(([key]) => key)
+
 /** The options `--with` may set: the trainer's numbers, and those of its band and serving rule. */
-const NUMERIC_OPTIONS = [
-  'volatilityDecay',
-  'timeOfDayDecay',
-  'sigmaTiltStep',
-  'sigmaFloor',
-  'warmupBars',
-  'recentDecay',
-]
+const NUMERIC_OPTIONS = numericKeysOf(DEFAULT_TRAINER_OPTIONS)
 const NESTED_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  band: Object.keys(DEFAULT_TRAINER_OPTIONS.band),
-  serving: ['minScoredBars', 'maxDm'],
+  band: numericKeysOf(DEFAULT_TRAINER_OPTIONS.band),
+  serving: numericKeysOf(DEFAULT_TRAINER_OPTIONS.serving),
 }
 
 /** What is wrong with `value` as `--with` overrides, or null. */
