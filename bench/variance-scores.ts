@@ -22,6 +22,7 @@ import {
 } from './interval-reference/score-intervals.ts'
 import { parseTrainerOverrides } from './support/trainer-overrides.ts'
 import { trainStep } from '../src/core/training/train-step.ts'
+import { varianceForecast } from '../src/core/training/variance-step.ts'
 import {
   resolveTrainerOptions,
   type TrainerOptions,
@@ -79,7 +80,7 @@ function run(
     const term = HORIZONS.map((h) =>
       servedSlot.spec === null
         ? h * state.volatility[EWMA_VOLATILITY.variance]!
-        : servedSlot.spec.forecast(servedSlot.state, h),
+        : varianceForecast(state, servedVariance, h),
     ) as unknown as [number, number]
     const result = trainStep(trainerOptions, state, row, true)
     const scored = result.scored

@@ -96,3 +96,27 @@ test('the range variance is Garman–Klass plus the overnight jump, and absent w
   assert.ok(Math.abs(rangeVariance.forecast(s, 1) / 1e-4 - 1) < 1e-9)
   assert.ok(Math.abs(rangeVariance.forecast(s, 5) / 5e-4 - 1) < 1e-9)
 })
+
+test('the range model is the HAR run on the range variance: fed r² itself, it forecasts what the HAR does', () => {
+  const returns = garchReturns(5, 1500)
+  const har = new Float64Array(harVariance.size)
+  const range = new Float64Array(rangeVariance.size)
+  harVariance.init(har)
+  rangeVariance.init(range)
+  // The first bars carry no range: the range model abstains on them and its count starts later.
+  for (const r of returns.slice(0, 30)) rangeVariance.update(range, r, Number.NaN)
+  for (const r of returns.slice(30)) {
+    for (const horizon of [1, 5, 20])
+      assert.equal(rangeVariance.forecast(range, horizon), harVariance.forecast(har, horizon))
+    harVariance.update(har, r, Number.NaN)
+    rangeVariance.update(range, r, r * r)
+  }
+  // Fed a range that is a quarter of r², Σr²/Σrange scales it back: the same forecasts to rounding.
+  const quarter = new Float64Array(rangeVariance.size)
+  rangeVariance.init(quarter)
+  for (const r of returns.slice(30)) rangeVariance.update(quarter, r, (r * r) / 4)
+  for (const horizon of [1, 5, 20]) {
+    const ratio = rangeVariance.forecast(quarter, horizon) / harVariance.forecast(har, horizon)
+    assert.ok(Math.abs(ratio - 1) < 1e-9, `${horizon} bars: ${ratio}`)
+  }
+})

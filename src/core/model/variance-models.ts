@@ -7,6 +7,8 @@
 
 export interface VarianceSpec {
   readonly id: string
+  /** A combination (`poolVariance`): its forecast is the mean of those of the models before it. */
+  readonly pooled?: boolean
   /** Bumped whenever the state layout or a parameter changes. */
   readonly version: number
   /** Doubles of state. */
@@ -109,126 +111,170 @@ export const garchVariance: VarianceSpec = {
  * means of r² whose mean lags match a week (5 bars) and a month (22 bars), v̄ the expanding mean.
  * The weights are learnt online by gradient descent on QLIKE, scale-free (step η(1 − r²/h)·x/h, the
  * ratio clipped at 10 so one crash day does not throw them off), kept ≥ 0 and summing to ≤ 1.
+ * The range model runs the same recursion on the bar's range variance (`rangeVariance`).
  */
 const HAR_WEEK = 2 / 3
 const HAR_MONTH = 21 / 23
 const HAR_STEP = 0.002
 const HAR_MAX_RATIO = 10
 
-/** The returns seen, Σr², w, m, the weights a, b and c, and d (the last r²). */
-export const HAR_SLOT = { count: 0, sumSq: 1, week: 2, month: 3, a: 4, b: 5, c: 6, day: 7 } as const
+/**
+ * The rows learnt from, Σr², w, m, the weights a, b and c, d (the last input), and for the range
+ * model Σrange.
+ */
+export const HAR_SLOT = {
+  count: 0,
+  sumSq: 1,
+  week: 2,
+  month: 3,
+  a: 4,
+  b: 5,
+  c: 6,
+  day: 7,
+  sumRange: 8,
+} as const
 
-function harOneStep(s: Float64Array, vbar: number): number {
-  const d = s[HAR_SLOT.day]!
+function initHar(s: Float64Array): void {
+  s.fill(0)
+  s[HAR_SLOT.a] = 0.1
+  s[HAR_SLOT.b] = 0.35
+  s[HAR_SLOT.c] = 0.35
+}
+
+/** The one-bar forecast from d, w and m in r² units (each its input times `scale`). */
+function harOneStep(s: Float64Array, scale: number, vbar: number): number {
   const a = s[HAR_SLOT.a]!
   const b = s[HAR_SLOT.b]!
   const c = s[HAR_SLOT.c]!
-  return Math.max(1e-300, a * d + b * s[HAR_SLOT.week]! + c * s[HAR_SLOT.month]! + (1 - a - b - c) * vbar)
+  const d = scale * s[HAR_SLOT.day]!
+  const w = scale * s[HAR_SLOT.week]!
+  const m = scale * s[HAR_SLOT.month]!
+  return Math.max(1e-300, a * d + b * w + c * m + (1 - a - b - c) * vbar)
+}
+
+/**
+ * Learns from a bar: `r2` its squared return, `x` the HAR's input (r² itself, or the range
+ * variance), `scale` what turns the inputs so far into r² units (1, or Σr²/Σrange before this bar).
+ */
+function updateHar(s: Float64Array, r2: number, x: number, scale: number): void {
+  const count = s[HAR_SLOT.count]! + 1
+  if (count > VARIANCE_WARMUP && scale > 0) {
+    // The forecast made before this return, judged by it.
+    const previousVbar = s[HAR_SLOT.sumSq]! / (count - 1)
+    const h = harOneStep(s, scale, previousVbar)
+    const g = Math.min(HAR_MAX_RATIO, r2 / h) - 1
+    let a = s[HAR_SLOT.a]! + (HAR_STEP * g * (scale * s[HAR_SLOT.day]! - previousVbar)) / h
+    let b = s[HAR_SLOT.b]! + (HAR_STEP * g * (scale * s[HAR_SLOT.week]! - previousVbar)) / h
+    let c = s[HAR_SLOT.c]! + (HAR_STEP * g * (scale * s[HAR_SLOT.month]! - previousVbar)) / h
+    a = Math.max(0, a)
+    b = Math.max(0, b)
+    c = Math.max(0, c)
+    const total = a + b + c
+    if (total > 1) {
+      a /= total
+      b /= total
+      c /= total
+    }
+    s[HAR_SLOT.a] = a
+    s[HAR_SLOT.b] = b
+    s[HAR_SLOT.c] = c
+  }
+  s[HAR_SLOT.count] = count
+  s[HAR_SLOT.sumSq] = s[HAR_SLOT.sumSq]! + r2
+  s[HAR_SLOT.week] = count === 1 ? x : HAR_WEEK * s[HAR_SLOT.week]! + (1 - HAR_WEEK) * x
+  s[HAR_SLOT.month] = count === 1 ? x : HAR_MONTH * s[HAR_SLOT.month]! + (1 - HAR_MONTH) * x
+  s[HAR_SLOT.day] = x
+}
+
+/** Variance of the sum of the next `horizon` returns, the inputs times `scale` in r² units. */
+function harForecast(s: Float64Array, scale: number, horizon: number): number {
+  const count = s[HAR_SLOT.count]!
+  if (count < VARIANCE_WARMUP) return Number.NaN
+  const vbar = s[HAR_SLOT.sumSq]! / count
+  const h = harOneStep(s, scale, vbar)
+  if (horizon === 1) return h
+  // Beyond a bar the daily term has decayed into the weekly and monthly ones: forecast k steps
+  // ahead by letting d, w and m relax towards v̄ at the weekly and monthly rates.
+  let total = h
+  let w = scale * s[HAR_SLOT.week]!
+  let m = scale * s[HAR_SLOT.month]!
+  const a = s[HAR_SLOT.a]!
+  const b = s[HAR_SLOT.b]!
+  const c = s[HAR_SLOT.c]!
+  let previous = h
+  for (let k = 1; k < horizon; k++) {
+    w = HAR_WEEK * w + (1 - HAR_WEEK) * previous
+    m = HAR_MONTH * m + (1 - HAR_MONTH) * previous
+    previous = Math.max(1e-300, a * previous + b * w + c * m + (1 - a - b - c) * vbar)
+    total += previous
+  }
+  return total
 }
 
 export const harVariance: VarianceSpec = {
   id: 'har',
   version: 1,
-  size: Object.keys(HAR_SLOT).length,
-  init(s) {
-    s.fill(0)
-    s[HAR_SLOT.a] = 0.1
-    s[HAR_SLOT.b] = 0.35
-    s[HAR_SLOT.c] = 0.35
-  },
+  size: HAR_SLOT.sumRange,
+  init: initHar,
   update(s, r) {
-    const r2 = r * r
-    const count = s[HAR_SLOT.count]! + 1
-    const previousVbar = count > 1 ? s[HAR_SLOT.sumSq]! / (count - 1) : 0
-    if (count > VARIANCE_WARMUP) {
-      // The forecast made before this return, judged by it.
-      const h = harOneStep(s, previousVbar)
-      const g = Math.min(HAR_MAX_RATIO, r2 / h) - 1
-      let a = s[HAR_SLOT.a]! + (HAR_STEP * g * (s[HAR_SLOT.day]! - previousVbar)) / h
-      let b = s[HAR_SLOT.b]! + (HAR_STEP * g * (s[HAR_SLOT.week]! - previousVbar)) / h
-      let c = s[HAR_SLOT.c]! + (HAR_STEP * g * (s[HAR_SLOT.month]! - previousVbar)) / h
-      a = Math.max(0, a)
-      b = Math.max(0, b)
-      c = Math.max(0, c)
-      const total = a + b + c
-      if (total > 1) {
-        a /= total
-        b /= total
-        c /= total
-      }
-      s[HAR_SLOT.a] = a
-      s[HAR_SLOT.b] = b
-      s[HAR_SLOT.c] = c
-    }
-    s[HAR_SLOT.count] = count
-    s[HAR_SLOT.sumSq] = s[HAR_SLOT.sumSq]! + r2
-    s[HAR_SLOT.week] = count === 1 ? r2 : HAR_WEEK * s[HAR_SLOT.week]! + (1 - HAR_WEEK) * r2
-    s[HAR_SLOT.month] = count === 1 ? r2 : HAR_MONTH * s[HAR_SLOT.month]! + (1 - HAR_MONTH) * r2
-    s[HAR_SLOT.day] = r2
+    updateHar(s, r * r, r * r, 1)
   },
   forecast(s, horizon) {
-    const count = s[HAR_SLOT.count]!
-    if (count < VARIANCE_WARMUP) return Number.NaN
-    const vbar = s[HAR_SLOT.sumSq]! / count
-    const h = harOneStep(s, vbar)
-    if (horizon === 1) return h
-    // Beyond a bar the daily term has decayed into the weekly and monthly ones: forecast k steps
-    // ahead by letting d, w and m relax towards v̄ at the weekly and monthly rates.
-    let total = h
-    let w = s[HAR_SLOT.week]!
-    let m = s[HAR_SLOT.month]!
-    const a = s[HAR_SLOT.a]!
-    const b = s[HAR_SLOT.b]!
-    const c = s[HAR_SLOT.c]!
-    let previous = h
-    for (let k = 1; k < horizon; k++) {
-      w = HAR_WEEK * w + (1 - HAR_WEEK) * previous
-      m = HAR_MONTH * m + (1 - HAR_MONTH) * previous
-      previous = Math.max(1e-300, a * previous + b * w + c * m + (1 - a - b - c) * vbar)
-      total += previous
-    }
-    return total
+    return harForecast(s, 1, horizon)
   },
 }
 
 /**
- * Range-based: an exponentially weighted mean (decay 0.9) of each bar's range variance
- * (`rangeVarianceOf`), scaled to close-to-close returns by the expanding ratio Σr² / Σrange (a range
- * misses what happens between the bars it does not cover and is biased low by discrete sampling).
- * Abstains on rows without open, high and low.
+ * Range-based: the HAR recursion above on each bar's range variance (`rangeVarianceOf`) instead of
+ * r², h = k·(a·d + b·w + c·m) + (1 − a − b − c)·v̄, scaled to close-to-close returns by the expanding
+ * ratio k = Σr² / Σrange (a range misses what happens between the bars it does not cover and is
+ * biased low by discrete sampling), v̄ and the weights' QLIKE gradient as the r² HAR's. Abstains on
+ * rows without open, high and low. Version 1 was an EW mean (decay 0.9) of the range variance;
+ * docs/benchmarks.md ("The pool over the range HAR") has the rule that replaced it.
  */
-const RANGE_DECAY = 0.9
-
-/** The rows with a range seen, their Σr² and Σrange, and the weighted mean of the range variance. */
-export const RANGE_SLOT = { count: 0, sumSq: 1, sumRange: 2, mean: 3 } as const
-
 export const rangeVariance: VarianceSpec = {
   id: 'range',
-  version: 1,
-  size: Object.keys(RANGE_SLOT).length,
-  init(s) {
-    s.fill(0)
-  },
+  version: 2,
+  size: Object.keys(HAR_SLOT).length,
+  init: initHar,
   update(s, r, v) {
     if (Number.isNaN(v)) return
-    const count = s[RANGE_SLOT.count]! + 1
-    s[RANGE_SLOT.count] = count
-    s[RANGE_SLOT.sumSq] = s[RANGE_SLOT.sumSq]! + r * r
-    s[RANGE_SLOT.sumRange] = s[RANGE_SLOT.sumRange]! + v
-    // Bias-corrected, so exact from the first value: the weight is (1 − ρⁿ)/(1 − ρ); ρⁿ < 1e-18
-    // past 400 bars. Not `oneMinusDecayPower`: its one table is for the recent-loss decay.
-    const mean = s[RANGE_SLOT.mean]!
-    s[RANGE_SLOT.mean] =
-      mean + ((v - mean) * (1 - RANGE_DECAY)) / (count < 400 ? 1 - RANGE_DECAY ** count : 1)
+    const sumRange = s[HAR_SLOT.sumRange]!
+    updateHar(s, r * r, v, sumRange > 0 ? s[HAR_SLOT.sumSq]! / sumRange : 0)
+    s[HAR_SLOT.sumRange] = sumRange + v
   },
   forecast(s, horizon) {
-    if (s[RANGE_SLOT.count]! < VARIANCE_WARMUP || !(s[RANGE_SLOT.sumRange]! > 0)) return Number.NaN
-    return (horizon * s[RANGE_SLOT.mean]! * s[RANGE_SLOT.sumSq]!) / s[RANGE_SLOT.sumRange]!
+    const sumRange = s[HAR_SLOT.sumRange]!
+    if (!(sumRange > 0)) return Number.NaN
+    return harForecast(s, s[HAR_SLOT.sumSq]! / sumRange, horizon)
+  },
+}
+
+/**
+ * The equal-weight mean of the forecasts of the variance models before it in the list (EWMA's
+ * h·σ² included) that forecast at that bar: the standard robust combination. It has no state of
+ * its own; `forecastVariances` and `servedSigmaAhead` compute its forecast from the others', so
+ * its own `forecast` is never asked and gives NaN.
+ */
+export const poolVariance: VarianceSpec = {
+  id: 'pool',
+  version: 1,
+  size: 0,
+  pooled: true,
+  init() {},
+  update() {},
+  forecast() {
+    return Number.NaN
   },
 }
 
 /** The challengers, in the order of their scores in a state (EWMA, the baseline, comes first there). */
-export const VARIANCE_CHALLENGERS: readonly VarianceSpec[] = [garchVariance, harVariance, rangeVariance]
+export const VARIANCE_CHALLENGERS: readonly VarianceSpec[] = [
+  garchVariance,
+  harVariance,
+  rangeVariance,
+  poolVariance,
+]
 
 /** QLIKE of variance forecast h for realised return r, up to a constant: ln h + r²/h. */
 export const qlike = (h: number, r: number): number => Math.log(h) + (r * r) / h

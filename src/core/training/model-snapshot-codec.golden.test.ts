@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { goldenTrainerStates } from '../../../test/fixtures/codec/golden-states.ts'
 import { decodeModelSnapshot, encodeModelSnapshot } from './model-snapshot-codec.ts'
-import { toSnapshot } from './trainer-snapshot.ts'
+import { resolveTrainerOptions } from './trainer-options.ts'
+import { VARIANCE_SCORE } from './trainer-state.ts'
+import { fromSnapshot, toSnapshot } from './trainer-snapshot.ts'
 
 // Written by the codec of commit 3437f1b (encoding 2), by the codec that added the interval sums
 // (encoding 3), by the one that added the horizons (encoding 4) and by the one that added the
@@ -96,4 +98,29 @@ test('each encoding from 3 to 5 is the one before plus one block (interval sums,
     assert.deepEqual(decodeModelSnapshot(three), { ok: true, value: { ...withoutAll, intervals } }, name)
     assert.deepEqual(decodeModelSnapshot(two), { ok: true, value: withoutAll }, name)
   }
+})
+
+test('a state written before the range HAR and the pool restores into the current trainer: range and pool start afresh', () => {
+  const bytes = bytesOf(encoding5['aapl-300']!)
+  const decoded = decodeModelSnapshot(bytes)
+  assert.ok(decoded.ok)
+  const saved = decoded.value.variance!
+  assert.deepEqual(
+    saved.models.map((model) => `${model.id}:${model.version}`),
+    ['ewma:1', 'garch:1', 'har:1', 'range:1'],
+  )
+  const restored = fromSnapshot(resolveTrainerOptions(), decoded.value)
+  assert.ok(restored.ok, restored.ok ? '' : restored.error)
+  const byId = new Map(restored.value.variances.map((slot) => [slot.id, slot]))
+  assert.deepEqual([...byId.keys()], ['ewma', 'garch', 'har', 'range', 'pool'])
+  for (const id of ['ewma', 'garch', 'har']) {
+    const slot = byId.get(id)!
+    const numbers = saved.models.find((model) => model.id === id)!.numbers
+    assert.deepEqual(
+      [...slot.scores, ...slot.state].map((value) => (Number.isNaN(value) ? null : value)),
+      numbers,
+      id,
+    )
+  }
+  for (const id of ['range', 'pool']) assert.equal(byId.get(id)!.scores[VARIANCE_SCORE.n], 0, id)
 })

@@ -6,7 +6,7 @@ import { createTrainerState } from './trainer-state.ts'
 import { trainStep } from './train-step.ts'
 import { syntheticFeatureRows } from '../../../test/fixtures/training/synthetic-feature-rows.ts'
 import { SIGMA_TILT, VARIANCE_SCORE } from './trainer-state.ts'
-import { learnSigmaTilt, servedSigma, varianceDm } from './variance-step.ts'
+import { learnSigmaTilt, servedSigma, varianceDm, varianceForecast } from './variance-step.ts'
 
 /** Closes whose returns follow a GARCH(1,1) (α 0.1, β 0.88): volatility that an EWMA 0.85 tracks worse. */
 function garchCloses(seed: number, length: number): number[] {
@@ -106,4 +106,33 @@ test('the σ-tilt lowers κ on misses where σ is low and raises it on hits ther
   const longRun = Math.sqrt(tilt[SIGMA_TILT.sumSq]! / tilt[SIGMA_TILT.count]!)
   assert.ok(Math.abs(servedSigma(trainerOptions, state) / longRun - 1) < 1e-12)
   assert.notEqual(untilted, longRun)
+})
+
+test('the pool forecasts the mean of the forecasts of EWMA and the challengers before it, at every horizon', () => {
+  const trainerOptions = resolveTrainerOptions()
+  const rows = syntheticFeatureRows(garchCloses(11, 400))
+  const state = createTrainerState(trainerOptions, rows[0]!.symbol, '1d')
+  const at = state.variances.findIndex((slot) => slot.id === 'pool')
+  assert.equal(at, state.variances.length - 1)
+  let pooled = 0
+  for (const row of rows) {
+    trainStep(trainerOptions, state, row)
+    const members = state.variances.slice(0, at).map((slot) => slot.scores[VARIANCE_SCORE.pending]!)
+    const pending = state.variances[at]!.scores[VARIANCE_SCORE.pending]!
+    const forecasting = members.filter((value) => !Number.isNaN(value))
+    if (forecasting.length === 0) {
+      assert.ok(Number.isNaN(pending))
+      continue
+    }
+    const mean = forecasting.reduce((sum, value) => sum + value, 0) / forecasting.length
+    assert.ok(Math.abs(pending / mean - 1) < 1e-12)
+    if (forecasting.length === at) {
+      pooled++
+      const ahead = state.variances.slice(0, at).map((_slot, i) => varianceForecast(state, i, 20))
+      ahead[0] = 20 * members[0]!
+      const meanAhead = ahead.reduce((sum, value) => sum + value, 0) / at
+      assert.ok(Math.abs(varianceForecast(state, at, 20) / meanAhead - 1) < 1e-12)
+    }
+  }
+  assert.ok(pooled > 300, `bars with every member forecasting: ${pooled}`)
 })

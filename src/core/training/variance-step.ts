@@ -73,7 +73,7 @@ export function forecastVariances(options: TrainerOptions, state: TrainerState):
   let best = 0
   for (let i = 1; i < variances.length; i++) {
     const slot = variances[i]!
-    const forecast = slot.spec?.forecast(slot.state, 1) ?? Number.NaN
+    const forecast = slot.spec === null ? Number.NaN : varianceForecast(state, i, 1)
     const pending = isWarm && forecast > 0 && Number.isFinite(forecast) ? forecast : Number.NaN
     slot.scores[V.pending] = pending
     if (Number.isNaN(pending)) continue
@@ -142,9 +142,31 @@ export function servedSigma(options: TrainerOptions, state: TrainerState): numbe
 export function servedSigmaAhead(state: TrainerState, sigma: number, horizon: number): number {
   const slot = state.variances[state.servedVariance]
   const oneBar = slot?.scores[V.pending] ?? Number.NaN
-  const ahead = slot?.spec == null || !(oneBar > 0) ? Number.NaN : slot.spec.forecast(slot.state, horizon)
+  const ahead =
+    slot?.spec == null || !(oneBar > 0) ? Number.NaN : varianceForecast(state, state.servedVariance, horizon)
   const ratio = Number.isFinite(ahead) && ahead > 0 ? ahead / oneBar : horizon
   return sigma * Math.sqrt(ratio)
+}
+
+/**
+ * A challenger's forecast of the variance of the next `horizon` returns; a pool's is the mean of
+ * the forecasts of the slots before it that have one (EWMA's flat h·σ² of its pending variance).
+ */
+export function varianceForecast(state: TrainerState, at: number, horizon: number): number {
+  const slot = state.variances[at]!
+  if (slot.spec?.pooled !== true) return slot.spec?.forecast(slot.state, horizon) ?? Number.NaN
+  let sum = 0
+  let count = 0
+  for (let i = 0; i < at; i++) {
+    const member = state.variances[i]!
+    const forecast =
+      member.spec === null ? horizon * member.scores[V.pending]! : varianceForecast(state, i, horizon)
+    if (forecast > 0 && Number.isFinite(forecast)) {
+      sum += forecast
+      count++
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count
 }
 
 /** Records z = ln(σ/σ̄) of the σ the next band is made with, for `learnSigmaTilt`, in place. */
