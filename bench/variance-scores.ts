@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs'
 import type { FeatureRow } from '../src/core/contracts/feature-row.ts'
 import { parseOhlcvCsv } from '../src/core/market-data/parse-ohlcv-csv.ts'
 import { dieboldMariano } from '../src/core/metrics/diebold-mariano.ts'
-import { EWMA_VOLATILITY } from '../src/core/model/ewma-volatility.ts'
 import { qlike } from '../src/core/model/variance-models.ts'
 import { featureRowsOf } from '../src/core/training/feature-rows-of.ts'
 import {
@@ -76,12 +75,10 @@ function run(
     const sigma = state.pendingSigma
     const variances = state.variances.map((slot) => slot.scores[VARIANCE_SCORE.pending]!)
     const servedVariance = state.servedVariance
-    const servedSlot = state.variances[servedVariance]!
-    const term = HORIZONS.map((h) =>
-      servedSlot.spec === null
-        ? h * state.volatility[EWMA_VOLATILITY.variance]!
-        : varianceForecast(state, servedVariance, h),
-    ) as unknown as [number, number]
+    const term = HORIZONS.map((h) => varianceForecast(state, servedVariance, h)) as unknown as [
+      number,
+      number,
+    ]
     const result = trainStep(trainerOptions, state, row, true)
     const scored = result.scored
     if (scored === null || Number.isNaN(sigma)) continue

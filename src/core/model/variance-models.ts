@@ -2,7 +2,9 @@
  * Challengers to the EWMA variance (the "naive" of volatility): each forecasts the variance of the
  * next bar's log return from a state of a fixed number of doubles, changed in place. Every state is
  * a view into the symbol's one buffer (see `trainer-state.ts`), so the hot path allocates nothing.
- * Parameters were fixed before any look at the bundled series' results (see README.md here).
+ * Parameters were fixed before any look at the bundled series' results (see README.md here); the
+ * range model's HAR form and the pool were made the default by rules written before their runs
+ * (docs/benchmarks.md).
  */
 
 export interface VarianceSpec {
@@ -214,6 +216,7 @@ function harForecast(s: Float64Array, scale: number, horizon: number): number {
 export const harVariance: VarianceSpec = {
   id: 'har',
   version: 1,
+  // Every slot but the range model's Σrange, the last.
   size: HAR_SLOT.sumRange,
   init: initHar,
   update(s, r) {

@@ -73,7 +73,13 @@ export function forecastVariances(options: TrainerOptions, state: TrainerState):
   let best = 0
   for (let i = 1; i < variances.length; i++) {
     const slot = variances[i]!
-    const forecast = slot.spec === null ? Number.NaN : varianceForecast(state, i, 1)
+    // A pool averages the forecasts just made above it rather than asking its members again.
+    const forecast =
+      slot.spec === null
+        ? Number.NaN
+        : slot.spec.pooled === true
+          ? meanPending(variances, i)
+          : slot.spec.forecast(slot.state, 1)
     const pending = isWarm && forecast > 0 && Number.isFinite(forecast) ? forecast : Number.NaN
     slot.scores[V.pending] = pending
     if (Number.isNaN(pending)) continue
@@ -149,22 +155,34 @@ export function servedSigmaAhead(state: TrainerState, sigma: number, horizon: nu
 }
 
 /**
- * A challenger's forecast of the variance of the next `horizon` returns; a pool's is the mean of
- * the forecasts of the slots before it that have one (EWMA's flat h·σ² of its pending variance).
+ * A variance model's forecast of the variance of the next `horizon` returns: EWMA's is flat,
+ * h·σ² of its pending variance; a pool's is the mean of those of the slots before it that have one.
  */
 export function varianceForecast(state: TrainerState, at: number, horizon: number): number {
   const slot = state.variances[at]!
-  if (slot.spec?.pooled !== true) return slot.spec?.forecast(slot.state, horizon) ?? Number.NaN
+  if (slot.spec === null) return horizon * slot.scores[V.pending]!
+  if (slot.spec.pooled !== true) return slot.spec.forecast(slot.state, horizon)
   let sum = 0
   let count = 0
   for (let i = 0; i < at; i++) {
-    const member = state.variances[i]!
-    const forecast =
-      member.spec === null ? horizon * member.scores[V.pending]! : varianceForecast(state, i, horizon)
+    const forecast = varianceForecast(state, i, horizon)
     if (forecast > 0 && Number.isFinite(forecast)) {
       sum += forecast
       count++
     }
+  }
+  return count === 0 ? Number.NaN : sum / count
+}
+
+/** The mean of the positive pending forecasts of the slots before `at`; NaN when none. */
+function meanPending(variances: readonly VarianceSlot[], at: number): number {
+  let sum = 0
+  let count = 0
+  for (let i = 0; i < at; i++) {
+    const pending = variances[i]!.scores[V.pending]!
+    if (!(pending > 0)) continue
+    sum += pending
+    count++
   }
   return count === 0 ? Number.NaN : sum / count
 }
