@@ -129,7 +129,7 @@ test('the pool forecasts the mean of the forecasts of EWMA and the challengers b
     if (forecasting.length === at) {
       pooled++
       const ahead = state.variances.slice(0, at).map((_slot, i) => varianceForecast(state, i, 20))
-      ahead[0] = 20 * members[0]!
+      assert.equal(ahead[0], 20 * members[0]!)
       const meanAhead = ahead.reduce((sum, value) => sum + value, 0) / at
       assert.ok(Math.abs(varianceForecast(state, at, 20) / meanAhead - 1) < 1e-12)
     }
